@@ -1,0 +1,116 @@
+"""The data officer's commands: template, ingest (progress, summary, --json), quality."""
+
+from __future__ import annotations
+
+import json
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from tests.factories import PROVIDER, penalty, write_csv, write_xlsx
+from xinyong.cli.main import app
+
+runner = CliRunner()
+
+
+def _env(settings):
+    return {"XINYONG_DATABASE_URL": settings.database_url,
+            "XINYONG_VAR_DIR": str(settings.var_dir),
+            "XINYONG_SECRET_KEY": settings.secret_key, "COLUMNS": "200"}
+
+
+def test_template_has_chinese_headers_and_guidance(tmp_path):
+    out = tmp_path / "处罚模板.xlsx"
+    result = runner.invoke(app, ["template", "penalty", "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    headers = [c.value for c in wb.worksheets[0][1]]
+    assert headers[:3] == ["行政相对人名称", "行政相对人类别", "行政相对人代码_1(统一社会信用代码)"]
+    assert "行政处罚决定书文号" in headers
+    guide = wb["填报说明"]
+    assert any("中华人民共和国行政处罚法" in str(c.value) for row in guide.iter_rows()
+               for c in row)
+
+
+def test_template_round_trips_through_ingest(engine, settings, tmp_path):
+    out = tmp_path / "t.xlsx"
+    runner.invoke(app, ["template", "penalty", "-o", str(out)])
+    wb = load_workbook(out)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    from xinyong.catalog import default_catalog
+
+    by_header = {f.header: f.name for f in default_catalog().get("penalty").fields}
+    row = penalty()
+    ws.append([row.get(by_header[h]) for h in headers])
+    wb.save(out)
+    result = runner.invoke(app, ["ingest", str(out), "--type", "penalty", "--provider", PROVIDER,
+                                 "--json"], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout.strip().splitlines()[-1])["accepted"] == 1
+
+
+def test_ingest_json_summary_and_error_file(engine, settings, tmp_path):
+    path = write_csv(tmp_path / "处罚数据.csv", "penalty",
+                     [penalty(), penalty(document_number="B", subject_uscc="913502007760496530")])
+    result = runner.invoke(app, ["ingest", str(path), "--type", "penalty", "--provider",
+                                 PROVIDER, "--received-on", "2026-11-27", "--json"],
+                           env=_env(settings))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {k: summary[k] for k in ("total", "accepted", "rejected", "duplicates", "updated",
+                                    "late")} == {"total": 2, "accepted": 1, "rejected": 1,
+                                                 "duplicates": 0, "updated": 0, "late": 0}
+    errors = tmp_path / "处罚数据_错误.csv"
+    assert summary["errors_file"] == str(errors)
+    assert "统一社会信用代码校验位错误" in errors.read_text(encoding="utf-8-sig")
+
+
+def test_ingest_human_summary(engine, settings, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", "penalty", [penalty()])
+    result = runner.invoke(app, ["ingest", str(path), "--type", "penalty", "--provider",
+                                 PROVIDER], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    assert "归集结果" in result.output and "accepted" in result.output
+
+
+def test_ingest_unknown_type_and_bad_provider_are_clear(engine, settings, tmp_path):
+    path = write_csv(tmp_path / "p.csv", "penalty", [penalty()])
+    r1 = runner.invoke(app, ["ingest", str(path), "--type", "fine", "--provider", PROVIDER],
+                       env=_env(settings))
+    assert r1.exit_code == 2 and "record_type_unknown" in r1.output
+    r2 = runner.invoke(app, ["ingest", str(path), "--type", "penalty", "--provider",
+                             PROVIDER[:-1] + "0", "--json"], env=_env(settings))
+    assert r2.exit_code == 2
+    assert json.loads(r2.stdout)["code"] == "uscc_checksum"
+
+
+def test_quality_reports_compliance_and_timeliness(engine, settings, tmp_path):
+    rows = [penalty(document_number=str(i), decision_date="2026-11-02") for i in range(3)]
+    rows.append(penalty(document_number="late", decision_date="2026-10-09"))
+    rows.append(penalty(document_number="bad", fine_amount="-1"))
+    path = write_csv(tmp_path / "p.csv", "penalty", rows)
+    runner.invoke(app, ["ingest", str(path), "--type", "penalty", "--provider", PROVIDER,
+                        "--received-on", "2026-11-06"], env=_env(settings))
+    result = runner.invoke(app, ["quality", "--json"], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    [q] = json.loads(result.stdout)
+    assert (q["submitted"], q["valid"], q["late"], q["on_time"]) == (5, 4, 1, 3)
+    assert q["compliance_rate"] == 0.8 and q["timeliness_rate"] == 0.75
+    human = runner.invoke(app, ["quality"], env=_env(settings))
+    assert "80.0%" in human.output and "75.0%" in human.output
+
+
+def test_calendar_add_command(engine, settings, tmp_path):
+    path = tmp_path / "2027.yaml"
+    path.write_text("year: 2027\nsource: 测试用安排\nholidays:\n"
+                    "  - {name: 元旦, from: 2027-01-01, to: 2027-01-01}\n", encoding="utf-8")
+    result = runner.invoke(app, ["calendar", "add", str(path)], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    years = runner.invoke(app, ["calendar", "years"], env=_env(settings))
+    assert "2027" in years.output
+
+
+def test_db_upgrade_is_idempotent(engine, settings):
+    result = runner.invoke(app, ["db", "upgrade"], env=_env(settings))
+    assert result.exit_code == 0, result.output

@@ -1,0 +1,74 @@
+"""Record pushes (batches): the API twin of `xinyong ingest`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel
+
+from xinyong.api.deps import CatalogDep, SessionDep, SettingsDep
+from xinyong.core.errors import NotFound
+from xinyong.core.workdays import load_calendar
+from xinyong.ingest import Batch, BatchInput, ingest, json_rows
+from xinyong.ingest.service import BatchSummary
+
+router = APIRouter(prefix="/api/v1/batches", tags=["batches"])
+
+
+class BatchPublic(BaseModel):
+    batch_id: int | None
+    record_type: str
+    provider: str
+    total: int
+    accepted: int
+    updated: int
+    duplicates: int
+    rejected: int
+    late: int
+    timeliness_unknown: int
+    warnings: list[str]
+    errors: list[dict[str, Any]] = []
+
+
+@router.post("/{record_type}", response_model=BatchPublic)
+def push_batch(
+    record_type: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    catalog: CatalogDep,
+    rows: Annotated[list[dict[str, Any]], Body(description="records as JSON objects, keys in "
+                                               "Chinese headers, English names or codes")],
+    provider: Annotated[str, Query(description="USCC of the providing department")],
+    atomic: Annotated[bool, Query(description="true: any invalid row refuses the whole batch "
+                                  "with 422; false: valid rows are stored, invalid ones "
+                                  "listed")] = True,
+) -> BatchPublic:
+    """Push records of one record type. Same validation and idempotency as a file upload."""
+    rt = catalog.get(record_type)
+    problems: list[Any] = []
+    client = request.client.host if request.client else "unknown"
+    summary: BatchSummary = ingest(
+        session,
+        BatchInput(record_type=rt, provider_uscc=provider, operator=f"api@{client}",
+                   channel="api", received_on=date.today(), atomic=atomic),
+        json_rows(rows, rt), calendar=load_calendar(session), secret=settings.secret_key,
+        today=date.today(), chunk_rows=settings.ingest_chunk_rows, on_problem=problems.append)
+    return BatchPublic(**summary.as_dict(), errors=[p.as_dict() for p in problems])
+
+
+@router.get("/{batch_id}", response_model=BatchPublic)
+def get_batch(batch_id: int, session: SessionDep) -> BatchPublic:
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound(f"批次 {batch_id} 不存在", code="batch_not_found")
+    from xinyong.ingest import Provider
+
+    provider = session.get(Provider, batch.provider_id)
+    return BatchPublic(batch_id=batch.id, record_type=batch.record_type,
+                       provider=provider.uscc if provider else "", total=batch.total,
+                       accepted=batch.accepted, updated=batch.updated,
+                       duplicates=batch.duplicates, rejected=batch.rejected, late=batch.late,
+                       timeliness_unknown=batch.timeliness_unknown, warnings=[])

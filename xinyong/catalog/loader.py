@@ -1,0 +1,132 @@
+"""Load and validate the catalog YAML files.
+
+First pass: each file against the pydantic model. Second pass: cross-references (natural
+key, conditions, not_before, the fields the spine relies on). Any failure names the file,
+the record type and the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from xinyong.catalog.model import REQUIRED_ROLES, RecordType
+from xinyong.core.errors import ConfigError
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    record_types: dict[str, RecordType]
+
+    def get(self, record_type_id: str) -> RecordType:
+        from xinyong.core.errors import NotFound
+
+        try:
+            return self.record_types[record_type_id]
+        except KeyError:
+            known = ", ".join(sorted(self.record_types))
+            raise NotFound(f"目录中没有信息类别 '{record_type_id}'(已登记:{known})",
+                           code="record_type_unknown") from None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name}: not valid YAML: {exc}", code="catalog_yaml") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: expected a mapping at top level", code="catalog_yaml")
+    return data
+
+
+def _expand_includes(raw: dict[str, Any], blocks: dict[str, dict[str, Any]],
+                     source: str) -> dict[str, Any]:
+    fields: list[dict[str, Any]] = []
+    for inc in raw.pop("include", None) or []:
+        block = blocks.get(inc.get("block", ""))
+        if block is None:
+            raise ConfigError(f"{source}: unknown block '{inc.get('block')}'",
+                              code="catalog_block")
+        prefix = inc.get("code_prefix", "")
+        for f in block["fields"]:
+            fields.append({**f, "code": prefix + f["code"]})
+    raw["fields"] = fields + list(raw.get("fields") or [])
+    return raw
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing" and err["loc"] and err["loc"][0] == "legal_basis":
+        msg = "no legal basis: every record type must cite the law that allows it"
+    return f"{where}: {msg}"
+
+
+def _cross_check(rt: RecordType, source: str) -> None:
+    names = rt.field_names
+    problems: list[str] = []
+    if len(set(names)) != len(names):
+        problems.append("duplicate field names")
+    for role in REQUIRED_ROLES:
+        if role not in names:
+            problems.append(f"missing required field '{role}'")
+    for key in rt.natural_key:
+        if key not in names:
+            problems.append(f"natural_key refers to unknown field '{key}'")
+    for f in rt.fields:
+        for cond in (f.required_when, f.empty_when):
+            if cond and cond.field not in names:
+                problems.append(f"field '{f.name}': condition on unknown field '{cond.field}'")
+        for ref in (f.not_before, f.id_type_field):
+            if ref and ref not in names:
+                problems.append(f"field '{f.name}': refers to unknown field '{ref}'")
+        if f.placeholder_for and f.placeholder_for.requires not in names:
+            problems.append(f"field '{f.name}': placeholder requires unknown field")
+    for ref in (rt.publication.starts, rt.publication.ends):
+        if ref and ref not in names:
+            problems.append(f"publication refers to unknown field '{ref}'")
+    if problems:
+        raise ConfigError(f"{source}: record type '{rt.id}': " + "; ".join(problems),
+                          code="catalog_invalid")
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    directory = directory or DATA_DIR
+    blocks = {}
+    for path in sorted((directory / "blocks").glob("*.yaml")) if (directory / "blocks").is_dir() \
+            else []:
+        block = _read(path)
+        blocks[block["block"]] = block
+    record_types: dict[str, RecordType] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        raw = _expand_includes(_read(path), blocks, path.name)
+        if not raw.get("legal_basis"):
+            raise ConfigError(
+                f"{path.name}: record type '{raw.get('id', '?')}' has no legal basis: every "
+                "record type must cite the law that allows it", code="catalog_no_legal_basis")
+        try:
+            rt = RecordType.model_validate(raw)
+        except ValidationError as exc:
+            raise ConfigError(f"{path.name}: record type '{raw.get('id', '?')}': "
+                              f"{_first_error(exc)}", code="catalog_invalid") from exc
+        _cross_check(rt, path.name)
+        if rt.id in record_types:
+            raise ConfigError(f"{path.name}: record type '{rt.id}' declared twice",
+                              code="catalog_duplicate")
+        record_types[rt.id] = rt
+    if not record_types:
+        raise ConfigError(f"{directory}: no record types found", code="catalog_empty")
+    return Catalog(record_types)
+
+
+@cache
+def default_catalog() -> Catalog:
+    return load_catalog()

@@ -1,0 +1,126 @@
+"""Catalog value types: a record type, its fields, and the legal basis that allows it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FIELD_TYPES = ("string", "date", "decimal", "enum", "enum_set", "uscc", "person_id")
+WINDOWS = ("while_valid", "repair_rules", "fixed_days", "not_published")
+# Fields every record type needs, by English name: the spine reads them to find the subject,
+# the provider and the decision date of a row.
+REQUIRED_ROLES = ("subject_name", "subject_category", "subject_uscc", "document_number",
+                  "decision_date", "provider_name", "provider_uscc")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LegalBasis(_Strict):
+    title: str = Field(min_length=2)
+    document_number: str | None = None
+    article: str | None = None
+    text: str | None = None
+
+    def cite(self) -> str:
+        parts = [f"《{self.title}》"]
+        if self.document_number:
+            parts.append(f"({self.document_number})")
+        if self.article:
+            parts.append(self.article)
+        return "".join(parts)
+
+
+class Condition(_Strict):
+    """`field` is in / contains any of / is present: the form of required_when and empty_when."""
+
+    field: str
+    in_: list[str] | None = Field(None, alias="in")
+    contains_any: list[str] | None = None
+    present: bool | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [t for t in (self.in_, self.contains_any, self.present) if t is not None]
+        if len(tests) != 1:
+            raise ValueError("a condition needs exactly one of in, contains_any, present")
+        return self
+
+
+class Placeholder(_Strict):
+    category: str
+    requires: str
+
+
+class FieldSpec(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    header: str
+    code: str
+    type: str
+    required: bool = False
+    required_when: Condition | None = None
+    empty_when: Condition | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    codes: list[str] | None = None
+    aliases: dict[str, str] | None = None
+    other_prefix: str | None = None
+    scale: int | None = None
+    min: float | None = None
+    not_future: bool = False
+    not_before: str | None = None
+    id_type_field: str | None = None
+    placeholder_for: Placeholder | None = None
+    personal: bool = False
+    note: str | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, v: str) -> str:
+        if v not in FIELD_TYPES:
+            raise ValueError(f"unknown field type '{v}' (allowed: {', '.join(FIELD_TYPES)})")
+        return v
+
+    @model_validator(mode="after")
+    def _codes_for_enums(self) -> FieldSpec:
+        if self.type in ("enum", "enum_set") and not self.codes:
+            raise ValueError(f"field '{self.name}' of type {self.type} needs a code list")
+        return self
+
+
+class Publication(_Strict):
+    window: Literal["while_valid", "repair_rules", "fixed_days", "not_published"]
+    starts: str = "decision_date"
+    ends: str | None = None
+    days: int | None = None
+    note: str | None = None
+
+
+class Include(_Strict):
+    block: str
+    code_prefix: str = ""
+
+
+class RecordType(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    catalog_category: str
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    owner_department_class: str
+    disclosure: Literal["public", "shared", "authorised"]
+    publication: Publication
+    natural_key: list[str] = Field(min_length=1)
+    timeliness_working_days: int = 7
+    fields: list[FieldSpec]
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]

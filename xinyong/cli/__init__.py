@@ -1,0 +1,1 @@
+"""Command line (Typer + Rich): a thin layer over the domains."""

@@ -1,0 +1,56 @@
+"""Shared plumbing for the commands: settings, engine (migrated on first use), error output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from xinyong.core.db import engine_for, ensure_schema
+from xinyong.core.errors import XinyongError
+from xinyong.core.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    if ctx.obj is None:
+        ctx.obj = Settings()
+    return ctx.obj  # type: ignore[no-any-return]
+
+
+def engine(ctx: typer.Context) -> Engine:
+    eng = engine_for(settings(ctx))
+    ensure_schema(eng)  # every command upgrades a fresh database by itself
+    return eng
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+@contextmanager
+def reported(as_json: bool = False) -> Iterator[None]:
+    """Turn a domain error into a clear message (or JSON object) and exit code 2."""
+    try:
+        yield
+    except XinyongError as exc:
+        if as_json:
+            print_json({"ok": False, "code": exc.code, "message": exc.message,
+                        "errors": [p.as_dict() for p in exc.errors]})
+        else:
+            err.print(f"[bold red]错误[/] ({exc.code}): {exc.message}")
+            if exc.errors:
+                table = Table("行号", "字段", "规则", "说明")
+                for p in exc.errors[:50]:
+                    table.add_row(str(p.row or ""), p.field or "", p.rule, p.message)
+                err.print(table)
+        raise typer.Exit(2) from None

@@ -1,0 +1,1 @@
+"""Shared infrastructure: settings, errors, database, working-day calendar, masking."""

@@ -1,0 +1,49 @@
+"""One settings class for the whole platform (prefix XINYONG_).
+
+Operational knobs live here; legal rules live in YAML beside their domain; departments and
+accounts are data in the database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="XINYONG_", env_file=".env", extra="ignore")
+
+    environment: str = Field("dev", description="dev, test or production; production refuses "
+                             "placeholder secrets")
+    var_dir: Path = Field(Path("var"), description="Directory for the embedded SQLite database, "
+                          "error files and generated demo data")
+    database_url: str = Field("", description="SQLAlchemy URL; empty means SQLite at "
+                              "<var_dir>/xinyong.db (WAL)")
+    secret_key: str = Field(DEV_SECRET, description="Key for the keyed hash of personal "
+                            "identifiers (HMAC-SHA256); must be set outside dev")
+    platform_name: str = Field("信用中国(示范市)", description="Name of the platform shown on the "
+                               "web site and in documents")
+    timeliness_working_days: int = Field(7, description="A record is late when received more "
+                                         "than this many working days after its decision date")
+    ingest_chunk_rows: int = Field(2000, description="Rows validated and written per chunk "
+                                   "inside one batch transaction")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("XINYONG_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'xinyong.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")

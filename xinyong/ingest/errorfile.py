@@ -1,0 +1,37 @@
+"""The error file a data officer opens in Excel: CSV, UTF-8 with BOM, one line per problem."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from types import TracebackType
+
+from xinyong.core.errors import Problem
+
+HEADERS = ["行号", "字段", "规则", "说明", "原值"]
+
+
+class ErrorFile:
+    """Streams problems to disk as they are found; removed again if there were none."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._fh)
+        self._writer.writerow(HEADERS)
+
+    def add(self, p: Problem) -> None:
+        self.count += 1
+        self._writer.writerow([p.row if p.row is not None else "", p.field or "", p.rule,
+                               p.message, p.value or ""])
+
+    def __enter__(self) -> ErrorFile:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._fh.close()
+        if self.count == 0:
+            self.path.unlink(missing_ok=True)
