@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import COMPANY, OTHER_PROVIDER, penalty, person_penalty, licence
+from tests.factories import COMPANY, OTHER_PROVIDER, licence, penalty, person_penalty
 from tests.ingest.helpers import push
 from xinyong.core.db import unit_of_work
 from xinyong.ingest import Record

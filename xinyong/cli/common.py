@@ -24,7 +24,8 @@ err = Console(stderr=True)
 def settings(ctx: typer.Context) -> Settings:
     if ctx.obj is None:
         ctx.obj = Settings()
-    return ctx.obj  # type: ignore[no-any-return]
+    assert isinstance(ctx.obj, Settings)
+    return ctx.obj
 
 
 def engine(ctx: typer.Context) -> Engine:

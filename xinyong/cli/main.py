@@ -202,7 +202,7 @@ def subjects_reviews(ctx: typer.Context,
     from xinyong.subjects import Subject, list_code_reviews
 
     with unit_of_work(engine(ctx)) as session:
-        items = []
+        items: list[dict[str, str | int | None]] = []
         for r in list_code_reviews(session):
             subject = session.get(Subject, r.subject_id)
             other = session.get(Subject, r.other_subject_id) if r.other_subject_id else None
@@ -216,8 +216,8 @@ def subjects_reviews(ctx: typer.Context,
     table = Table("编号", "类型", "统一社会信用代码", "名称", "另一名称/代码", title="重错码待核查")
     for i in items:
         kind = "同码不同名" if i["kind"] == "same_code_different_names" else "同名不同码"
-        table.add_row(str(i["id"]), kind, i["uscc"] or "", i["name"],
-                      i["other_name"] or i["other_uscc"] or "")
+        table.add_row(str(i["id"]), kind, str(i["uscc"] or ""), str(i["name"]),
+                      str(i["other_name"] or i["other_uscc"] or ""))
     out.print(table)
 
 

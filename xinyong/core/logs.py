@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -10,7 +11,7 @@ import structlog
 _RESIDENT_ID = re.compile(r"\b(\d{4})\d{10}(\d{3}[\dXx])\b")
 
 
-def _mask(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _mask(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key, value in event.items():
         if isinstance(value, str):
             event[key] = _RESIDENT_ID.sub(r"\1**********\2", value)

@@ -46,12 +46,20 @@ def _text(raw: Any) -> str | None:
         return raw.isoformat()
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = unicodedata.normalize("NFC", str(raw)).strip()
+    text = str(raw)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = text.strip()
     return text or None
 
 
 def _parse_date(text: str) -> date | None:
     text = text.split(" ")[0].split("T")[0]
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

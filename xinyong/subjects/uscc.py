@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -56,7 +57,7 @@ class UsccInfo:
     region_code: str
     department: str
     category: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
     @property
     def derived_kind(self) -> str:
@@ -92,7 +93,12 @@ def org_check_digit(first8: str) -> str:
 
 def validate(raw: str) -> UsccInfo:
     """Normalise and validate; raise UsccError on a hard failure, return warnings otherwise."""
-    code = normalise(raw)
+    return _validate(normalise(raw))
+
+
+# Ingest sees the same codes (authority, provider, repeat subjects) on most rows.
+@lru_cache(maxsize=1 << 18)
+def _validate(code: str) -> UsccInfo:
     if len(code) != 18:
         raise UsccError("uscc_length", f"统一社会信用代码应为18位,实际为{len(code)}位")
     if not USCC_RE.match(code):
@@ -110,7 +116,7 @@ def validate(raw: str) -> UsccInfo:
         # Legacy codes exist whose embedded organisation code does not check: warn only.
         warnings.append("org_code_checksum")
     return UsccInfo(code=code, region_code=code[2:8], department=dept,
-                    category=CATEGORIES.get(dept, {}).get(cat, ""), warnings=warnings)
+                    category=CATEGORIES.get(dept, {}).get(cat, ""), warnings=tuple(warnings))
 
 
 def is_valid(raw: str) -> bool:
