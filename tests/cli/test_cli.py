@@ -114,3 +114,17 @@ def test_calendar_add_command(engine, settings, tmp_path):
 def test_db_upgrade_is_idempotent(engine, settings):
     result = runner.invoke(app, ["db", "upgrade"], env=_env(settings))
     assert result.exit_code == 0, result.output
+
+
+def test_demo_data_ingests_with_exactly_the_planted_errors(engine, settings, tmp_path):
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo-data", "--subjects", "120", "--seed", "3", "-o", str(out),
+                                 "--today", "2026-11-27", "--ingest"], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    planted = sum(len(f["errors"]) for f in manifest["files"])
+    rows = sum(f["rows"] for f in manifest["files"])
+    q = json.loads(runner.invoke(app, ["quality", "--json"], env=_env(settings)).stdout)
+    assert sum(p["submitted"] for p in q) == rows
+    assert sum(p["submitted"] - p["valid"] for p in q) == planted > 0
+    assert sum(p["late"] for p in q) > 0

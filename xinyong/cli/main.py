@@ -229,12 +229,15 @@ def demo_data(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
     load: Annotated[bool, typer.Option("--ingest/--no-ingest",
                                        help="also ingest the generated files")] = False,
+    today: Annotated[str | None, typer.Option(
+        help="the day the data ends (default today); fix it for identical files")] = None,
 ) -> None:
     """Generate deterministic realistic demo files (and optionally ingest them)."""
     from xinyong.demo import generate_demo
 
     target = output or settings(ctx).var_dir / "demo"
-    files = generate_demo(target, subjects=subjects, seed=seed, today=date.today())
+    day = date.fromisoformat(today) if today else date.today()
+    files = generate_demo(target, subjects=subjects, seed=seed, today=day)
     out.print(f"已生成 {len(files)} 个演示文件: {target}")
     if not load:
         return

@@ -1,10 +1,11 @@
 """Demo data set: one city's departments sending monthly 双公示 batch files.
 
 `generate_demo` writes licence and penalty files in the shapes real feeds arrive in (CSV in
-UTF-8 with BOM or GB18030, XLSX, JSON), plus `manifest.json`. Same seed, subject count and
-`today` give byte-identical CSV and JSON (XLSX too: fixed properties and zip timestamps).
-About 2 % of rows carry one deliberate error each; the manifest lists them per file under
-"errors" (`row` = 1-based position among the file's data rows) so tests can expect them.
+UTF-8 with BOM or GB18030, some with YYYY/MM/DD dates; XLSX; JSON keyed by English field
+names), plus `manifest.json`. Same seed, subject count and `today` give byte-identical files
+(XLSX too: fixed properties and zip timestamps). 处罚类别 values are joined with ";", amounts
+are 万元 strings (numbers in XLSX). About 2 % of rows carry one deliberate error each; the
+manifest lists them per file under "errors" (`row` = 1-based position among the data rows).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,6 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from stdnum.cn import ric
 
 from xinyong.catalog import RecordType, default_catalog
+from xinyong.core.workdays import WorkingCalendar
 from xinyong.subjects import uscc
 
 CITY, CITY_CODE = "示范市", "350200"
@@ -38,6 +41,7 @@ ID_REGIONS = (("350200", 0), ("350121", 0), ("350203", 1983), ("350204", 1983), 
 ORG, BUSINESS, PERSON = "法人及非法人组织", "个体工商户", "自然人"
 LONG_TERM = date(2099, 12, 31)
 ERROR_RATE = 0.02
+_CALENDAR = WorkingCalendar()  # package years only; other years fall back to Monday-Friday
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
             "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史黎")
 GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国"
@@ -189,7 +193,7 @@ PROVIDERS = (
                _Pen("超越本单位资质等级承揽工程", "当事人于{when}超越本单位资质等级承揽建筑工程",
                     "《中华人民共和国建筑法》第六十五条第二款；《建设工程质量管理条例》第六十条",
                     (50000, 500000), "降低资质等级", "建设工程 建筑装饰工程 混凝土"))),
-    _Provider("wjw", f"{CITY}卫生健康委员会", CITY_CODE, "MB1B7341", "xlsx", False, False,
+    _Provider("wjw", f"{CITY}卫生健康委员会", CITY_CODE, "MB1B7341", "csv", False, False,
               "示卫罚", "示卫许", (_Lic(
                   "公共场所卫生许可决定书", "公共场所卫生许可证", "普通",
                   "住宿场所；美容美发场所", 4,
@@ -299,6 +303,7 @@ class _Row:
     batch: tuple[date, date]  # (month, received_on)
     values: dict[str, Any]
     error: tuple[str, str] | None = None  # (kind, field)
+    seq: int = 0  # position in the provider's document numbering
 
 
 class _Factory:
@@ -367,9 +372,9 @@ class _Factory:
             code = self.code("91", r.choice((CITY_CODE, CITY_CODE, district)),
                              "MA" if r.random() < 0.7 else "")
             s = _Subject(self.company(place, industry, zihao), ORG, code, industry, deps.split())
-            if r.random() < 0.015:  # renamed during the period: older rows carry the old name
+            if r.random() < 0.03:  # renamed during the period: older rows carry the old name
                 s.former, s.name = s.name, self.company(place, r.choice(INDUSTRIES)[0], zihao)
-                s.renamed = today - timedelta(r.randint(60, 900))
+                s.renamed = today - timedelta(r.randint(180, 900))
         s.rep = s.rep or self.person_name()
         s.rep_id = self.resident_id(1958, 1998)
         if s.code[2:8] == "350203":  # the district bureau handles its own businesses
@@ -387,9 +392,10 @@ def _add_months(d: date, months: int) -> date:
     raise AssertionError(d)
 
 
-def _weekday_back(d: date) -> date:
-    while d.weekday() >= 5:
-        d -= timedelta(1)
+def _workday(d: date, step: int) -> date:
+    """`d` or the nearest working day in direction `step` (official calendar where covered)."""
+    while not (_CALENDAR.is_workday(d) if _CALENDAR.covers(d.year) else d.weekday() < 5):
+        d += timedelta(step)
     return d
 
 
@@ -398,9 +404,7 @@ def _batches(rng: random.Random, today: date) -> list[tuple[date, date]]:
     out = []
     for k in range(36, 0, -1):
         month = _add_months(today.replace(day=1), -k)
-        received = _add_months(month, 1) + timedelta(rng.randint(0, 4))
-        while received.weekday() >= 5:
-            received += timedelta(1)
+        received = _workday(_add_months(month, 1) + timedelta(rng.randint(0, 4)), 1)
         if received <= today:
             out.append((month, received))
     return out
@@ -514,23 +518,25 @@ def _inject(row: _Row, rng: random.Random) -> None:
 def _make_rows(rng: random.Random, subjects: list[_Subject], today: date) -> list[_Row]:
     providers = {p.key: p for p in PROVIDERS}
     batches = {p.key: _batches(rng, today) for p in PROVIDERS}
-    weights = [0.5 if s.category == PERSON else rng.choice((1, 1, 1, 2, 3, 5)) for s in subjects]
+    weights = list(accumulate(0.5 if s.category == PERSON else rng.choice((1, 1, 1, 2, 3, 5))
+                              for s in subjects))
     rows: list[_Row] = []
     for record_type, per_subject in (("licence", 2), ("penalty", 1)):
-        target, made = per_subject * len(subjects), 0
-        for s in rng.choices(subjects, weights, k=target * 2):
+        made = 0
+        while made < per_subject * len(subjects):  # persons always have options: it ends
+            s = rng.choices(subjects, cum_weights=weights)[0]
             options: list[tuple[_Provider, _Lic | _Pen]] = [
                 (providers[k], t) for k in s.providers
                 for t in (providers[k].licences if record_type == "licence"
                           else providers[k].penalties)
                 if not t.fits or s.industry in t.fits.split()]
-            if made >= target or not options:
+            if not options:
                 continue
             p, t = rng.choice(options)
             batch = rng.choice(batches[p.key])
             late = rng.random() < 0.08
-            decided = _weekday_back(batch[1] - timedelta(
-                rng.randint(15, 40) if late else rng.randint(0, 5)))
+            decided = _workday(batch[1] - timedelta(
+                rng.randint(15, 40) if late else rng.randint(0, 5)), -1)
             if isinstance(t, _Lic):
                 values = _licence(s, t, decided, rng)
             else:
@@ -555,6 +561,7 @@ def _number(rows: list[_Row], rng: random.Random) -> None:
             seq, year = (seq if decided.year == year else 0) + rng.randint(1, 3), decided.year
             prefix = p.pen_no if record_type == "penalty" else p.lic_no
             row.values["document_number"] = f"{prefix}〔{year}〕{seq}号"
+            row.seq = seq
             if record_type == "licence" and row.values["certificate_name"] \
                     and not row.values["licence_number"]:
                 row.values["licence_number"] = f"{p.region}{year}{seq:05d}"
@@ -566,6 +573,19 @@ def _cell(value: Any, slash: bool) -> Any:
     return value
 
 
+class _StampedZip(zipfile.ZipFile):
+    """Every entry gets one fixed timestamp, so the same workbook gives the same bytes."""
+
+    stamp = (1980, 1, 1, 0, 0, 0)
+
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, *args: Any, **kw: Any) -> None:
+        info = zinfo_or_arcname
+        if isinstance(info, str):
+            info = zipfile.ZipInfo(info, self.stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(info, *args, **kw)
+
+
 def _xlsx(rt: RecordType, rows: list[list[Any]], stamp: datetime) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -574,13 +594,10 @@ def _xlsx(rt: RecordType, rows: list[list[Any]], stamp: datetime) -> bytes:
     for values in rows:
         ws.append(values)
     wb.properties.created = wb.properties.modified = stamp
-    raw, out = io.BytesIO(), io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+    out = io.BytesIO()
+    with _StampedZip(out, "w") as archive:
+        archive.stamp = stamp.timetuple()[:6]
         ExcelWriter(wb, archive).write_data()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():  # fixed timestamps: same input, same bytes
-            dst.writestr(zipfile.ZipInfo(info.filename, stamp.timetuple()[:6]), src.read(info),
-                         zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -634,7 +651,7 @@ def generate_demo(out_dir: Path, *, subjects: int = 2000, seed: int = 7,
     catalog = default_catalog()
     written = []
     for (_, record_type, month), group in files.items():
-        group.sort(key=lambda r: (r.values["decision_date"], r.values["document_number"]))
+        group.sort(key=lambda r: (r.values["decision_date"], r.seq))
         first = group[0]
         written.append(_write(out_dir, first.provider, catalog.get(record_type), month,
                               first.batch[1], group))
