@@ -106,7 +106,7 @@ def upgrade(engine: Engine) -> None:
     """Apply all migrations (idempotent)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "heads")
 
 
 def needs_upgrade(engine: Engine) -> bool:
