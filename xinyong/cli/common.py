@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,8 +18,26 @@ from xinyong.core.db import engine_for, ensure_schema
 from xinyong.core.errors import XinyongError
 from xinyong.core.settings import Settings
 
-out = Console()
-err = Console(stderr=True)
+class LazyConsole:
+    """A Rich console built when first used under the current COLUMNS, not at import time."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._cache: dict[str | None, Console] = {}
+
+    @property
+    def console(self) -> Console:
+        key = os.environ.get("COLUMNS")
+        if key not in self._cache:
+            self._cache[key] = Console(stderr=self._stderr)
+        return self._cache[key]
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.console.print(*objects, **kwargs)
+
+
+out = LazyConsole()
+err = LazyConsole(stderr=True)
 
 
 def settings(ctx: typer.Context) -> Settings:

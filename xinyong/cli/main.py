@@ -127,7 +127,7 @@ def ingest_cmd(
         kind = (fmt or path.suffix.lstrip(".")).lower()
         total = _count_rows(path, kind) if path.is_file() and kind in ("csv", "xlsx") else None
         with Progress(TextColumn("[bold]归集 {task.description}"), BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err.console,
                       transient=as_json) as progress:
             task = progress.add_task(path.name, total=total)
             summary, error_path = run_file_batch(
@@ -244,7 +244,7 @@ def demo_data(
     eng = engine(ctx)
     totals = {"accepted": 0, "rejected": 0, "late": 0, "duplicates": 0, "updated": 0}
     with reported(), Progress(TextColumn("[bold]导入演示数据"), BarColumn(),
-                              MofNCompleteColumn(), console=err) as progress:
+                              MofNCompleteColumn(), console=err.console) as progress:
         task = progress.add_task("demo", total=len(files))
         for f in files:
             job = FileBatch(path=f.path, record_type=f.record_type,
