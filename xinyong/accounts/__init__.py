@@ -1,13 +1,27 @@
-"""Accounts, roles and the authorisation check shared by api, web and cli."""
+"""Accounts, roles and the authorisation check shared by api, web and cli.
+
+Use cases that touch the database live in `xinyong.accounts.service` (accounts, keys, login)
+and `xinyong.accounts.access` (non-public reads); import them from there.
+"""
 
 from xinyong.accounts.policy import (
     PUBLIC,
+    PURPOSE_LABELS,
     ROLE_PERMISSIONS,
     Actor,
+    DeclaredPurpose,
     Permission,
+    Purpose,
     Role,
     authorize,
+    authorize_write,
     can,
+    declare_purpose,
+    may_read_shared,
+    permissions_of,
+    readable_types,
 )
 
-__all__ = ["PUBLIC", "ROLE_PERMISSIONS", "Actor", "Permission", "Role", "authorize", "can"]
+__all__ = ["PUBLIC", "PURPOSE_LABELS", "ROLE_PERMISSIONS", "Actor", "DeclaredPurpose",
+           "Permission", "Purpose", "Role", "authorize", "authorize_write", "can",
+           "declare_purpose", "may_read_shared", "permissions_of", "readable_types"]

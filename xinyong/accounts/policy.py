@@ -7,10 +7,12 @@ may read beyond public data comes from the catalog (shared-to lists), not from t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from xinyong.core.errors import Forbidden
+from xinyong.catalog.model import RecordType
+from xinyong.core.errors import Forbidden, Invalid
 
 
 class Role(StrEnum):
@@ -57,18 +59,123 @@ class Actor:
     account_id: int | None = None
     department_uscc: str | None = None
     department_class: str | None = None
+    department_name: str | None = None
     subject_uscc: str | None = None
     client: str | None = None
+    # The permissions an API key was scoped to; None: everything the role allows.
+    scopes: frozenset[Permission] | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.DATA_OFFICER, Role.CASE_OFFICER, Role.INSPECTOR})
 
 
 PUBLIC = Actor(role=Role.PUBLIC, name="public")
 
 
 def can(actor: Actor, permission: Permission) -> bool:
+    if actor.scopes is not None and permission not in actor.scopes:
+        return False
     return permission in ROLE_PERMISSIONS[actor.role]
+
+
+def permissions_of(actor: Actor) -> frozenset[Permission]:
+    return frozenset(p for p in ROLE_PERMISSIONS[actor.role] if can(actor, p))
 
 
 def authorize(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
         raise Forbidden(f"当前身份({actor.role.value})无权执行此操作({permission.value})",
                         code="forbidden")
+
+
+def authorize_write(actor: Actor, rt: RecordType, provider_uscc: str | None) -> str:
+    """May `actor` submit records of `rt` for `provider_uscc`? Returns the provider to use.
+
+    An administrator (the credit office, or the CLI operator on the server) submits for any
+    provider it names. A data officer submits only for its own department, and only record
+    types the catalog assigns to its department class.
+    """
+    authorize(actor, Permission.RECORDS_WRITE)
+    if actor.role == Role.ADMIN:
+        provider = provider_uscc or actor.department_uscc
+        if not provider:
+            raise Invalid("请指定数据提供单位(provider)", code="provider_required")
+        return provider
+    if not actor.department_uscc:
+        raise Forbidden("账户未关联数据提供单位,不能报送数据", code="no_department")
+    if provider_uscc and provider_uscc.strip().upper() != actor.department_uscc:
+        raise Forbidden("只能以本单位名义报送数据", code="provider_not_own")
+    if rt.owner_department_class != actor.department_class:
+        raise Forbidden(f"本单位({actor.department_class or '未分类'})不是「{rt.name}」的"
+                        f"报送单位(目录规定为 {rt.owner_department_class})",
+                        code="record_type_not_owned")
+    return actor.department_uscc
+
+
+def may_read_shared(actor: Actor, rt: RecordType) -> bool:
+    """Beyond public data a department reads what the catalog shares with its class."""
+    if not can(actor, Permission.RECORDS_READ_SHARED):
+        return False
+    if actor.role == Role.ADMIN:
+        return True
+    cls = actor.department_class
+    return cls is not None and (cls == rt.owner_department_class or cls in rt.shared_to)
+
+
+def readable_types(actor: Actor, record_types: Iterable[RecordType]) -> list[str]:
+    return [rt.id for rt in record_types if may_read_shared(actor, rt)]
+
+
+class Purpose(StrEnum):
+    """查询事由: the fixed list a non-public read must declare."""
+
+    LICENSING = "licensing"  # 行政许可
+    PROCUREMENT = "procurement"  # 政府采购
+    BIDDING = "bidding"  # 招标投标
+    SUBSIDY = "subsidy"  # 财政补贴/资金支持
+    INSPECTION = "inspection"  # 监管检查
+    OTHER = "other"  # 其他(须说明)
+
+
+PURPOSE_LABELS: dict[Purpose, str] = {
+    Purpose.LICENSING: "行政许可", Purpose.PROCUREMENT: "政府采购",
+    Purpose.BIDDING: "招标投标", Purpose.SUBSIDY: "财政资金补贴",
+    Purpose.INSPECTION: "监管检查", Purpose.OTHER: "其他",
+}
+PURPOSE_TEXT_MAX = 200
+
+
+@dataclass(frozen=True)
+class DeclaredPurpose:
+    purpose: Purpose
+    text: str | None = None
+
+
+def declare_purpose(raw: str | None, text: str | None) -> DeclaredPurpose:
+    """Validate a declared purpose; `other` needs a text saying what it is."""
+    if raw is None or not raw.strip():
+        raise Invalid("查询非公开信息须声明查询事由(purpose):" + "、".join(
+            f"{p.value}={PURPOSE_LABELS[p]}" for p in Purpose), code="purpose_required")
+    try:
+        purpose = Purpose(raw.strip().lower())
+    except ValueError:
+        raise Invalid(f"查询事由「{raw[:40]}」不在规定列表中", code="purpose_unknown") from None
+    clean = (text or "").strip() or None
+    if clean and has_control_chars(clean):
+        raise Invalid("查询事由说明含有控制字符", code="purpose_text_invalid")
+    if purpose == Purpose.OTHER and not clean:
+        raise Invalid("查询事由为「其他」时须填写具体事由(purpose_text)",
+                      code="purpose_text_required")
+    if clean and len(clean) > PURPOSE_TEXT_MAX:
+        raise Invalid(f"查询事由说明不能超过{PURPOSE_TEXT_MAX}字", code="purpose_text_too_long")
+    return DeclaredPurpose(purpose, clean)
+
+
+def has_control_chars(value: str) -> bool:
+    """Control characters (NUL above all: PostgreSQL text cannot hold it) are refused in
+    names and free text entered by people."""
+    return any(ord(c) < 32 or ord(c) == 127 for c in value)

@@ -1,0 +1,90 @@
+"""Non-public reads: what a department may see about a subject (per the catalog's shared_to),
+and a subject's own credit file. Each read is audited in the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong import audit
+from xinyong.accounts.policy import (
+    Actor,
+    DeclaredPurpose,
+    Permission,
+    authorize,
+    readable_types,
+)
+from xinyong.audit.rules import mask_value
+from xinyong.catalog import Catalog
+from xinyong.core.errors import Forbidden
+from xinyong.ingest.tables import Provider, Record
+from xinyong.subjects import get_subject
+from xinyong.subjects.tables import Subject
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: int
+    record_type: str
+    record_type_name: str
+    provider_uscc: str
+    provider_name: str
+    decision_date: date
+    version: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FileView:
+    uscc: str
+    name: str
+    kind: str
+    record_types: list[str]
+    records: list[RecordView]
+
+
+def _records(session: Session, catalog: Catalog, subject: Subject,
+             types: list[str]) -> list[RecordView]:
+    if not types:
+        return []
+    rows = session.execute(
+        select(Record, Provider.uscc, Provider.name)
+        .join(Provider, Provider.id == Record.provider_id)
+        .where(Record.subject_id == subject.id, Record.record_type.in_(types))
+        .order_by(Record.decision_date.desc(), Record.id)).tuples()
+    # Personal identifiers are masked at ingest; masking again guards any field the catalog
+    # forgot to mark as personal.
+    return [RecordView(r.id, r.record_type, catalog.get(r.record_type).name, puscc, pname,
+                       r.decision_date, r.version, mask_value(r.data))
+            for r, puscc, pname in rows]
+
+
+def read_shared(session: Session, catalog: Catalog, actor: Actor, uscc: str,
+                purpose: DeclaredPurpose, *, audited: bool = True) -> FileView:
+    """A department's view of a subject: the record types the catalog shares with it."""
+    authorize(actor, Permission.RECORDS_READ_SHARED)
+    types = readable_types(actor, catalog.record_types.values())
+    subject = get_subject(session, uscc)
+    records = _records(session, catalog, subject, types)
+    if audited:
+        audit.append(session, actor, audit.READ_SHARED, subject_uscc=subject.uscc,
+                     purpose=purpose, details={"record_ids": [r.id for r in records],
+                                               "record_types": types})
+    return FileView(subject.uscc or "", subject.name, subject.kind, types, records)
+
+
+def read_own_file(session: Session, catalog: Catalog, actor: Actor) -> FileView:
+    """A subject account's whole credit file, non-public parts included."""
+    authorize(actor, Permission.OWN_FILE_READ)
+    if not actor.subject_uscc:
+        raise Forbidden("该账户未关联信用主体", code="no_subject")
+    subject = get_subject(session, actor.subject_uscc)
+    types = list(catalog.record_types)
+    records = _records(session, catalog, subject, types)
+    audit.append(session, actor, "own_file.read", subject_uscc=subject.uscc,
+                 details={"record_ids": [r.id for r in records]})
+    return FileView(subject.uscc or "", subject.name, subject.kind, types, records)

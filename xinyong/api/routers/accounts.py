@@ -1,0 +1,104 @@
+"""Accounts and API keys (credit office administrators)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, Field
+
+from xinyong.accounts import Actor, Permission, Role
+from xinyong.accounts import service as accounts
+from xinyong.accounts.tables import Account, ApiKey
+from xinyong.api.deps import SessionDep, require
+from xinyong.core.errors import NotFound
+
+router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+Admin = Annotated[Actor, Depends(require(Permission.ACCOUNTS_MANAGE))]
+
+
+class AccountCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100, description="login name")
+    role: Role
+    password: str | None = Field(None, max_length=200, description="web login password; none "
+                                 "for a system account that only uses API keys")
+    display_name: str | None = Field(None, max_length=200)
+    department_uscc: str | None = Field(None, max_length=40)
+    department_name: str | None = Field(None, max_length=200)
+    department_class: str | None = Field(None, max_length=40)
+    subject_uscc: str | None = Field(None, max_length=40)
+
+
+class AccountPublic(BaseModel):
+    id: int
+    name: str
+    role: str
+    display_name: str | None
+    subject_uscc: str | None
+    active: bool
+    locked: bool
+    created_at: datetime
+
+
+class AccountList(BaseModel):
+    items: list[AccountPublic]
+    total: int
+
+
+class KeyCreate(BaseModel):
+    scopes: list[str] | None = Field(None, max_length=20)
+    label: str | None = Field(None, max_length=100)
+
+
+class KeyPublic(BaseModel):
+    id: int
+    account: str
+    prefix: str
+    scopes: list[str] | None
+    label: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+    key: str | None = Field(None, description="the clear key: shown only in the response "
+                            "that creates it")
+
+
+def _account(a: Account) -> AccountPublic:
+    return AccountPublic(id=a.id, name=a.name, role=a.role, display_name=a.display_name,
+                         subject_uscc=a.subject_uscc, active=a.active,
+                         locked=bool(a.locked_until and a.locked_until > datetime.now()),
+                         created_at=a.created_at)
+
+
+def _key(k: ApiKey, account: str, clear: str | None = None) -> KeyPublic:
+    return KeyPublic(id=k.id, account=account, prefix=k.prefix,
+                     scopes=k.scopes.split(",") if k.scopes else None, label=k.label,
+                     created_at=k.created_at, revoked_at=k.revoked_at, key=clear)
+
+
+@router.get("", response_model=AccountList)
+def list_accounts(session: SessionDep, _actor: Admin) -> AccountList:
+    items = [_account(a) for a in accounts.list_accounts(session)]
+    return AccountList(items=items, total=len(items))
+
+
+@router.post("", response_model=AccountPublic, status_code=201)
+def create_account(body: AccountCreate, session: SessionDep, actor: Admin) -> AccountPublic:
+    account = accounts.create_account(session, actor, accounts.NewAccount(**body.model_dump()))
+    return _account(account)
+
+
+@router.post("/{name}/keys", response_model=KeyPublic, status_code=201)
+def issue_key(name: str, body: KeyCreate, session: SessionDep, actor: Admin) -> KeyPublic:
+    key, clear = accounts.issue_key(session, actor, name, scopes=body.scopes, label=body.label)
+    return _key(key, name, clear)
+
+
+@router.delete("/{name}/keys/{key_id}", response_model=KeyPublic)
+def revoke_key(name: str, key_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+               session: SessionDep, actor: Admin) -> KeyPublic:
+    owned = {k.id for k, _ in accounts.list_keys(session, name)}
+    if key_id not in owned:
+        raise NotFound(f"账户「{name[:100]}」没有编号为 {key_id} 的接口密钥",
+                       code="api_key_not_found")
+    return _key(accounts.revoke_key(session, actor, key_id), name)

@@ -1,0 +1,69 @@
+"""The audit log: entries and chain verification (credit office)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from xinyong import audit
+from xinyong.accounts import Permission
+from xinyong.api.deps import SessionDep, require
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
+                   dependencies=[Depends(require(Permission.AUDIT_READ))])
+
+
+class AuditEntryPublic(BaseModel):
+    seq: int
+    at: datetime
+    action: str
+    actor_name: str
+    role: str
+    department_uscc: str | None
+    department_name: str | None
+    subject_uscc: str | None
+    purpose: str | None
+    purpose_text: str | None
+    client: str | None
+    details: dict[str, Any]
+    hash: str
+
+
+class AuditList(BaseModel):
+    items: list[AuditEntryPublic]
+    total: int
+
+
+class VerifyPublic(BaseModel):
+    ok: bool
+    checked: int
+    head_hash: str
+    broken_seq: int | None
+    rule: str | None
+    message: str | None
+
+
+@router.get("/entries", response_model=AuditList)
+def list_entries(session: SessionDep,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+                 action: Annotated[str | None, Query(max_length=40)] = None) -> AuditList:
+    """Newest first."""
+    items = [AuditEntryPublic(**{k: getattr(e, k) for k in AuditEntryPublic.model_fields
+                                 if k != "details"}, details=json.loads(e.details))
+             for e in audit.list_entries(session, limit=limit, offset=offset, action=action)]
+    return AuditList(items=items, total=audit.count(session))
+
+
+@router.get("/verify", response_model=VerifyPublic)
+def verify(session: SessionDep) -> VerifyPublic:
+    """Walk the hash chain; report the first broken link."""
+    r = audit.verify(session)
+    b = r.broken
+    return VerifyPublic(ok=r.ok, checked=r.checked, head_hash=r.head_hash,
+                        broken_seq=b.seq if b else None, rule=b.rule if b else None,
+                        message=b.message if b else None)

@@ -1,0 +1,53 @@
+"""The government query API: a department reads what the catalog shares with it, with a
+declared purpose; every read is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from xinyong.accounts import Actor, Permission
+from xinyong.accounts.access import FileView, read_shared
+from xinyong.api.deps import CatalogDep, PurposeDep, SessionDep, SettingsDep, require
+
+router = APIRouter(prefix="/api/v1/shared", tags=["shared"])
+
+
+class RecordShared(BaseModel):
+    id: int
+    record_type: str
+    record_type_name: str
+    provider_uscc: str
+    provider_name: str
+    decision_date: date
+    version: int
+    data: dict[str, Any]
+
+
+class FileShared(BaseModel):
+    uscc: str
+    name: str
+    kind: str
+    record_types: list[str]
+    items: list[RecordShared]
+    total: int
+
+
+def file_model(view: FileView) -> FileShared:
+    items = [RecordShared(**r.__dict__) for r in view.records]
+    return FileShared(uscc=view.uscc, name=view.name, kind=view.kind,
+                      record_types=view.record_types, items=items, total=len(items))
+
+
+@router.get("/subjects/{uscc}/records", response_model=FileShared)
+def shared_records(uscc: str, purpose: PurposeDep, session: SessionDep, catalog: CatalogDep,
+                   settings: SettingsDep,
+                   actor: Annotated[Actor, Depends(require(Permission.RECORDS_READ_SHARED))],
+                   ) -> FileShared:
+    """Records of a subject that the caller's department may read (catalog `shared_to`),
+    personal identifiers masked. Requires `purpose`; the query is recorded with it."""
+    return file_model(read_shared(session, catalog, actor, uscc, purpose,
+                                  audited=settings.audit_reads))

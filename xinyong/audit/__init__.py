@@ -1,0 +1,19 @@
+"""Audit trail (审计): a hash-chained, append-only log of every write and non-public read."""
+
+from xinyong.audit.service import (
+    QUERY_ACTIONS,
+    READ_SHARED,
+    BrokenLink,
+    VerifyResult,
+    append,
+    count,
+    grant_append_only,
+    list_entries,
+    list_queries_about,
+    verify,
+)
+from xinyong.audit.tables import AuditEntry
+
+__all__ = ["QUERY_ACTIONS", "READ_SHARED", "AuditEntry", "BrokenLink", "VerifyResult",
+           "append", "count", "grant_append_only", "list_entries", "list_queries_about",
+           "verify"]

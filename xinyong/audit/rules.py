@@ -1,0 +1,64 @@
+"""Pure rules of the audit chain: canonical serialisation, entry hash, masking of values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from stdnum.cn import ric
+
+from xinyong.core.masking import mask_id
+
+GENESIS = "0" * 64
+# Fields covered by the hash, in a fixed order; `hash` itself is not.
+HASHED_FIELDS = ("seq", "at", "action", "actor_name", "role", "account_id", "department_uscc",
+                 "department_name", "subject_uscc", "purpose", "purpose_text", "client",
+                 "details", "prev_hash")
+
+# A resident ID number (GB 11643) never enters the log. Shape first, then the check digit,
+# so that an all-digit USCC in the same text is left alone.
+_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])"
+                          r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+
+
+def _mask_match(m: re.Match[str]) -> str:
+    value = m.group(0)
+    return mask_id(value) if ric.is_valid(value) else value
+
+
+def mask_text(value: str) -> str:
+    return _RESIDENT_ID.sub(_mask_match, value)
+
+
+def mask_value(value: Any) -> Any:
+    """Mask personal identifiers anywhere in a JSON-like value."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, Mapping):
+        return {str(k): mask_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_value(v) for v in value]
+    return value
+
+
+def canonical_details(details: Mapping[str, Any] | None) -> str:
+    return json.dumps(mask_value(dict(details or {})), sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"), default=str)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # Both databases keep microseconds; a fixed format keeps the hash stable on read-back.
+        return value.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return value
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the hashed fields (prev_hash included)."""
+    blob = json.dumps({k: _norm(fields.get(k)) for k in HASHED_FIELDS}, sort_keys=True,
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()

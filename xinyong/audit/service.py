@@ -1,0 +1,157 @@
+"""Append to and verify the audit log.
+
+Audit is not logging: an audited action inserts its entry in the same transaction as the
+action, so a rolled-back action leaves no entry and a committed one always has one. Appends
+are serialised (an advisory lock on PostgreSQL, the write lock on SQLite) because each entry
+carries the hash of the one before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from xinyong.accounts.policy import Actor, DeclaredPurpose
+from xinyong.audit.rules import GENESIS, canonical_details, entry_hash, mask_text
+from xinyong.audit.tables import AuditEntry
+from xinyong.core.errors import Invalid, NotFound
+
+# Key of the PostgreSQL advisory lock that serialises appends ("xyaudit" in ASCII).
+_LOCK_KEY = 0x787961756469
+# Reads of non-public data about a subject made by someone other than the subject itself:
+# what "who looked at me" lists.
+READ_SHARED = "records.read_shared"
+QUERY_ACTIONS = (READ_SHARED,)
+
+
+def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
+           purpose: DeclaredPurpose | None = None,
+           details: Mapping[str, Any] | None = None) -> AuditEntry:
+    """Add one entry at the end of the chain (flushed, not committed)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    elif dialect == "sqlite":
+        # Take SQLite's write lock before reading the chain's head: a write statement starts
+        # the write transaction (waiting out busy_timeout), so no other append can read the
+        # same head until this transaction ends.
+        session.execute(text("UPDATE audit_entry SET seq = seq WHERE 1 = 0"))
+    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
+                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    fields: dict[str, Any] = {
+        "seq": seq, "at": datetime.now().replace(tzinfo=None), "action": action,
+        "actor_name": mask_text(actor.name)[:100], "role": actor.role.value,
+        "account_id": actor.account_id, "department_uscc": actor.department_uscc,
+        "department_name": actor.department_name, "subject_uscc": subject_uscc,
+        "purpose": purpose.purpose.value if purpose else None,
+        "purpose_text": mask_text(purpose.text) if purpose and purpose.text else None,
+        "client": (actor.client or "")[:64] or None, "details": canonical_details(details),
+        "prev_hash": prev,
+    }
+    entry = AuditEntry(**fields, hash=entry_hash(fields))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _fields(e: AuditEntry) -> dict[str, Any]:
+    return {c: getattr(e, c) for c in ("seq", "at", "action", "actor_name", "role",
+                                       "account_id", "department_uscc", "department_name",
+                                       "subject_uscc", "purpose", "purpose_text", "client",
+                                       "details", "prev_hash")}
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    seq: int
+    rule: str  # hash_mismatch | prev_mismatch | seq_gap | head_missing
+    message: str
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    head_hash: str
+    broken: BrokenLink | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+
+def verify(session: Session, *, expect_head: str | None = None) -> VerifyResult:
+    """Walk the chain in order and report the first broken link.
+
+    An edited entry no longer matches its own hash; a deleted or moved entry breaks the
+    next entry's link to its predecessor (and leaves a gap in `seq`). Removing entries from
+    the very end leaves a valid shorter chain: compare with a head hash noted earlier
+    (`expect_head`) to detect that.
+    """
+    prev, expected_seq, checked, seen_head = GENESIS, 1, 0, expect_head is None
+    rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)
+                           .execution_options(yield_per=1000)).scalars()
+    for e in rows:
+        if e.seq != expected_seq:
+            return VerifyResult(checked, prev, BrokenLink(
+                e.seq, "seq_gap", f"第{e.seq}条之前缺少第{expected_seq}条(记录被删除或重排)"))
+        if e.prev_hash != prev:
+            return VerifyResult(checked, prev, BrokenLink(
+                e.seq, "prev_mismatch",
+                f"第{e.seq}条记载的前一条哈希与第{e.seq - 1}条不符(记录被删除、插入或重排)"))
+        if entry_hash(_fields(e)) != e.hash:
+            return VerifyResult(checked, prev, BrokenLink(
+                e.seq, "hash_mismatch", f"第{e.seq}条的内容与其哈希不符(记录被修改)"))
+        prev, expected_seq, checked = e.hash, expected_seq + 1, checked + 1
+        if expect_head is not None and e.hash == expect_head:
+            seen_head = True
+    if not seen_head:
+        return VerifyResult(checked, prev, BrokenLink(
+            expected_seq, "head_missing", "先前记下的链头哈希已不在日志中(末尾记录被删除)"))
+    return VerifyResult(checked, prev, None)
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+def list_entries(session: Session, *, limit: int = 100, offset: int = 0,
+                 action: str | None = None) -> list[AuditEntry]:
+    q = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)
+    if action:
+        q = q.where(AuditEntry.action == action)
+    return list(session.scalars(q))
+
+
+def list_queries_about(session: Session, subject_uscc: str) -> list[AuditEntry]:
+    """Every non-public query about a subject, newest first ('who looked at me')."""
+    return list(session.scalars(
+        select(AuditEntry).where(AuditEntry.subject_uscc == subject_uscc,
+                                 AuditEntry.action.in_(QUERY_ACTIONS))
+        .order_by(AuditEntry.seq.desc())))
+
+
+_ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def grant_append_only(session: Session, role: str) -> list[str]:
+    """PostgreSQL: the application role may only INSERT and SELECT audit entries."""
+    if session.get_bind().dialect.name != "postgresql":
+        raise Invalid("只有 PostgreSQL 支持按角色授权;SQLite 上由 `xinyong audit verify` 检查",
+                      code="not_postgresql")
+    if not _ROLE_NAME.match(role):
+        raise Invalid(f"角色名「{role[:70]}」不合法", code="role_name_invalid")
+    if session.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}) is None:
+        raise NotFound(f"数据库角色「{role}」不存在", code="role_not_found")
+    table = AuditEntry.__tablename__
+    statements = [f'REVOKE ALL ON {table} FROM "{role}"',
+                  f'GRANT SELECT, INSERT ON {table} TO "{role}"']
+    for stmt in statements:
+        session.execute(text(stmt))
+    return statements
