@@ -1,4 +1,8 @@
-"""Screening: name normalisation and matching for search and the check (逢办必查)."""
+"""Screening: name normalisation and matching for search and the check (逢办必查).
+
+Only the normalisation is exported here: `match` and `check` import the lists and measures
+domains, and are imported from their modules (xinyong.screening.check) by the layers above.
+"""
 
 from xinyong.screening.normalise import NormalisedName, normalise, search_key
 

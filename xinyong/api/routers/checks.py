@@ -1,0 +1,186 @@
+"""The check (逢办必查), its feedback, false-match reviews, and the credit office's measure
+statistics, overrides and monthly case report."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path as FsPath
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from xinyong.accounts import Actor, Permission
+from xinyong.api.deps import SessionDep, require
+from xinyong.measures import (
+    FeedbackItem,
+    case_rows,
+    default_measures,
+    feedback_of,
+    list_overrides,
+    measure_stats,
+    record_feedback,
+    write_report,
+)
+from xinyong.screening.check import CheckRequest, get_check, review_match, run_check, run_checks
+
+MAX_ID = 2**31 - 1  # integer keys of both databases; a larger id is refused with 422
+CheckId = Annotated[int, Path(ge=1, le=MAX_ID)]
+router = APIRouter(tags=["checks"])
+BATCH_MAX = 20000
+
+
+class Applicant(BaseModel):
+    uscc: str | None = Field(None, max_length=40, description="统一社会信用代码")
+    name: str | None = Field(None, max_length=200, description="名称")
+    legal_representative: str | None = Field(None, max_length=50, description="法定代表人")
+
+
+class CheckCreate(Applicant):
+    matter: str = Field(description="办理事项: licensing, procurement, bidding, subsidy, "
+                        "honours, inspection, financing, bond, appointment, land")
+
+
+class BatchCreate(BaseModel):
+    matter: str
+    applicants: list[Applicant] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class FeedbackIn(BaseModel):
+    measure_id: str
+    outcome: Literal["applied", "not_applied"]
+    reason: str | None = Field(None, max_length=2000)
+
+
+class FeedbackCreate(BaseModel):
+    items: list[FeedbackIn] = Field(min_length=1)
+
+
+class ReviewCreate(BaseModel):
+    subject_id: int = Field(ge=1, le=MAX_ID)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/api/v1/checks")
+def create_check(body: CheckCreate, session: SessionDep,
+                 actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
+                 ) -> dict[str, Any]:
+    """Check one applicant for a matter: hits best first, list entries and records that
+    apply, and exactly the catalog measures they trigger for the matter."""
+    return run_check(session, CheckRequest(body.matter, body.uscc, body.name,
+                                           body.legal_representative), actor)
+
+
+def _row(i: int, a: Applicant, r: dict[str, Any]) -> dict[str, Any]:
+    best = r["hits"][0] if r["hits"] else None
+    return {"row": i, "check_id": r["id"], "uscc": a.uscc, "name": a.name,
+            "status": r["status"], "status_label": r["status_label"],
+            "uscc_problem": r["uscc_problem"],
+            "best_hit": None if best is None else {k: best[k] for k in (
+                "subject_id", "uscc", "name", "score", "method", "explanation")},
+            "hits": len(r["hits"]), "reviewed": len(r["reviewed"]),
+            "measures": [{"measure_id": m["measure_id"], "name": m["name"], "kind": m["kind"]}
+                         for m in r["measures"]]}
+
+
+@router.post("/api/v1/checks/batch")
+def create_batch(body: BatchCreate, session: SessionDep,
+                 actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
+                 ) -> dict[str, Any]:
+    """Check a list of applicants (e.g. all bidders of a tender): one row per applicant."""
+    results = run_checks(session, [CheckRequest(body.matter, a.uscc, a.name,
+                                                a.legal_representative)
+                                   for a in body.applicants], actor)
+    rows = [_row(i, a, r) for i, (a, r) in enumerate(zip(body.applicants, results,
+                                                         strict=True), start=1)]
+    return {"items": rows, "total": len(rows),
+            "hits": sum(1 for r in rows if r["status"] == "hit")}
+
+
+@router.get("/api/v1/checks/{check_id}")
+def read_check(check_id: CheckId, session: SessionDep,
+               _actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
+               ) -> dict[str, Any]:
+    check = get_check(session, check_id)
+    return check.result | {"id": check.id, "feedback": [
+        {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
+         "actor": f.actor, "at": f.created_at.isoformat(timespec="seconds")}
+        for f in feedback_of(session, check_id)]}
+
+
+@router.post("/api/v1/checks/{check_id}/feedback")
+def create_feedback(check_id: CheckId, body: FeedbackCreate,
+                    session: SessionDep,
+                    actor: Annotated[Actor, Depends(require(Permission.CHECKS_FEEDBACK))]
+                    ) -> dict[str, Any]:
+    """Per prompted measure: applied, or not_applied with a reason (required for a
+    punishment measure; the credit office sees every such override)."""
+    rows = record_feedback(session, check_id, [FeedbackItem(i.measure_id, i.outcome, i.reason)
+                                               for i in body.items], actor)
+    return {"check_id": check_id, "recorded": [
+        {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
+         "actor": f.actor} for f in rows]}
+
+
+@router.post("/api/v1/checks/{check_id}/reviews")
+def create_review(check_id: CheckId, body: ReviewCreate, session: SessionDep,
+                  actor: Annotated[Actor, Depends(require(Permission.CHECKS_FEEDBACK))]
+                  ) -> dict[str, Any]:
+    """Mark a name hit of this check as a false match; later checks show it as reviewed."""
+    rv = review_match(session, check_id, body.subject_id, body.reason, actor)
+    return {"id": rv.id, "subject_id": rv.subject_id, "verdict": rv.verdict,
+            "reason": rv.reason, "reviewed_by": rv.reviewer,
+            "reviewed_at": rv.reviewed_at.isoformat(timespec="seconds")}
+
+
+@router.get("/api/v1/measures")
+def list_measures(_actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))],
+                  matter: str | None = None) -> dict[str, Any]:
+    """The measure catalog (optionally for one matter), each with its legal basis."""
+    cat = default_measures()
+    items = cat.for_matter(cat.check_matter(matter)) if matter else list(cat.measures.values())
+    return {"items": [m.model_dump() for m in items], "total": len(items),
+            "matters": cat.matters}
+
+
+@router.get("/api/v1/measures/stats")
+def stats(session: SessionDep,
+          _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
+          month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None
+          ) -> dict[str, Any]:
+    """Initiation -> response -> feedback per department and measure."""
+    items = [{"department": s.department, "measure_id": s.measure_id,
+              "measure_name": s.measure_name, "initiated": s.initiated,
+              "responded": s.responded, "applied": s.applied, "not_applied": s.not_applied,
+              "feedback_rate": s.feedback_rate} for s in measure_stats(session, month=month)]
+    return {"items": items, "total": len(items)}
+
+
+@router.get("/api/v1/measures/overrides")
+def overrides(session: SessionDep,
+              _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))]
+              ) -> dict[str, Any]:
+    """Triggered punishment measures recorded as not applied, with who and why."""
+    items = [{"check_id": o.check_id, "measure_id": o.measure_id,
+              "measure_name": o.measure_name, "subject_name": o.subject_name, "uscc": o.uscc,
+              "department": o.department, "actor": o.actor, "reason": o.reason,
+              "at": o.at.isoformat(timespec="seconds")} for o in list_overrides(session)]
+    return {"items": items, "total": len(items)}
+
+
+@router.get("/api/v1/measures/report")
+def report(session: SessionDep,
+           _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
+           month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+           fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv") -> Response:
+    """The monthly joint reward and punishment case report (联合奖惩案例)."""
+    rows = case_rows(session, month, default_measures().matters)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_report(FsPath(tmp) / f"report.{fmt}", rows, fmt)
+        content = path.read_bytes()
+    media = "text/csv; charset=utf-8" if fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"lianhe-jiangcheng-{month}.{fmt}"
+    return Response(content, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

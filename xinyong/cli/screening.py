@@ -1,0 +1,342 @@
+"""Commands for the check (逢办必查), lists with due process, and the measure reports."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from xinyong.accounts import Actor, Role
+from xinyong.cli.common import engine, err, out, print_json, reported
+from xinyong.core.db import unit_of_work
+from xinyong.core.errors import Invalid
+
+lists_app = typer.Typer(help="名单 (red / serious dishonesty / watch / received lists)",
+                        no_args_is_help=True)
+measures_app = typer.Typer(help="联合奖惩措施 (measure catalog, statistics, case report)",
+                           no_args_is_help=True)
+screening_app = typer.Typer(help="核查比对 (name index of the check)", no_args_is_help=True)
+
+HEADER_ALIASES = {"统一社会信用代码": "uscc", "uscc": "uscc", "名称": "name", "单位名称": "name",
+                  "投标人": "name", "申请人": "name", "name": "name",
+                  "法定代表人": "legal_representative",
+                  "legal_representative": "legal_representative"}
+CHUNK = 500
+
+
+def _operator(name: str | None, department: str | None = None) -> Actor:
+    """The CLI runs on the server as the credit office's operator."""
+    return Actor(role=Role.ADMIN, name=name or getpass.getuser(), client="cli",
+                 department_name=department)
+
+
+def _read_applicants(path: Path) -> list[dict[str, str | None]]:
+    if not path.is_file():
+        raise Invalid(f"文件不存在: {path}", code="file_missing")
+    rows: list[list[Any]]
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+    if not rows:
+        raise Invalid(f"{path.name}: 文件为空", code="file_empty")
+    header = [HEADER_ALIASES.get(str(h or "").strip()) for h in rows[0]]
+    if "uscc" not in header and "name" not in header:
+        raise Invalid(f"{path.name}: 第1行须有「统一社会信用代码」或「名称」列",
+                      code="columns_missing")
+    out_rows = []
+    for r in rows[1:]:
+        item = {key: (str(v).strip() if v is not None and str(v).strip() else None)
+                for key, v in zip(header, r, strict=False) if key}
+        if item.get("uscc") or item.get("name"):
+            out_rows.append(item)
+    return out_rows
+
+
+def check(
+    ctx: typer.Context,
+    uscc: Annotated[str | None, typer.Option("--uscc", help="统一社会信用代码")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="名称")] = None,
+    legal_rep: Annotated[str | None, typer.Option("--legal-representative")] = None,
+    matter: Annotated[str, typer.Option(help="办理事项, e.g. procurement, bidding, licensing")]
+    = "procurement",
+    file: Annotated[Path | None, typer.Option("--file", help="批量核查: XLSX/CSV with columns "
+                                              "统一社会信用代码 / 名称 / 法定代表人")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="batch result as CSV")] = None,
+    operator: Annotated[str | None, typer.Option(help="who checks (default: login name)")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON (hits best first)")]
+    = False,
+) -> None:
+    """逢办必查: check an applicant (or a file of applicants) for a matter."""
+    from xinyong.screening.check import CheckRequest, run_checks
+
+    actor = _operator(operator)
+    with reported(as_json):
+        eng = engine(ctx)
+        if file is None:
+            if not uscc and not name:
+                raise Invalid("请给出 --uscc、--name 或 --file", code="applicant_required")
+            with unit_of_work(eng) as session:
+                result = run_checks(session, [CheckRequest(matter, uscc, name, legal_rep)],
+                                    actor)[0]
+            if as_json:
+                print_json(result)
+            else:
+                _print_result(result)
+            return
+        applicants = _read_applicants(file)
+        results: list[dict[str, Any]] = []
+        with Progress(TextColumn("[bold]核查 {task.description}"), BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err.console,
+                      transient=as_json) as progress:
+            task = progress.add_task(file.name, total=len(applicants))
+            with unit_of_work(eng) as session:
+                for i in range(0, len(applicants), CHUNK):
+                    part = applicants[i:i + CHUNK]
+                    results += run_checks(session, [CheckRequest(
+                        matter, a.get("uscc"), a.get("name"), a.get("legal_representative"))
+                        for a in part], actor)
+                    progress.advance(task, len(part))
+    rows = [_batch_row(i, a, r) for i, (a, r) in enumerate(zip(applicants, results,
+                                                               strict=True), start=1)]
+    if output:
+        with output.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["行号"])
+            w.writeheader()
+            w.writerows(rows)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(*(rows[0].keys() if rows else ["行号"]),
+                  title=f"批量核查结果({len(rows)} 个申请人)")
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    out.print(table)
+    hits = sum(1 for r in results if r["status"] == "hit")
+    out.print(f"命中 {hits} 个;结果已保存: {output}" if output else f"命中 {hits} 个")
+
+
+def _batch_row(i: int, a: dict[str, str | None], r: dict[str, Any]) -> dict[str, Any]:
+    best = r["hits"][0] if r["hits"] else None
+    return {"行号": i, "核查编号": r["id"], "统一社会信用代码": a.get("uscc") or "",
+            "名称": a.get("name") or "", "结果": r["status_label"],
+            "命中主体": f"{best['name']}({best['score']:.2f})" if best else "",
+            "措施": "、".join(m["name"] for m in r["measures"]),
+            "说明": (r["uscc_problem"] or {}).get("message", "") if r["uscc_problem"]
+            else (best["explanation"] if best else "")}
+
+
+def _print_result(r: dict[str, Any]) -> None:
+    out.print(f"[bold]核查编号 {r['id']}[/] 事项:{r['matter_label']} 结果:{r['status_label']}")
+    if r["uscc_problem"]:
+        out.print(f"[red]统一社会信用代码错误:{r['uscc_problem']['message']}[/]")
+    for h in r["hits"]:
+        out.print(f"命中 {h['name']} {h['uscc'] or ''} 得分 {h['score']:.2f}:{h['explanation']}")
+        for e in h["list_entries"]:
+            out.print(f"  名单:{e['list_name']} {e['document_number']} 依据 {e['legal_basis']}")
+        for rec in h["records"][:5]:
+            out.print(f"  记录:{rec['document_number']}({rec['decision_date']})")
+    for h in r["reviewed"]:
+        rv = h["review"]
+        out.print(f"[dim]已复核误报 {h['name']}:{rv['reason']} — {rv['reviewed_by']} "
+                  f"{rv['reviewed_at']}[/]")
+    table = Table("措施", "类型", "设定依据", title="应实施的措施")
+    for m in r["measures"]:
+        table.add_row(m["name"], ("惩戒" if m["kind"] == "punishment" else "激励")
+                      + f"/第{m['category']}类", ";".join(m["legal_basis"]))
+    out.print(table)
+
+
+# ---------------------------------------------------------------- lists
+
+
+def _entry_out(e: Any, as_json: bool) -> None:
+    from xinyong.lists import STATE_LABELS
+
+    data = {"id": e.id, "list_kind": e.list_kind, "subject": e.subject_name, "state": e.state,
+            "statement_until": e.statement_until, "listed_until": e.listed_until}
+    if as_json:
+        print_json(data)
+    else:
+        out.print(f"名单记录 {e.id}({e.list_kind}){e.subject_name}:{STATE_LABELS[e.state]}"
+                  + (f",陈述申辩期至 {e.statement_until}" if e.statement_until else "")
+                  + (f",列入至 {e.listed_until}" if e.listed_until else ""))
+
+
+@lists_app.command("propose")
+def lists_propose(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Option("--kind", help="serious_dishonesty, red, watch, ...")],
+    uscc: Annotated[str, typer.Option()],
+    doc_type: Annotated[str, typer.Option("--doc-type", help="文书类型")],
+    doc_number: Annotated[str, typer.Option("--doc-number", help="文书编号")],
+    doc_date: Annotated[str, typer.Option("--doc-date", help="文书日期 YYYY-MM-DD")],
+    issuing_body: Annotated[str, typer.Option("--issuing-body", help="作出机关")],
+    basis: Annotated[str, typer.Option("--basis", help="list kind's legal basis id")],
+    facts: Annotated[str, typer.Option(help="列入事实")],
+    person: Annotated[str | None, typer.Option(help="责任人(仅依据允许时)")] = None,
+    person_role: Annotated[str | None, typer.Option()] = None,
+    operator: Annotated[str | None, typer.Option()] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """拟列入: propose a listing on a legal-effect document and an allowed legal basis."""
+    from xinyong.lists import LegalDocument, Proposal, propose
+
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        entry = propose(session, Proposal(kind, uscc, LegalDocument(
+            doc_type, doc_number, date.fromisoformat(doc_date), issuing_body), basis, facts,
+            person, person_role), _operator(operator))
+        _entry_out(entry, as_json)
+
+
+def _step(ctx: typer.Context, action: str, entry_id: int, reason: str, operator: str | None,
+          as_json: bool, outcome: str | None = None) -> None:
+    from xinyong import lists
+
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        actor = _operator(operator)
+        if action == "decide":
+            entry = lists.decide(session, entry_id, actor, outcome or "", reason)
+        else:
+            entry = getattr(lists, action)(session, entry_id, actor, reason)
+        _entry_out(entry, as_json)
+
+
+@lists_app.command("notify")
+def lists_notify(ctx: typer.Context, entry_id: int, reason: Annotated[str, typer.Option()],
+                 operator: Annotated[str | None, typer.Option()] = None,
+                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """告知: record the notice; the statement period starts."""
+    _step(ctx, "notify", entry_id, reason, operator, as_json)
+
+
+@lists_app.command("decide")
+def lists_decide(ctx: typer.Context, entry_id: int,
+                 outcome: Annotated[str, typer.Option(help="listed or dropped")],
+                 reason: Annotated[str, typer.Option()],
+                 operator: Annotated[str | None, typer.Option()] = None,
+                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """作出决定 (after the statement period): listed or dropped."""
+    _step(ctx, "decide", entry_id, reason, operator, as_json, outcome)
+
+
+@lists_app.command("publish")
+def lists_publish(ctx: typer.Context, entry_id: int, reason: Annotated[str, typer.Option()],
+                  operator: Annotated[str | None, typer.Option()] = None,
+                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """公示 a decided listing."""
+    _step(ctx, "publish", entry_id, reason, operator, as_json)
+
+
+@lists_app.command("remove")
+def lists_remove(ctx: typer.Context, entry_id: int, reason: Annotated[str, typer.Option()],
+                 operator: Annotated[str | None, typer.Option()] = None,
+                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """提前移出 after correction, under the list kind's rule."""
+    _step(ctx, "remove", entry_id, reason, operator, as_json)
+
+
+def expire_lists(ctx: typer.Context) -> int:
+    from xinyong.lists import expire
+
+    with unit_of_work(engine(ctx)) as session:
+        return len(expire(session))
+
+
+@lists_app.command("expire")
+def lists_expire(ctx: typer.Context,
+                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Remove every listing whose period has run (schedule daily; also run by serve)."""
+    with reported(as_json):
+        n = expire_lists(ctx)
+    print_json({"removed": n}) if as_json else out.print(f"期满移出 {n} 条名单记录")
+
+
+@lists_app.command("show")
+def lists_show(ctx: typer.Context, entry_id: int) -> None:
+    """An entry and every step of its procedure (who, why, when)."""
+    from xinyong.lists import get_entry, transitions_of
+
+    with reported(), unit_of_work(engine(ctx)) as session:
+        entry = get_entry(session, entry_id)
+        _entry_out(entry, False)
+        table = Table("步骤", "从", "到", "经办人", "理由", "日期")
+        for t in transitions_of(session, entry_id):
+            table.add_row(t.action, t.from_state or "", t.to_state, t.actor, t.reason,
+                          t.on_day.isoformat())
+        out.print(table)
+
+
+# ---------------------------------------------------------------- measures, index
+
+
+@measures_app.command("report")
+def measures_report(
+    ctx: typer.Context,
+    month: Annotated[str, typer.Option(help="YYYY-MM")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or xlsx")] = "csv",
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """Monthly joint reward and punishment case report (联合奖惩案例)."""
+    from xinyong.measures import case_rows, default_measures, write_report
+
+    if fmt not in ("csv", "xlsx"):
+        err.print("[red]--format 只能是 csv 或 xlsx[/]")
+        raise typer.Exit(2)
+    with reported(), unit_of_work(engine(ctx)) as session:
+        rows = case_rows(session, month, default_measures().matters)
+    path = write_report(output or Path(f"联合奖惩案例_{month}.{fmt}"), rows, fmt)
+    out.print(f"已生成 {len(rows)} 条案例: {path}")
+
+
+@measures_app.command("stats")
+def measures_stats(ctx: typer.Context, month: Annotated[str | None, typer.Option()] = None,
+                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Initiation -> response -> feedback per department and measure."""
+    from xinyong.measures import measure_stats
+
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        stats = measure_stats(session, month=month)
+    if as_json:
+        print_json([vars(s) for s in stats])
+        return
+    table = Table("部门", "措施", "发起", "反馈", "已实施", "未实施")
+    for s in stats:
+        table.add_row(s.department, s.measure_name, str(s.initiated), str(s.responded),
+                      str(s.applied), str(s.not_applied))
+    out.print(table)
+
+
+@measures_app.command("check")
+def measures_check() -> None:
+    """Load and validate the measure catalog and the list kinds (exit 2 on error)."""
+    from xinyong.measures import default_measures
+
+    with reported():
+        cat = default_measures()
+    out.print(f"[green]✓[/] {len(cat.measures)} 项措施,{len(cat.matters)} 类事项,均有设定依据")
+
+
+@screening_app.command("reindex")
+def screening_reindex(ctx: typer.Context) -> None:
+    """Rebuild the check's name index from the registry (after a bulk load)."""
+    from xinyong.screening.match import reindex
+
+    with reported(), unit_of_work(engine(ctx)) as session:
+        n = reindex(session)
+    out.print(f"已索引 {n} 个名称")

@@ -1,0 +1,97 @@
+"""List kinds as catalog data: who may be listed, on which legal basis, for how long."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from xinyong.core.errors import ConfigError, NotFound
+
+DATA_FILE = Path(__file__).parent / "data" / "list_kinds.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ListBasis(_Strict):
+    """A legal basis a listing of this kind may cite, and whether it reaches people."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=2)
+    document_number: str | None = None
+    article: str | None = None
+    # 落实到人: only where this basis itself says the responsible person is named.
+    carry_to_person: bool = False
+    person_roles: list[str] = Field(default_factory=list)
+
+    def cite(self) -> str:
+        doc = f"({self.document_number})" if self.document_number else ""
+        return f"《{self.title}》{doc}{self.article or ''}"
+
+
+class EarlyRemoval(_Strict):
+    allowed: bool
+    min_years: int = Field(0, ge=0)
+    rule: str = Field(min_length=2)
+
+
+class ListKind(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    direction: Literal["punishment", "incentive"]
+    source: Literal["internal", "external"]
+    notice_required: bool
+    statement_working_days: int = Field(ge=0)
+    period_years: int = Field(gt=0)
+    early_removal: EarlyRemoval
+    removal_conditions: str = Field(min_length=2)
+    remedies: str = Field(min_length=2)
+    note: str | None = None
+    legal_bases: list[ListBasis] = Field(min_length=1)
+
+    def basis(self, basis_id: str) -> ListBasis | None:
+        return next((b for b in self.legal_bases if b.id == basis_id), None)
+
+
+def load_list_kinds(path: Path = DATA_FILE) -> dict[str, ListKind]:
+    """Load and validate; refuse naming the file, the kind and the rule."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path.name}: not valid YAML: {exc}", code="lists_yaml") from exc
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path.name}: expected a list of list kinds", code="lists_yaml")
+    kinds: dict[str, ListKind] = {}
+    for i, item in enumerate(raw):
+        key = item.get("id", f"#{i + 1}") if isinstance(item, dict) else f"#{i + 1}"
+        try:
+            kind = ListKind.model_validate(item)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            raise ConfigError(f"{path.name}: list kind '{key}': {loc}: {first['msg']}",
+                              code="list_kind_invalid") from exc
+        if kind.id in kinds:
+            raise ConfigError(f"{path.name}: list kind '{kind.id}' declared twice",
+                              code="list_kind_duplicate")
+        kinds[kind.id] = kind
+    return kinds
+
+
+@cache
+def default_list_kinds() -> dict[str, ListKind]:
+    return load_list_kinds()
+
+
+def get_list_kind(kind_id: str) -> ListKind:
+    kinds = default_list_kinds()
+    try:
+        return kinds[kind_id]
+    except KeyError:
+        raise NotFound(f"没有名单类别「{kind_id}」(已登记:{'、'.join(sorted(kinds))})",
+                       code="list_kind_unknown") from None

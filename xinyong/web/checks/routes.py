@@ -1,0 +1,138 @@
+"""Case officer pages: run a check, see hits, measures and legal basis, record feedback and
+mark false matches. Each page calls the same service as its API twin (/api/v1/checks).
+
+Forms carry the session's CSRF token as a field; `_form_csrf` hands it to the shared actor
+dependency as the X-CSRF-Token header it checks, so pages need no JavaScript.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from xinyong.accounts import Actor, Permission, can
+from xinyong.api.deps import ActorDep, SessionDep, SettingsDep
+from xinyong.core.errors import XinyongError
+from xinyong.measures import FeedbackItem, default_measures, feedback_of, record_feedback
+from xinyong.screening.check import CheckRequest, get_check, review_match, run_check
+from xinyong.screening.match import STEP_LABELS
+from xinyong.web import TEMPLATE_DIR
+from xinyong.web.auth.csrf import FORM_FIELD, HEADER, csrf_token
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
+                                       str(TEMPLATE_DIR)])
+OUTCOMES = {"applied": "已实施", "not_applied": "未实施"}
+
+
+async def _form_csrf(request: Request) -> None:
+    form = await request.form()
+    token = form.get(FORM_FIELD)
+    if isinstance(token, str) and token:
+        request.scope["headers"] = [*request.scope["headers"],
+                                    (HEADER.encode(), token.encode())]
+        request.__dict__.pop("_headers", None)
+
+
+def _gate(request: Request, actor: Actor, permission: Permission) -> Response | None:
+    if can(actor, permission):
+        return None
+    if actor.account_id is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return HTMLResponse("<p>当前账户无权使用信用核查(逢办必查)。</p>", status_code=403)
+
+
+def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
+          status: int = 200) -> Response:
+    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request.session)
+            if "session" in request.scope else "", "matters": default_measures().matters,
+            "step_labels": STEP_LABELS, "outcomes": OUTCOMES}
+    return templates.TemplateResponse(request, name, base | ctx, status_code=status)
+
+
+@router.get("/checks", response_class=HTMLResponse)
+def check_form(request: Request, actor: ActorDep, settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
+        return refused
+    return _page(request, settings, "check_form.html", {"title": "信用核查(逢办必查)",
+                                                         "form": {}, "error": None,
+                                                         "actor": actor})
+
+
+@router.post("/checks", response_class=HTMLResponse, dependencies=[Depends(_form_csrf)])
+async def check_submit(request: Request, actor: ActorDep, session: SessionDep,
+                       settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
+        return refused
+    form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    try:
+        result = run_check(session, CheckRequest(form.get("matter", ""),
+                                                 form.get("uscc") or None,
+                                                 form.get("name") or None,
+                                                 form.get("legal_representative") or None),
+                           actor)
+    except XinyongError as exc:
+        return _page(request, settings, "check_form.html", {
+            "title": "信用核查(逢办必查)", "form": form, "error": exc.message,
+            "actor": actor}, status=422)
+    return RedirectResponse(f"/checks/{result['id']}", status_code=303)
+
+
+def _result_page(request: Request, session: Any, settings: Any, actor: Actor, check_id: int,
+                 error: str | None = None, status: int = 200) -> Response:
+    check = get_check(session, check_id)
+    done = {f.measure_id: f for f in feedback_of(session, check_id)}
+    return _page(request, settings, "check_result.html", {
+        "title": f"核查结果 #{check.id}", "check": check, "r": check.result, "done": done,
+        "error": error, "actor": actor, "json_url": f"/api/v1/checks/{check.id}"},
+        status=status)
+
+
+@router.get("/checks/{check_id}", response_class=HTMLResponse)
+def check_page(request: Request, check_id: int, actor: ActorDep, session: SessionDep,
+               settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
+        return refused
+    try:
+        return _result_page(request, session, settings, actor, check_id)
+    except XinyongError as exc:
+        return HTMLResponse(f"<p>{exc.message}</p>", status_code=404)
+
+
+@router.post("/checks/{check_id}/feedback", response_class=HTMLResponse,
+             dependencies=[Depends(_form_csrf)])
+async def feedback_submit(request: Request, check_id: int, actor: ActorDep,
+                          session: SessionDep, settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor, Permission.CHECKS_FEEDBACK)) is not None:
+        return refused
+    form = await request.form()
+    items = [FeedbackItem(str(k)[len("outcome_"):], str(v),
+                          str(form.get("reason_" + str(k)[len("outcome_"):], "")) or None)
+             for k, v in form.items() if str(k).startswith("outcome_") and v]
+    try:
+        record_feedback(session, check_id, items, actor)
+    except XinyongError as exc:
+        session.rollback()
+        return _result_page(request, session, settings, actor, check_id, exc.message, 422)
+    return RedirectResponse(f"/checks/{check_id}", status_code=303)
+
+
+@router.post("/checks/{check_id}/reviews", response_class=HTMLResponse,
+             dependencies=[Depends(_form_csrf)])
+async def review_submit(request: Request, check_id: int, actor: ActorDep,
+                        session: SessionDep, settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor, Permission.CHECKS_FEEDBACK)) is not None:
+        return refused
+    form = await request.form()
+    try:
+        review_match(session, check_id, int(str(form.get("subject_id", "0")) or 0),
+                     str(form.get("reason", "")), actor)
+    except (XinyongError, ValueError) as exc:
+        session.rollback()
+        message = exc.message if isinstance(exc, XinyongError) else "参数错误"
+        return _result_page(request, session, settings, actor, check_id, message, 422)
+    return RedirectResponse(f"/checks/{check_id}", status_code=303)
