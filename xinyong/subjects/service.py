@@ -10,6 +10,7 @@ from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.errors import NotFound
+from xinyong.subjects.search import index_new_subjects, index_other_name
 from xinyong.subjects.tables import CodeReview, Subject, SubjectName
 from xinyong.subjects.uscc import UsccError, validate
 
@@ -80,6 +81,9 @@ def resolve_subjects(session: Session, refs: Sequence[SubjectRef], *,
             key = uscc or f"p:{pkey}"
             found[key] = (sid, by_key[key].name)
         _flag_same_name(session, [r for r in new_refs if r.uscc], found, batch_id, now)
+        # Keep the public name search in step (natural persons are never indexed).
+        index_new_subjects(session, [(found[r.key][0], r.name, str(row["kind"]))
+                                     for r, row in zip(new_refs, rows, strict=True) if r.uscc])
 
     # Same code, different name: keep every name and ask the credit office to review.
     for ref in refs:
@@ -99,6 +103,7 @@ def _record_other_name(session: Session, sid: int, registry_name: str, name: str
     session.add(CodeReview(kind=SAME_CODE, subject_id=sid, name=registry_name, other_name=name,
                            status="open", batch_id=batch_id, detected_at=now))
     session.flush()
+    index_other_name(session, sid, name)  # a former/other name is searchable too
 
 
 def _flag_same_name(session: Session, refs: Sequence[SubjectRef],

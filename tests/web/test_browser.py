@@ -1,0 +1,150 @@
+"""The public site in a real browser: Playwright driving Debian's Chromium, against a uvicorn
+server on a free port over the test database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from tests.factories import COMPANY
+from xinyong.api.app import create_app
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def pw() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:  # one per thread: shared by the module
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(pw) -> Iterator[Any]:
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def base_url(site_data, settings) -> Iterator[str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(base_url=base_url, locale="zh-CN",
+                                  viewport={"width": 390, "height": 844})  # a phone
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def test_search_page_through_results_and_open_a_credit_file(page):
+    page.goto("/?as_of=2026-12-01")
+    page.get_by_label("查询信用主体").fill("华盛")
+    page.get_by_role("button", name="查询").click()
+    assert page.locator("mark").first.inner_text() == "华盛"
+    assert "第 1/2 页" in page.locator(".summary").inner_text()
+    page.get_by_role("link", name="下一页").click()
+    assert "第 2/2 页" in page.locator(".summary").inner_text()
+    page.get_by_role("link", name="上一页").click()
+    page.locator(".results a").filter(has_text="示范市华盛食品有限公司").click()
+    assert page.locator("h1").inner_text() == "示范市华盛食品有限公司"
+    assert page.get_by_role("heading", name="行政处罚信息").is_visible()
+    assert "王**" in page.content()
+
+
+def test_wrong_code_is_explained(page):
+    wrong = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")
+    page.goto("/")
+    page.get_by_label("查询信用主体").fill(wrong)
+    page.keyboard.press("Enter")
+    assert page.get_by_role("alert").inner_text() == "统一社会信用代码校验位错误"
+
+
+CANVAS_SIGNATURES = """(chars) => {
+    const font = getComputedStyle(document.querySelector('h1')).font;
+    const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+    const ctx = c.getContext('2d', {willReadFrequently: true});
+    return chars.map(ch => {
+        ctx.clearRect(0, 0, 64, 64); ctx.font = font; ctx.fillStyle = '#000';
+        ctx.textBaseline = 'top'; ctx.fillText(ch, 4, 4);
+        const d = ctx.getImageData(0, 0, 64, 64).data;
+        let h = 0; for (let i = 3; i < d.length; i += 4) h = (h * 31 + d[i]) >>> 0;
+        return h;
+    });
+}"""
+
+
+def tofu_signals(page) -> tuple[bool, bool, bool]:
+    """(screenshots differ from boxes, some glyph equals the .notdef box, all glyphs
+    distinct) for the page's h1. See test_chinese_text_renders_without_tofu."""
+    heading = page.locator("h1")
+    text = heading.inner_text()
+    real = heading.screenshot()
+    heading.evaluate("(el, n) => { el.textContent = '\\u0378'.repeat(n); }", len(text))
+    boxes = heading.screenshot()
+    heading.evaluate("(el, t) => { el.textContent = t; }", text)
+    sigs = page.evaluate(CANVAS_SIGNATURES, ["\u0378", *dict.fromkeys(text)])
+    notdef, glyphs = sigs[0], sigs[1:]
+    return real != boxes, notdef in glyphs, len(set(glyphs)) == len(glyphs)
+
+
+def test_chinese_text_renders_without_tofu(page):
+    """Two checks, both independent of the exact font:
+
+    1. Screenshot the heading, then the same heading with each character replaced by an
+       unassigned code point (U+0378, always drawn as the .notdef box). With no CJK font the
+       real heading is the same row of boxes, so the two screenshots would be identical.
+    2. Draw each character of the heading on a canvas in the heading's own font: missing
+       glyphs all draw the same .notdef box, so distinct characters must give distinct
+       pixels, and none may equal the U+0378 box.
+    """
+    page.goto(f"/subjects/{COMPANY}?as_of=2026-12-01")
+    assert page.locator("h1").inner_text() == "示范市华盛食品有限公司"
+    assert tofu_signals(page) == (True, False, True)
+
+
+def test_the_tofu_check_sees_tofu_when_no_cjk_font_is_available(pw, tmp_path):
+    """Negative control: the same checks in a Chromium whose fontconfig only knows DejaVu
+    (no CJK glyphs) must report tofu, or the test above would prove nothing."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("fonts-dejavu-core not installed")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"<?xml version='1.0'?><fontconfig><dir>{dejavu}</dir>"
+                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS,
+                           env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+    try:
+        page = b.new_page()
+        page.set_content("<html lang='zh-CN'><body><h1 style='display:inline-block'>"
+                         "示范市华盛食品有限公司</h1></body></html>")
+        assert tofu_signals(page) == (False, True, False)
+    finally:
+        b.close()

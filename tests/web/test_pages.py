@@ -1,0 +1,73 @@
+"""Server-rendered pages without a browser: content, errors, masking, as_of."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import COMPANY, COMPANY_2
+from xinyong.api.app import create_app
+
+WRONG = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")
+
+
+@pytest.fixture
+def client(site_data, settings):
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_home_has_one_search_box_and_counts(client, settings):
+    html = client.get("/", params={"as_of": "2026-12-01"}).text
+    assert '<html lang="zh-CN">' in html and 'name="viewport"' in html
+    assert settings.platform_name in html
+    assert html.count('name="q"') == 1 and '<label for="q">' in html
+    assert "26</span> <span>条行政处罚信息" in html  # the natural person is not counted
+    assert "2</span> <span>条行政许可信息" in html
+
+
+def test_results_highlight_and_page(client):
+    first = client.get("/search", params={"q": "华盛"}).text
+    assert "<mark>华盛</mark>" in first and "第 1/2 页" in first
+    assert 'rel="next"' in first
+    second = client.get("/search", params={"q": "华盛", "page": "2"}).text
+    assert "第 2/2 页" in second and 'aria-current="page">2<' in second
+
+
+def test_wrong_check_digit_is_said_not_no_results(client):
+    resp = client.get("/search", params={"q": WRONG})
+    assert resp.status_code == 422
+    assert "统一社会信用代码校验位错误" in resp.text and "没有找到" not in resp.text
+
+
+def test_code_in_the_box_opens_the_credit_file(client):
+    resp = client.get("/search", params={"q": COMPANY}, follow_redirects=False)
+    assert resp.status_code == 303 and resp.headers["location"] == f"/subjects/{COMPANY}"
+
+
+def test_subject_page_sections_masking_and_as_of(client):
+    html = client.get(f"/subjects/{COMPANY}", params={"as_of": "2026-12-01"}).text
+    assert "示范市华盛食品有限公司" in html and "信用档案" in html
+    assert "行政处罚信息" in html and "行政许可信息" in html
+    assert "示范市市场监督管理局" in html and "2027-11-19" in html  # source, window end
+    assert "设定依据" in html and "中华人民共和国行政处罚法" in html
+    assert "王**" in html and "王建国" not in html
+    assert "正在查看 <strong>2026-12-01</strong>" in html
+    before = client.get(f"/subjects/{COMPANY}", params={"as_of": "2026-11-26"}).text
+    assert "暂无公示中的行政处罚信息" in before
+    assert client.get(f"/subjects/{WRONG}").status_code == 422
+    assert client.get(f"/subjects/{COMPANY}", params={"as_of": "bad"}).status_code == 422
+
+
+def test_columns_filter_by_department_region_and_date(client):
+    html = client.get("/columns/penalty", params={"as_of": "2026-12-01"}).text
+    assert "行政处罚专栏" in html and "共 26 条" in html
+    assert '<label for="provider">' in html and '<label for="region">' in html
+    html = client.get("/columns/licence", params={"as_of": "2026-12-01",
+                                                  "region": COMPANY_2[2:8]}).text
+    assert "深圳市腾讯计算机系统有限公司" in html and "共 1 条" in html
+    html = client.get("/columns/penalty", params={"date_from": "2027-01-01",
+                                                  "as_of": "2026-12-01"}).text
+    assert "共 0 条" in html
+    assert client.get("/columns/penalty", params={"date_from": "x"}).status_code == 422
+    assert client.get("/static/site.css").status_code == 200

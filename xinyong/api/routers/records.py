@@ -1,0 +1,129 @@
+"""Public records with provenance, the columns (专栏) and counts; late publication for the
+credit office."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel
+
+from xinyong.accounts import Actor, Permission
+from xinyong.api.deps import SessionDep, require
+from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
+from xinyong.publication.service import counts_by_type, get_public_record, list_column, list_late
+
+router = APIRouter(tags=["records"])
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: larger ones cannot exist
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class ProvenancePublic(BaseModel):
+    provider_name: str
+    provider_uscc: str
+    batch_id: int
+    first_batch_id: int
+    channel: str
+    received_on: date
+    record_version: int
+    legal_basis: list[str]
+    rule_set_id: str
+    rule_set_title: str | None
+    severity: str | None
+    severity_source: str | None
+    min_end: date | None
+    max_end: date | None
+    ended_by: str | None
+    judged_at: datetime
+
+
+class RecordDetail(BaseModel):
+    as_of: date
+    record: RecordPublic
+    provenance: ProvenancePublic
+
+
+class ColumnPublic(BaseModel):
+    record_type: str
+    name: str
+    as_of: date
+    items: list[RecordPublic]
+    total: int
+    capped: bool
+    page: int
+    per_page: int
+    pages: int
+    providers: list[dict[str, int | str]]
+
+
+class Counts(BaseModel):
+    as_of: date
+    counts: dict[str, int]
+
+
+class LatePublic(BaseModel):
+    id: int
+    record_type: str
+    document_number: str
+    provider_name: str
+    provider_uscc: str
+    decision_date: date
+    deadline: date | None
+    received_on: date
+    working_days_late: int | None
+
+
+class LateList(BaseModel):
+    items: list[LatePublic]
+    total: int
+    page: int
+
+
+@router.get("/api/v1/records/{record_id}", response_model=RecordDetail,
+            summary="一条公示记录及其来源(数据提供单位、批次、接收日期、设定依据、公示规则版本)")
+def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
+               as_of: AsOf = None) -> RecordDetail:
+    day = as_of or date.today()
+    record, prov = get_public_record(session, record_id, day)
+    return RecordDetail(as_of=day, record=record_out(record),
+                        provenance=ProvenancePublic(**prov.__dict__))
+
+
+@router.get("/api/v1/columns/{record_type}", response_model=ColumnPublic,
+            summary="专栏:某类公示记录,可按部门、地区、决定日期筛选")
+def column(record_type: str, session: SessionDep, _actor: PublicReader,
+           provider: Annotated[int | None, Query(ge=1, le=MAX_ID,
+                                                 description="数据提供单位编号")] = None,
+           region: Annotated[str | None, Query(description="行政区划代码前缀,如 3502")] = None,
+           date_from: Annotated[date | None, Query(alias="from")] = None,
+           date_to: Annotated[date | None, Query(alias="to")] = None,
+           page: Annotated[int, Query(ge=1, le=10000)] = 1,
+           per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+           as_of: AsOf = None) -> ColumnPublic:
+    p = list_column(session, record_type, as_of or date.today(), provider_id=provider,
+                    region=region or None, date_from=date_from, date_to=date_to, page=page,
+                    per_page=per_page)
+    return ColumnPublic(record_type=p.record_type, name=p.name, as_of=p.as_of,
+                        items=[record_out(r) for r in p.items], total=p.total,
+                        capped=p.capped, page=p.page, per_page=p.per_page, pages=p.pages,
+                        providers=[{"id": i, "name": n} for i, n in p.providers])
+
+
+@router.get("/api/v1/publication/counts", response_model=Counts,
+            summary="各类公示记录数量")
+def counts(session: SessionDep, _actor: PublicReader,
+           as_of: AsOf = None) -> Counts:
+    day = as_of or date.today()
+    return Counts(as_of=day, counts=counts_by_type(session, day))
+
+
+@router.get("/api/v1/publication/late", response_model=LateList,
+            summary="迟报记录(决定之日起超过7个工作日报送),信用办查看")
+def late(session: SessionDep,
+         _actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
+         provider: Annotated[str | None, Query(description="数据提供单位统一社会信用代码")]
+         = None,
+         page: Annotated[int, Query(ge=1, le=100000)] = 1) -> LateList:
+    items, total = list_late(session, provider_uscc=provider, page=page)
+    return LateList(items=[LatePublic(**i.__dict__) for i in items], total=total, page=page)

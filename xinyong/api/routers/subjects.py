@@ -1,0 +1,155 @@
+"""Public subject API: search by name or code, the credit file, its records (`as_of`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel
+
+from xinyong.accounts import Actor, Permission
+from xinyong.api.deps import SessionDep, require
+from xinyong.publication.service import CreditFile, PublicRecord, credit_file
+from xinyong.subjects.search import SearchPage, search_subjects
+
+router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
+PublicReader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
+AsOf = Annotated[date | None, Query(description="YYYY-MM-DD: what was public that day "
+                                    "(default today)")]
+
+
+class Segment(BaseModel):
+    text: str
+    match: bool
+
+
+class SubjectHitPublic(BaseModel):
+    uscc: str | None
+    name: str
+    kind: str
+    region_code: str | None
+    matched_name: str
+    matched_current: bool
+    highlight: list[Segment]
+
+
+class SearchPublic(BaseModel):
+    query: str
+    items: list[SubjectHitPublic]
+    total: int
+    capped: bool
+    page: int
+    per_page: int
+    pages: int
+    by_code: bool
+
+
+class FieldPublic(BaseModel):
+    header: str
+    value: str
+
+
+class RecordPublic(BaseModel):
+    id: int
+    record_type: str
+    record_type_name: str
+    document_number: str
+    decision_date: date
+    provider_name: str
+    provider_uscc: str
+    publish_until: date | None
+    rule_set_id: str
+    severity: str | None
+    subject_name: str
+    subject_uscc: str | None
+    fields: list[FieldPublic]
+
+
+class SectionPublic(BaseModel):
+    record_type: str
+    name: str
+    legal_basis: list[str]
+    total: int
+    items: list[RecordPublic]
+
+
+class SubjectPublicOut(BaseModel):
+    uscc: str | None
+    name: str
+    kind: str
+    kind_label: str
+    region_code: str | None
+    legal_representative: str | None
+    former_names: list[str]
+
+
+class CreditFilePublic(BaseModel):
+    as_of: date
+    subject: SubjectPublicOut
+    sections: list[SectionPublic]
+
+
+class RecordList(BaseModel):
+    as_of: date
+    items: list[RecordPublic]
+    total: int
+
+
+def search_out(page: SearchPage) -> SearchPublic:
+    return SearchPublic(
+        query=page.query, total=page.total, capped=page.capped, page=page.page,
+        per_page=page.per_page, pages=page.pages, by_code=page.by_code,
+        items=[SubjectHitPublic(uscc=h.uscc, name=h.name, kind=h.kind,
+                                region_code=h.region_code, matched_name=h.matched_name,
+                                matched_current=h.matched_current,
+                                highlight=[Segment(text=t, match=m) for t, m in h.segments])
+               for h in page.items])
+
+
+def record_out(r: PublicRecord) -> RecordPublic:
+    data: dict[str, Any] = {k: getattr(r, k) for k in (
+        "id", "record_type", "record_type_name", "document_number", "decision_date",
+        "provider_name", "provider_uscc", "rule_set_id", "severity", "subject_name",
+        "subject_uscc")}
+    return RecordPublic(**data, publish_until=r.window_end,
+                        fields=[FieldPublic(header=h, value=v) for h, v in r.fields])
+
+
+def credit_file_out(f: CreditFile) -> CreditFilePublic:
+    s = f.subject
+    return CreditFilePublic(
+        as_of=f.as_of,
+        subject=SubjectPublicOut(uscc=s.uscc, name=s.name, kind=s.kind, kind_label=s.kind_label,
+                                 region_code=s.region_code,
+                                 legal_representative=s.legal_representative,
+                                 former_names=s.former_names),
+        sections=[SectionPublic(record_type=sec.record_type, name=sec.name,
+                                legal_basis=sec.legal_basis, total=len(sec.items),
+                                items=[record_out(r) for r in sec.items])
+                  for sec in f.sections])
+
+
+@router.get("", response_model=SearchPublic, summary="按名称、曾用名或统一社会信用代码查询")
+def search(session: SessionDep, _actor: PublicReader,
+           q: Annotated[str, Query(min_length=1, max_length=100,
+                                   description="名称(至少2个字)、曾用名或18位代码")],
+           page: Annotated[int, Query(ge=1, le=1000)] = 1,
+           per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
+    return search_out(search_subjects(session, q, page=page, per_page=per_page))
+
+
+@router.get("/{uscc}", response_model=CreditFilePublic, summary="信用档案")
+def get_credit_file(uscc: str, session: SessionDep,
+                    _actor: PublicReader, as_of: AsOf = None) -> CreditFilePublic:
+    return credit_file_out(credit_file(session, uscc, as_of or date.today()))
+
+
+@router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
+def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
+                 type: Annotated[str | None, Query(description="信息类别,如 penalty")] = None,
+                 as_of: AsOf = None) -> RecordList:
+    day = as_of or date.today()
+    f = credit_file(session, uscc, day, record_type=type)
+    items = [record_out(r) for sec in f.sections for r in sec.items]
+    return RecordList(as_of=day, items=items, total=len(items))

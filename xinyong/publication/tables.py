@@ -1,0 +1,60 @@
+"""Publication tables: the judgement each record was given, and events that end a window.
+
+A judgement is the output of the pure rules for one record version (rule set id, class, the
+minimum and maximum end), plus the window it gives together with the overrides. It is derived
+data: `judge_records` recomputes it from the record, the rule set it was judged under and the
+override rows; nothing here is a flag someone must remember to flip.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xinyong.core.db import Base
+
+
+class PublicationJudgement(Base):
+    __tablename__ = "publication_judgement"
+    __table_args__ = (Index("ix_publication_judgement_type_end", "record_type",
+                            "window_end", "public_from"),)
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id"), primary_key=True)
+    record_version: Mapped[int] = mapped_column(Integer)
+    record_type: Mapped[str] = mapped_column(String(40))
+    # Penalties: the repair rule set in force on the decision date (e.g. ndrc_order_58_v1);
+    # licences: "catalog:<record_type>" (public while valid).
+    rule_set_id: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str | None] = mapped_column(String(10))
+    severity_source: Mapped[str | None] = mapped_column(String(20))
+    min_end: Mapped[date | None] = mapped_column(Date)
+    max_end: Mapped[date | None] = mapped_column(Date)
+    never_early: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The window after overrides; window_start NULL: never public (e.g. a licence 无效).
+    window_start: Mapped[date | None] = mapped_column(Date)
+    window_end: Mapped[date | None] = mapped_column(Date)  # last public day; NULL: open
+    ended_by: Mapped[str | None] = mapped_column(String(20))
+    # First day the record may be shown: the later of window_start and the day the platform
+    # received it; NULL when it is never shown (no window, or a natural person's record).
+    # Lets listings and counts filter on this table alone (derived, rewritten by judging).
+    public_from: Mapped[date | None] = mapped_column(Date)
+    judged_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PublicationOverride(Base):
+    """An event that ends publication early: a repair (信用修复) or a revocation (撤销).
+
+    Written by the repair and objection workflows (later issues) and by the credit office.
+    """
+
+    __tablename__ = "publication_override"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))  # repaired | revoked
+    effective_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
