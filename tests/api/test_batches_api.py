@@ -6,15 +6,29 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.factories import PROVIDER, penalty
+from tests.factories import OTHER_PROVIDER, PROVIDER, licence, penalty
+from xinyong.accounts import Actor, Role
 from xinyong.api.app import create_app
+from xinyong.api.deps import get_actor
 from xinyong.core.db import unit_of_work
 from xinyong.ingest import Record
+
+ADMIN = Actor(role=Role.ADMIN, name="admin", client="testclient")
+# The data officer of the penalty-owning department (catalog: owner_department_class).
+OFFICER = Actor(role=Role.DATA_OFFICER, name="officer", department_uscc=PROVIDER,
+                department_class="enforcement", client="testclient")
+
+
+def _client(settings, actor):
+    app = create_app(settings)
+    app.dependency_overrides[get_actor] = lambda: actor
+    return TestClient(app)
 
 
 @pytest.fixture
 def client(engine, settings):
-    with TestClient(create_app(settings)) as c:
+    # The credit office administrator may push for any provider named in ?provider=.
+    with _client(settings, ADMIN) as c:
         yield c
 
 
@@ -72,3 +86,27 @@ def test_errors_have_one_json_shape(client, path, body, status, code):
 def test_health_and_docs(client):
     assert client.get("/-/health").json() == {"status": "ok"}
     assert client.get("/openapi.json").status_code == 200
+
+
+def test_a_data_officer_pushes_for_its_own_department(engine, settings):
+    with _client(settings, OFFICER) as c:
+        r = c.post("/api/v1/batches/penalty", json=[penalty()])
+        assert r.status_code == 200, r.text
+        assert r.json()["provider"] == PROVIDER and r.json()["accepted"] == 1
+
+
+def test_a_department_cannot_write_another_departments_record_type(engine, settings):
+    with _client(settings, OFFICER) as c:
+        r = c.post("/api/v1/batches/licence", json=[licence()])
+        assert r.status_code == 403
+        assert r.json()["code"] == "record_type_not_owned"
+        r = c.post(f"/api/v1/batches/penalty?provider={OTHER_PROVIDER}", json=[penalty()])
+        assert r.status_code == 403 and r.json()["code"] == "provider_not_own"
+    assert _records(engine) == 0
+
+
+def test_the_public_cannot_push(engine, settings):
+    with TestClient(create_app(settings)) as c:
+        r = c.post(f"/api/v1/batches/penalty?provider={PROVIDER}", json=[penalty()])
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert _records(engine) == 0

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from xinyong import __version__
 from xinyong.api import errors
-from xinyong.api.routers import batches, system
+from xinyong.api.routers import accounts, audit, batches, me, records, shared, subjects, system
+from xinyong.api.routers import checks as checks_api
+from xinyong.api.routers import lists as lists_api
 from xinyong.core.db import engine_for, ensure_schema
 from xinyong.core.settings import Settings
+from xinyong.web import STATIC_DIR
+from xinyong.web.auth.routes import router as web_auth_router
+from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.routes import router as web_router
+
+
+def session_secret(settings: Settings) -> str:
+    # Derived, so that the session key differs from the key of the personal-identifier hash.
+    return hmac.new(settings.secret_key.encode(), b"web-session", hashlib.sha256).hexdigest()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,9 +37,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(system.router)
     app.include_router(batches.router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    app.include_router(accounts.router)
+    app.include_router(audit.router)
+    app.include_router(me.router)
+    app.include_router(shared.router)
+    app.include_router(web_auth_router)
+    app.include_router(subjects.router)
+    app.include_router(records.router)
+    app.include_router(checks_api.router)
+    app.include_router(lists_api.router)
+    app.include_router(web_checks_router)  # case officer check pages (/checks)
+    app.include_router(web_router)  # the public site: / is its home page
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Signed (not encrypted) cookie: it holds only the account id and the CSRF token.
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(settings),
+                       session_cookie="xinyong_session", max_age=settings.session_max_age_s,
+                       same_site="lax", https_only=settings.session_cookie_secure)
 
     return app

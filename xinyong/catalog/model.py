@@ -109,6 +109,9 @@ class RecordType(_Strict):
     catalog_category: str
     legal_basis: list[LegalBasis] = Field(min_length=1)
     owner_department_class: str
+    # Department classes that may read this record type beyond its public part (through the
+    # shared query API, with a declared purpose). The owner class always may.
+    shared_to: list[str] = Field(default_factory=list)
     disclosure: Literal["public", "shared", "authorised"]
     publication: Publication
     natural_key: list[str] = Field(min_length=1)

@@ -18,6 +18,7 @@ from xinyong.core.db import engine_for, ensure_schema
 from xinyong.core.errors import XinyongError
 from xinyong.core.settings import Settings
 
+
 class LazyConsole:
     """A Rich console built when first used under the current COLUMNS, not at import time."""
 

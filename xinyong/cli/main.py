@@ -13,7 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong.catalog import default_catalog, load_catalog
+from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
+from xinyong.cli.publication import publication_app, reindex_command
+from xinyong.cli.screening import check, expire_lists, lists_app, measures_app, screening_app
 from xinyong.core.db import unit_of_work, upgrade
 from xinyong.core.workdays import add_year, covered_years, load_calendar, load_year_file
 from xinyong.ingest import provider_quality, write_template
@@ -29,6 +32,14 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(subjects_app, name="subjects")
+app.add_typer(publication_app, name="publication")
+subjects_app.command("reindex")(reindex_command)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(audit_app, name="audit")
+app.add_typer(lists_app, name="lists")
+app.add_typer(measures_app, name="measures")
+app.add_typer(screening_app, name="screening")
+app.command("check")(check)
 
 
 @db_app.command("upgrade")
@@ -266,6 +277,7 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None
     from xinyong.api.app import create_app
 
     engine(ctx)
+    expire_lists(ctx)  # listings whose period ran out while the server was down
     uvicorn.run(create_app(settings(ctx)), host=host, port=port, log_level="info")
 
 

@@ -32,6 +32,11 @@ TABLE_MODULES = (
     "xinyong.core.calendar_tables",
     "xinyong.subjects.tables",
     "xinyong.ingest.tables",
+    "xinyong.subjects.search_tables",
+    "xinyong.publication.tables",
+    "xinyong.accounts.tables",
+    "xinyong.audit.tables",
+    "xinyong.lists.tables", "xinyong.screening.tables", "xinyong.measures.tables",
 )
 
 

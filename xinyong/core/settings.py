@@ -31,11 +31,24 @@ class Settings(BaseSettings):
                                          "than this many working days after its decision date")
     ingest_chunk_rows: int = Field(2000, description="Rows validated and written per chunk "
                                    "inside one batch transaction")
+    login_max_failures: int = Field(5, description="Consecutive failed web logins that lock "
+                                    "an account")
+    login_lockout_minutes: int = Field(15, description="How long a locked account stays "
+                                       "locked, in minutes")
+    session_max_age_s: int = Field(8 * 3600, description="Lifetime of a web login session "
+                                   "cookie, in seconds")
+    session_cookie_secure: bool = Field(True, description="Send the session cookie over HTTPS "
+                                        "only; set false only for local development over HTTP")
+    audit_reads: bool = Field(True, description="Record non-public reads in the audit log. "
+                              "Only the audit benchmark turns this off to measure its cost; "
+                              "never disable it in production")
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEV_SECRET:
             raise ValueError("XINYONG_SECRET_KEY must be set to a real secret in production")
+        if self.environment == "production" and not self.audit_reads:
+            raise ValueError("XINYONG_AUDIT_READS cannot be turned off in production")
         return self
 
     @property

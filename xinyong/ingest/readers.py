@@ -93,16 +93,23 @@ def detect_encoding(path: Path) -> str:
 
 
 def _csv_rows(path: Path, rt: RecordType, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open("r", encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        headers = next(reader, None)
-        if headers is None:
-            raise Invalid("文件为空", code="empty_file")
-        mapping = header_map(rt, headers)
-        for n, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            yield n, {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
+    n = 1
+    try:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh)
+            headers = next(reader, None)
+            if headers is None:
+                raise Invalid("文件为空", code="empty_file")
+            mapping = header_map(rt, headers)
+            for n, cells in enumerate(reader, start=2):  # noqa: B007 - n is reported below
+                if not any(c.strip() for c in cells):
+                    continue
+                yield n, {name: cells[i] if i < len(cells) else None
+                          for i, name in mapping.items()}
+    except UnicodeDecodeError as exc:
+        # Neither UTF-8 nor GB18030 (found by the upload-parser fuzz): a file-level refusal.
+        raise Invalid(f"文件编码无法识别(第{n}行附近不是 UTF-8 或 GB18030 文本)",
+                      code="bad_encoding") from exc
 
 
 def _xlsx_rows(path: Path, rt: RecordType) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -8,7 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from xinyong import audit
+from xinyong.accounts import Actor, Role, authorize_write
 from xinyong.catalog import Catalog
 from xinyong.core.db import unit_of_work
 from xinyong.core.settings import Settings
@@ -28,6 +31,22 @@ class FileBatch:
     fmt: str | None = None
     errors_path: Path | None = None
     atomic: bool = False
+    # Who submits; None: the operator running the CLI on the server, an administrator.
+    actor: Actor | None = None
+
+
+def operator_actor(name: str) -> Actor:
+    """The CLI is run by the credit office's administrator on the server."""
+    return Actor(role=Role.ADMIN, name=name, client="cli")
+
+
+def audit_batch(session: Session, actor: Actor, summary: BatchSummary, channel: str) -> None:
+    """Every batch is an audited write, in the batch's own transaction."""
+    audit.append(session, actor, "batch.ingest", details={
+        "batch_id": summary.batch_id, "record_type": summary.record_type,
+        "provider": summary.provider, "channel": channel,
+        **{k: getattr(summary, k) for k in ("total", "accepted", "updated", "duplicates",
+                                            "rejected", "late")}})
 
 
 def default_errors_path(path: Path) -> Path:
@@ -38,15 +57,18 @@ def run_file_batch(engine: Engine, catalog: Catalog, settings: Settings, job: Fi
                    on_progress: Callable[[int], None] | None = None,
                    ) -> tuple[BatchSummary, Path | None]:
     rt = catalog.get(job.record_type)
+    actor = job.actor or operator_actor(job.operator)
+    provider = authorize_write(actor, rt, job.provider_uscc)
     source = open_rows(job.path, rt, job.fmt)
     errors_path = job.errors_path or default_errors_path(job.path)
     with ErrorFile(errors_path) as errors, unit_of_work(engine) as session:
         summary = ingest(
             session,
-            BatchInput(record_type=rt, provider_uscc=job.provider_uscc, operator=job.operator,
+            BatchInput(record_type=rt, provider_uscc=provider, operator=job.operator,
                        channel="file", received_on=job.received_on, file_name=job.path.name,
                        file_sha256=source.sha256, atomic=job.atomic),
             source.rows, calendar=load_calendar(session), secret=settings.secret_key,
             today=date.today(), chunk_rows=settings.ingest_chunk_rows,
             on_problem=errors.add, on_progress=on_progress)
+        audit_batch(session, actor, summary, "file")
     return summary, (errors_path if errors.count else None)

@@ -150,6 +150,11 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
     if batch_in.atomic and summary.rejected:
         raise Invalid(f"本批次有{summary.rejected}行未通过校验,整批未导入", code="batch_rejected",
                       errors=collected)
+    # Judge publication windows in the same transaction (imported here: publication reads
+    # the ingest tables, so a module-level import would be circular).
+    from xinyong.publication.service import judge_records
+
+    judge_records(session, batch_id=batch.id)
     session.flush()
     return summary
 
