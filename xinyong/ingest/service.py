@@ -251,13 +251,20 @@ def _write_chunk(session: Session, rt: RecordType, provider: Provider, batch_id:
             summary.late += 1
         elif late is None:
             summary.timeliness_unknown += 1
-    _flush_new(session, rt, provider, new_rows, existing)
+    _flush_new(session, rt, provider, new_rows, existing, need_ids=False)
 
 
 def _flush_new(session: Session, rt: RecordType, provider: Provider,
                new_rows: dict[str, dict[str, Any]],
-               existing: dict[str, tuple[int, str, int, dict[str, Any], int]]) -> None:
+               existing: dict[str, tuple[int, str, int, dict[str, Any], int]], *,
+               need_ids: bool = True) -> None:
     if not new_rows:
+        return
+    if not need_ids:
+        # End of chunk: a plain executemany through Core (no RETURNING, no ORM bookkeeping);
+        # later chunks find these rows through their own lookup.
+        session.execute(insert(Record.__table__), list(new_rows.values()))  # type: ignore[arg-type]
+        new_rows.clear()
         return
     result = session.execute(insert(Record).returning(Record.id, Record.natural_key),
                              list(new_rows.values()))

@@ -66,7 +66,9 @@ class Record(Base):
 
     __tablename__ = "record"
     __table_args__ = (
-        UniqueConstraint("record_type", "provider_id", "natural_key"),
+        # natural_key first: a batch looks up its keys with natural_key IN (...), and
+        # PostgreSQL has no statistics inside the first big transaction to pick another plan.
+        UniqueConstraint("natural_key", "provider_id", "record_type"),
         Index("ix_record_subject_type", "subject_id", "record_type"),
     )
 
@@ -84,7 +86,7 @@ class Record(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
     first_batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

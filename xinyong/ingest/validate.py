@@ -38,8 +38,10 @@ class RowResult:
 
 
 def _text(raw: Any) -> str | None:
-    if raw is None:
+    if raw is None or raw == "":
         return None
+    if type(raw) is str and raw.isascii():
+        return raw.strip() or None
     if isinstance(raw, datetime):
         return raw.date().isoformat()
     if isinstance(raw, date):
@@ -79,6 +81,10 @@ class RowValidator:
         self.provider_uscc = provider_uscc
         self.secret = secret
         self.fields = rt.fields
+        # Only fields with a rule beyond their type need the per-row condition pass.
+        self._conditional = [f for f in rt.fields if f.required or f.required_when
+                             or f.empty_when or f.placeholder_for]
+        self._ordered = [f for f in rt.fields if f.not_before]
 
     def _p(self, row: int, spec: FieldSpec | None, rule: str, message: str,
            value: Any = None) -> Problem:
@@ -99,7 +105,7 @@ class RowValidator:
             if problem:
                 problems.append(problem)
             values[spec.name] = parsed
-        for spec in self.fields:
+        for spec in self._conditional:
             problems.extend(self._conditions(row, spec, values, texts))
         problems.extend(self._cross(row, values, texts))
         if problems:
@@ -216,7 +222,7 @@ class RowValidator:
     def _cross(self, row: int, values: Mapping[str, Any],
                texts: Mapping[str, str | None]) -> list[Problem]:
         problems = []
-        for spec in self.fields:
+        for spec in self._ordered:
             if spec.not_before and values.get(spec.name) and values.get(spec.not_before):
                 if values[spec.name] < values[spec.not_before]:
                     other = self.rt.field(spec.not_before).header

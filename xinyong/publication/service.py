@@ -116,13 +116,7 @@ def judge_records(session: Session, *, record_ids: Iterable[int] | None = None,
         stmt = stmt.where(or_(PublicationJudgement.record_id.is_(None),
                               PublicationJudgement.record_version != Record.version))
     if batch_id is not None:
-        # A batch holds one provider's records of one type: the (record_type, provider_id,
-        # natural_key) index narrows the scan to them.
-        batch = session.get(Batch, batch_id)
-        if batch is None:
-            return 0
-        stmt = stmt.where(Record.record_type == batch.record_type,
-                          Record.provider_id == batch.provider_id, Record.batch_id == batch_id)
+        stmt = stmt.where(Record.batch_id == batch_id)  # indexed
     if record_ids is not None:
         stmt = stmt.where(Record.id.in_(list(record_ids)))
     now = datetime.now()

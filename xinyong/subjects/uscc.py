@@ -93,11 +93,14 @@ def org_check_digit(first8: str) -> str:
 
 def validate(raw: str) -> UsccInfo:
     """Normalise and validate; raise UsccError on a hard failure, return warnings otherwise."""
+    if len(raw) == 18 and raw.isascii() and raw.isalnum() and raw.upper() == raw:
+        return _validate(raw)  # already normal: skip NFKC and the regex substitution
     return _validate(normalise(raw))
 
 
-# Ingest sees the same codes (authority, provider, repeat subjects) on most rows.
-@lru_cache(maxsize=1 << 18)
+# Ingest sees the same authority and provider codes on every row; subject codes rarely repeat
+# close together, so a small cache keeps memory flat on million-row files.
+@lru_cache(maxsize=1 << 12)
 def _validate(code: str) -> UsccInfo:
     if len(code) != 18:
         raise UsccError("uscc_length", f"统一社会信用代码应为18位,实际为{len(code)}位")

@@ -168,7 +168,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record")),
         sa.UniqueConstraint(
-            "record_type", "provider_id", "natural_key", name=op.f("uq_record_record_type")
+            "natural_key", "provider_id", "record_type", name=op.f("uq_record_natural_key")
         ),
     )
     with op.batch_alter_table("record", schema=None) as batch_op:
@@ -176,6 +176,7 @@ def upgrade() -> None:
             batch_op.f("ix_record_decision_date"), ["decision_date"], unique=False
         )
         batch_op.create_index("ix_record_subject_type", ["subject_id", "record_type"], unique=False)
+        batch_op.create_index(batch_op.f("ix_record_batch_id"), ["batch_id"], unique=False)
 
     op.create_table(
         "record_version",
@@ -218,6 +219,7 @@ def downgrade() -> None:
 
     op.drop_table("record_version")
     with op.batch_alter_table("record", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_record_batch_id"))
         batch_op.drop_index("ix_record_subject_type")
         batch_op.drop_index(batch_op.f("ix_record_decision_date"))
 
