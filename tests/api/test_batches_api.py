@@ -110,3 +110,22 @@ def test_the_public_cannot_push(engine, settings):
         r = c.post(f"/api/v1/batches/penalty?provider={PROVIDER}", json=[penalty()])
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert _records(engine) == 0
+
+
+def test_a_failed_commit_is_never_reported_as_success(engine, settings, monkeypatch):
+    """The transaction commits before the response is sent: a commit failure is an error
+    response, not a 200 for a batch that was not stored."""
+    from sqlalchemy.orm import Session
+
+    def failing_commit(self):
+        raise OSError("disk full (injected at commit)")
+
+    monkeypatch.setattr(Session, "commit", failing_commit)
+    app = create_app(settings)
+    app.dependency_overrides[get_actor] = lambda: ADMIN
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post(f"/api/v1/batches/penalty?provider={PROVIDER}", json=[penalty()])
+    assert r.status_code == 500
+    assert r.json()["code"] == "internal_error"
+    monkeypatch.undo()
+    assert _records(engine) == 0

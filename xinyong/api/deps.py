@@ -43,7 +43,9 @@ def get_catalog() -> Catalog:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent, so a client never
+# gets 200 for a batch whose commit then fails.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
