@@ -123,11 +123,26 @@ def judge_records(session: Session, *, record_ids: Iterable[int] | None = None,
     done, last = 0, 0
     while True:
         # Keyset pages: memory stays flat however large the batch (ingest's promise).
-        part = session.execute(stmt.where(Record.id > last).order_by(Record.id)
-                               .limit(chunk)).all()
+        if batch_id is not None:
+            # Page the batch's ids through the batch_id index first: inside the batch's own
+            # transaction PostgreSQL has no statistics and would otherwise scan the join for
+            # every page (quadratic on a large batch).
+            page_ids = list(session.scalars(
+                select(Record.id).where(Record.batch_id == batch_id, Record.id > last)
+                .order_by(Record.id).limit(chunk)))
+            if not page_ids:
+                break
+            part = session.execute(stmt.where(Record.id.in_(page_ids))
+                                   .order_by(Record.id)).all()
+            if not part:
+                last = page_ids[-1]
+                continue
+        else:
+            part = session.execute(stmt.where(Record.id > last).order_by(Record.id)
+                                   .limit(chunk)).all()
         if not part:
             break
-        last = part[-1].id
+        last = page_ids[-1] if batch_id is not None else part[-1].id
         ids = [r.id for r in part]
         overrides: dict[int, list[PublicationOverride]] = {}
         for o in session.scalars(select(PublicationOverride)
