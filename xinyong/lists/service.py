@@ -127,13 +127,19 @@ def get_entry(session: Session, entry_id: int) -> ListEntry:
     return entry
 
 
+def _begin(session: Session, entry_id: int, action: str) -> tuple[ListEntry, ListKind]:
+    """Load the entry and its kind, and refuse an action its state does not allow."""
+    entry = get_entry(session, entry_id)
+    kind = get_list_kind(entry.list_kind)
+    rules.check_action(entry.state, action, kind.notice_required)
+    return entry, kind
+
+
 def notify(session: Session, entry_id: int, actor: Actor, reason: str, *,
            today: date | None = None) -> ListEntry:
     """告知: the statement period runs from the day after, in working days."""
     today = today or date.today()
-    entry = get_entry(session, entry_id)
-    kind = get_list_kind(entry.list_kind)
-    rules.check_action(entry.state, "notify", kind.notice_required)
+    entry, kind = _begin(session, entry_id, "notify")
     calendar = load_calendar(session)
     entry.notice_sent_on = today
     entry.statement_until = calendar.add_working_days(today, kind.statement_working_days)
@@ -146,9 +152,7 @@ def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: 
            today: date | None = None) -> ListEntry:
     """Decide listed or dropped; a listing runs for the kind's period from today."""
     today = today or date.today()
-    entry = get_entry(session, entry_id)
-    kind = get_list_kind(entry.list_kind)
-    rules.check_action(entry.state, "decide", kind.notice_required)
+    entry, kind = _begin(session, entry_id, "decide")
     if outcome not in (rules.LISTED, rules.DROPPED):
         raise Invalid("决定结果只能是 listed(列入)或 dropped(不列入)", code="outcome_invalid")
     reason = _require_reason(reason)
@@ -163,9 +167,7 @@ def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: 
 def publish(session: Session, entry_id: int, actor: Actor, reason: str, *,
             today: date | None = None) -> ListEntry:
     today = today or date.today()
-    entry = get_entry(session, entry_id)
-    kind = get_list_kind(entry.list_kind)
-    rules.check_action(entry.state, "publish", kind.notice_required)
+    entry, kind = _begin(session, entry_id, "publish")
     entry.published_on = today
     _record(session, entry, "publish", rules.PUBLISHED, *_who(actor), _require_reason(reason),
             today)
@@ -176,9 +178,7 @@ def remove(session: Session, entry_id: int, actor: Actor, reason: str, *,
            today: date | None = None) -> ListEntry:
     """Early removal after correction, under the kind's rule (expiry is `expire`)."""
     today = today or date.today()
-    entry = get_entry(session, entry_id)
-    kind = get_list_kind(entry.list_kind)
-    rules.check_action(entry.state, "remove", kind.notice_required)
+    entry, kind = _begin(session, entry_id, "remove")
     reason = _require_reason(reason)
     early = kind.early_removal
     if not early.allowed:
