@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Literal, get_args
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import (
@@ -41,6 +41,11 @@ def get_session(request: Request) -> Iterator[Session]:
 def get_catalog() -> Catalog:
     return default_catalog()
 
+
+# Ids are INTEGER columns on both databases: a larger one cannot exist and would overflow the
+# driver, so every id in a path is bounded here once (422, never 500).
+MAX_ID = 2**31 - 1
+DbId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 # scope="function": the transaction commits before the response is sent, so a client never

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import CatalogDep, SessionDep, SettingsDep, require
+from xinyong.api.deps import MAX_ID, CatalogDep, SessionDep, SettingsDep, require
 from xinyong.core.errors import Invalid, NotFound, XinyongError
 from xinyong.publication.service import (
     counts_by_type,
@@ -51,7 +51,6 @@ def _page(raw: str | None) -> int:
         return 1
 
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: larger ones cannot exist
 
 
 def _render(request: Request, settings: SettingsDep, name: str, ctx: dict[str, Any],

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission, Role
 from xinyong.accounts import service as accounts
 from xinyong.accounts.tables import Account, ApiKey
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.core.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
@@ -95,7 +95,7 @@ def issue_key(name: str, body: KeyCreate, session: SessionDep, actor: Admin) -> 
 
 
 @router.delete("/{name}/keys/{key_id}", response_model=KeyPublic)
-def revoke_key(name: str, key_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+def revoke_key(name: str, key_id: DbId,
                session: SessionDep, actor: Admin) -> KeyPublic:
     owned = {k.id for k, _ in accounts.list_keys(session, name)}
     if key_id not in owned:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel
 
 from xinyong.accounts import Actor, Permission, authorize_write
-from xinyong.api.deps import CatalogDep, SessionDep, SettingsDep, require
+from xinyong.api.deps import CatalogDep, DbId, SessionDep, SettingsDep, require
 from xinyong.core.errors import NotFound
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest import Batch, BatchInput, ingest, json_rows
@@ -68,7 +68,7 @@ def push_batch(
 
 @router.get("/{batch_id}", response_model=BatchPublic,
             dependencies=[Depends(require(Permission.RECORDS_WRITE))])
-def get_batch(batch_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+def get_batch(batch_id: DbId,
               session: SessionDep) -> BatchPublic:
     batch = session.get(Batch, batch_id)
     if batch is None:

@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -25,8 +25,7 @@ from xinyong.measures import (
 )
 from xinyong.screening.check import CheckRequest, get_check, review_match, run_check, run_checks
 
-MAX_ID = 2**31 - 1  # integer keys of both databases; a larger id is refused with 422
-CheckId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CheckId = DbId
 router = APIRouter(tags=["checks"])
 BATCH_MAX = 20000
 

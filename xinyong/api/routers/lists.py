@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.lists import (
     STATE_LABELS,
     LegalDocument,
@@ -29,8 +29,7 @@ from xinyong.lists import (
     transitions_of,
 )
 
-MAX_ID = 2**31 - 1  # integer keys of both databases; a larger id is refused with 422
-EntryId = Annotated[int, Path(ge=1, le=MAX_ID)]
+EntryId = DbId
 router = APIRouter(prefix="/api/v1/lists", tags=["lists"])
 Manager = Annotated[Actor, Depends(require(Permission.LISTS_MANAGE))]
 

@@ -6,17 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
 from xinyong.publication.service import counts_by_type, get_public_record, list_column, list_late
 
 router = APIRouter(tags=["records"])
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: larger ones cannot exist
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RecordId = DbId
 
 
 class ProvenancePublic(BaseModel):

@@ -7,6 +7,7 @@ dependency as the X-CSRF-Token header it checks, so pages need no JavaScript.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from xinyong.accounts import Actor, Permission, can
-from xinyong.api.deps import ActorDep, SessionDep, SettingsDep
+from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.core.errors import XinyongError
 from xinyong.measures import FeedbackItem, default_measures, feedback_of, record_feedback
 from xinyong.screening.check import CheckRequest, get_check, review_match, run_check
@@ -93,19 +94,19 @@ def _result_page(request: Request, session: Any, settings: Any, actor: Actor, ch
 
 
 @router.get("/checks/{check_id}", response_class=HTMLResponse)
-def check_page(request: Request, check_id: int, actor: ActorDep, session: SessionDep,
+def check_page(request: Request, check_id: DbId, actor: ActorDep, session: SessionDep,
                settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
         return refused
     try:
         return _result_page(request, session, settings, actor, check_id)
     except XinyongError as exc:
-        return HTMLResponse(f"<p>{exc.message}</p>", status_code=404)
+        return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
 
 
 @router.post("/checks/{check_id}/feedback", response_class=HTMLResponse,
              dependencies=[Depends(_form_csrf)])
-async def feedback_submit(request: Request, check_id: int, actor: ActorDep,
+async def feedback_submit(request: Request, check_id: DbId, actor: ActorDep,
                           session: SessionDep, settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor, Permission.CHECKS_FEEDBACK)) is not None:
         return refused
@@ -123,7 +124,7 @@ async def feedback_submit(request: Request, check_id: int, actor: ActorDep,
 
 @router.post("/checks/{check_id}/reviews", response_class=HTMLResponse,
              dependencies=[Depends(_form_csrf)])
-async def review_submit(request: Request, check_id: int, actor: ActorDep,
+async def review_submit(request: Request, check_id: DbId, actor: ActorDep,
                         session: SessionDep, settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor, Permission.CHECKS_FEEDBACK)) is not None:
         return refused
