@@ -36,7 +36,7 @@ def test_commands(engine, settings):
     assert result.exit_code == 0 and "已判定 1 条" in result.output
     result = runner.invoke(app, ["publication", "end", str(rid), "--reason", "repaired",
                                  "--on", "2027-01-15"], env=env)
-    assert result.exit_code == 0 and "2027-01-15" in result.output
+    assert result.exit_code == 0 and "2027-01-14" in result.output  # stops on the 15th
     result = runner.invoke(app, ["publication", "end", str(rid), "--reason", "x",
                                  "--on", "2027-01-15"], env=env)
     assert result.exit_code == 2 and "override_reason_unknown" in result.output

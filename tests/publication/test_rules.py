@@ -137,9 +137,13 @@ def test_last_public_day_is_public_and_the_next_day_is_not():
 def test_repair_ends_the_window_early():
     j = _judge(["罚款"], date(2026, 4, 1))
     w = penalty_window(j, repaired_on=date(2026, 7, 15), calendar=CAL)
-    assert (w.end, w.ended_by) == (date(2026, 7, 15), "repaired")
-    assert is_public(PENALTY, "organisation", w, date(2026, 7, 15)).public
-    assert not is_public(PENALTY, "organisation", w, date(2026, 7, 16)).public
+    assert (w.end, w.ended_by) == (date(2026, 7, 14), "repaired")
+    assert is_public(PENALTY, "organisation", w, date(2026, 7, 14)).public
+    assert not is_public(PENALTY, "organisation", w, date(2026, 7, 15)).public
+    # Repaired on the decision day (轻微, obligation fulfilled at once): never public.
+    empty = penalty_window(j, repaired_on=date(2026, 4, 1), calendar=CAL)
+    assert not any(is_public(PENALTY, "organisation", empty, date(2026, 4, 1) + timedelta(d))
+                   .public for d in range(-1, 3))
     with pytest.raises(Invalid):
         penalty_window(j, repaired_on=date(2026, 3, 1), calendar=CAL)
 
@@ -265,7 +269,8 @@ def test_windows_are_ordered_and_repair_never_extends(decided, kinds, severity, 
     full = penalty_window(j, calendar=CAL)
     assert full.end is not None and full.end >= full.start == decided
     repaired = penalty_window(j, repaired_on=decided + timedelta(days=after), calendar=CAL)
-    assert repaired.end is not None and full.start <= repaired.end <= full.end
+    assert repaired.end is not None
+    assert full.start - timedelta(days=1) <= repaired.end <= full.end
     day = decided + timedelta(days=as_of)
     decision = is_public(PENALTY, "organisation", repaired, day)
     if day < decided:

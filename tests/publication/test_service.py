@@ -69,16 +69,17 @@ def test_repair_ends_the_window_early_and_as_of_shows_the_past(engine, settings)
     rid = _record_id(engine, "示市监处罚〔2026〕1号")
     with unit_of_work(engine) as s:
         j = add_override(s, rid, "repaired", date(2027, 3, 1), created_by="信用办")
-        assert (j.window_end, j.ended_by) == (date(2027, 3, 1), "repaired")
+        # A repair takes effect on its day: the last public day is the day before.
+        assert (j.window_end, j.ended_by) == (date(2027, 2, 28), "repaired")
         assert j.rule_set_id == "ndrc_order_36_v1" and j.max_end == date(2027, 11, 19)
-    assert _public_ids(engine, date(2027, 3, 1)) == [rid]
-    assert _public_ids(engine, date(2027, 3, 2)) == []
+    assert _public_ids(engine, date(2027, 2, 28)) == [rid]
+    assert _public_ids(engine, date(2027, 3, 1)) == []
     assert _public_ids(engine, date(2027, 2, 1)) == [rid]  # what the site showed back then
     with unit_of_work(engine) as s:
         with pytest.raises(NotFound):
-            get_public_record(s, rid, date(2027, 3, 2))
+            get_public_record(s, rid, date(2027, 3, 1))
         record, prov = get_public_record(s, rid, date(2027, 2, 1))
-        assert record.window_end == date(2027, 3, 1)
+        assert record.window_end == date(2027, 2, 28)
         assert prov.rule_set_id == "ndrc_order_36_v1" and prov.ended_by == "repaired"
 
 

@@ -36,6 +36,8 @@ class RecordView:
     decision_date: date
     version: int
     data: dict[str, Any]
+    repaired: bool = False
+    under_objection: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,19 +50,28 @@ class FileView:
 
 
 def _records(session: Session, catalog: Catalog, subject: Subject,
-             types: list[str]) -> list[RecordView]:
+             types: list[str], *, own: bool) -> list[RecordView]:
+    """A department's read leaves repaired records out (停止共享, Order 36 Art. 3); the
+    subject's own file keeps them, marked, with any open objection."""
     if not types:
         return []
-    rows = session.execute(
+    from xinyong.objections.service import open_for_records
+    from xinyong.publication.service import repaired_ids
+
+    rows = list(session.execute(
         select(Record, Provider.uscc, Provider.name)
         .join(Provider, Provider.id == Record.provider_id)
         .where(Record.subject_id == subject.id, Record.record_type.in_(types))
-        .order_by(Record.decision_date.desc(), Record.id)).tuples()
+        .order_by(Record.decision_date.desc(), Record.id)).tuples())
+    today = date.today()
+    repaired = repaired_ids(session, [r.id for r, _u, _n in rows], today)
+    disputed = open_for_records(session, [r.id for r, _u, _n in rows], today) if own else {}
     # Personal identifiers are masked at ingest; masking again guards any field the catalog
     # forgot to mark as personal.
     return [RecordView(r.id, r.record_type, catalog.get(r.record_type).name, puscc, pname,
-                       r.decision_date, r.version, mask_value(r.data))
-            for r, puscc, pname in rows]
+                       r.decision_date, r.version, mask_value(r.data), r.id in repaired,
+                       r.id in disputed)
+            for r, puscc, pname in rows if own or r.id not in repaired]
 
 
 def read_shared(session: Session, catalog: Catalog, actor: Actor, uscc: str,
@@ -69,7 +80,7 @@ def read_shared(session: Session, catalog: Catalog, actor: Actor, uscc: str,
     authorize(actor, Permission.RECORDS_READ_SHARED)
     types = readable_types(actor, catalog.record_types.values())
     subject = get_subject(session, uscc)
-    records = _records(session, catalog, subject, types)
+    records = _records(session, catalog, subject, types, own=False)
     if audited:
         audit.append(session, actor, audit.READ_SHARED, subject_uscc=subject.uscc,
                      purpose=purpose, details={"record_ids": [r.id for r in records],
@@ -84,7 +95,7 @@ def read_own_file(session: Session, catalog: Catalog, actor: Actor) -> FileView:
         raise Forbidden("该账户未关联信用主体", code="no_subject")
     subject = get_subject(session, actor.subject_uscc)
     types = list(catalog.record_types)
-    records = _records(session, catalog, subject, types)
+    records = _records(session, catalog, subject, types, own=True)
     audit.append(session, actor, "own_file.read", subject_uscc=subject.uscc,
                  details={"record_ids": [r.id for r in records]})
     return FileView(subject.uscc or "", subject.name, subject.kind, types, records)

@@ -37,14 +37,20 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     ACCOUNTS_MANAGE = "accounts:manage"
     OBJECTIONS_FILE = "objections:file"
+    OBJECTIONS_DECIDE = "objections:decide"  # the providing department verifies and decides
+    OBJECTIONS_MANAGE = "objections:manage"  # the credit office: route, overdue, report
+    REPAIR_APPLY = "repair:apply"
+    REPAIR_DECIDE = "repair:decide"
+    REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
 
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
-    Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE}),
+    Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
+                             P.REPAIR_APPLY}),
     Role.DATA_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_WRITE, P.RECORDS_READ_SHARED,
-                                  P.QUALITY_READ}),
+                                  P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),

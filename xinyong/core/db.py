@@ -37,6 +37,8 @@ TABLE_MODULES = (
     "xinyong.accounts.tables",
     "xinyong.audit.tables",
     "xinyong.lists.tables", "xinyong.screening.tables", "xinyong.measures.tables",
+    "xinyong.core.attachments", "xinyong.objections.tables", "xinyong.repair.tables",
+    "xinyong.exchange.tables", "xinyong.grading.tables",
 )
 
 

@@ -39,6 +39,11 @@ class Settings(BaseSettings):
                                    "cookie, in seconds")
     session_cookie_secure: bool = Field(True, description="Send the session cookie over HTTPS "
                                         "only; set false only for local development over HTTP")
+    objection_clocks_file: Path | None = Field(None, description="YAML with the objection "
+                                               "clocks (working days); empty: the Shanghai "
+                                               "model shipped with the platform")
+    public_base_url: str = Field("http://127.0.0.1:8000", description="Address of the public "
+                                 "site, printed on documents (repair notices)")
     audit_reads: bool = Field(True, description="Record non-public reads in the audit log. "
                               "Only the audit benchmark turns this off to measure its cost; "
                               "never disable it in production")

@@ -153,8 +153,11 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
     # Judge publication windows in the same transaction (imported here: publication reads
     # the ingest tables, so a module-level import would be circular).
     from xinyong.publication.service import judge_records
+    from xinyong.repair.notices import issue_notices
 
     judge_records(session, batch_id=batch.id)
+    # 两书同达: a repair notice for every penalty version of the batch, in the same transaction.
+    issue_notices(session, batch_id=batch.id, today=batch_in.received_on)
     session.flush()
     return summary
 

@@ -194,6 +194,19 @@ def remove(session: Session, entry_id: int, actor: Actor, reason: str, *,
     return entry
 
 
+def withdraw(session: Session, entry_id: int, actor: Actor, reason: str, *,
+             today: date | None = None) -> ListEntry:
+    """Removal because the listing itself was wrong (an objection upheld, the document behind
+    it revoked): not an early removal, so the kind's early-removal rule does not apply."""
+    today = today or date.today()
+    entry, _kind = _begin(session, entry_id, "remove")
+    entry.removed_on = today
+    entry.removal_reason = "objection"
+    _record(session, entry, "remove", rules.REMOVED, *_who(actor), _require_reason(reason),
+            today)
+    return entry
+
+
 def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
     """Remove every entry whose period has run (idempotent; run on start and on schedule)."""
     today = today or date.today()

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
@@ -28,6 +38,8 @@ class CheckPrompt(Base):
     uscc: Mapped[str | None] = mapped_column(String(18))
     basis: Mapped[str] = mapped_column(Text)  # the list entries / records that triggered it
     legal_basis: Mapped[str] = mapped_column(Text)
+    # Every fact behind the measure was under objection at the check: it may not be applied.
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     matter: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(100))
     department_name: Mapped[str | None] = mapped_column(String(200))

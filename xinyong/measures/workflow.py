@@ -56,6 +56,12 @@ def record_feedback(session: Session, check_id: int, items: Sequence[FeedbackIte
             raise Invalid("反馈结果只能是 applied(已实施)或 not_applied(未实施)",
                           code="outcome_invalid")
         reason = (item.reason or "").strip() or None
+        if prompt.suspended and item.outcome == APPLIED:
+            raise RuleViolation(f"措施「{prompt.measure_name}」所依据的信息正在异议核查中,"
+                                "暂停实施,不能反馈为已实施;异议办结后请重新核查",
+                                code="measure_suspended")
+        if prompt.suspended and not reason:
+            reason = "所依据的信息异议核查中,暂停实施"
         if item.outcome == NOT_APPLIED and prompt.measure_kind == "punishment" and not reason:
             raise RuleViolation(f"未实施惩戒措施「{prompt.measure_name}」须填写理由,"
                                 "该理由将报送信用办", code="not_applied_reason_required")

@@ -63,6 +63,29 @@ class Revocation(_Strict):
     basis: LegalBasis
 
 
+class Clock(_Strict):
+    """One step's time limit in working days, and whether the number is confirmed in a read
+    source or provisional (recollection / secondary source, to verify)."""
+
+    working_days: int = Field(ge=1)
+    status: Literal["confirmed", "provisional"]
+    source: str
+
+
+class RepairProcedure(_Strict):
+    """Repair (信用修复) procedure of a rule set: step clocks and blocking rules."""
+
+    forward: Clock  # platform pushes the application to the deciding department
+    accept: Clock  # department decides whether to accept it
+    decide: Clock  # after acceptance: approve or reject
+    sync: Clock  # approved result pushed to every platform that received the record
+    # No new application for the same record within N months of a refusal/rejection.
+    repeat_block_months: int = Field(ge=0)
+    # False materials or a false commitment: no application by the subject for N months.
+    false_materials_block_months: int = Field(ge=0)
+    basis: LegalBasis
+
+
 class RuleSet(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
@@ -77,6 +100,7 @@ class RuleSet(_Strict):
     severity_by_kind: dict[str, Severity]
     never_early: NeverEarly
     revocation: Revocation
+    repair: RepairProcedure
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSet:

@@ -14,7 +14,9 @@ Conventions (documented once, tested at the boundaries):
   day 2026-08-30; 1 month from 2026-01-31 -> 2026-02-28 -> last public day 2026-02-27.
   (The Civil Code Art. 201-202 reckoning, which does not count D, would end one day later.)
 * A minimum period of 0 months (轻微 under Order 36) gives `min_end` = D - 1: no minimum.
-* A repair ends the window on `repaired_on` (the record is still public that day, not after).
+* A repair takes effect on `repaired_on`: publication stops that day, so the last public day
+  is the day before (an approval removes the record at once, everywhere). A repair on the
+  decision day itself leaves an empty window (`end` = `start` - 1).
 * A revocation (撤销/变更/确认违法或无效) must unpublish within N working days (行政处罚法 Art. 48,
   Art. 85: N = 3): the last public day is the N-th working day after `revoked_on` in the
   official calendar. The platform may unpublish sooner; this is the legal latest.
@@ -55,7 +57,8 @@ class Window:
     ended_by: EndedBy
 
     def __post_init__(self) -> None:
-        if self.end is not None and self.end < self.start:
+        # end == start - 1 is the empty window of a record repaired on its decision day.
+        if self.end is not None and self.end < self.start - timedelta(days=1):
             raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
 
     def contains(self, day: date) -> bool:
@@ -217,7 +220,7 @@ def penalty_window(
                 code="publication_event_before_decision",
             )
     if repaired_on is not None:
-        ends.append((repaired_on, "repaired"))
+        ends.append((repaired_on - timedelta(days=1), "repaired"))
     if revoked_on is not None:
         ends.append(
             (calendar.add_working_days(revoked_on, judgement.unpublish_working_days), "revoked")

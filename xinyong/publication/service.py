@@ -15,7 +15,7 @@ effective dates, so a dispute about what the site showed last March has an answe
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -61,8 +61,9 @@ HIDDEN_FIELDS = frozenset({
 def _window_for(rt: RecordType, data: dict[str, Any], decision: date,
                 overrides: Sequence[PublicationOverride], rules: RuleBook,
                 cal: WorkingCalendar) -> dict[str, Any]:
-    repaired = min((o.effective_on for o in overrides if o.reason == REPAIRED), default=None)
-    revoked = min((o.effective_on for o in overrides if o.reason == REVOKED), default=None)
+    live = [o for o in overrides if o.voided_on is None]
+    repaired = min((o.effective_on for o in live if o.reason == REPAIRED), default=None)
+    revoked = min((o.effective_on for o in live if o.reason == REVOKED), default=None)
     row: dict[str, Any] = {"severity": None, "severity_source": None, "min_end": None,
                            "max_end": None, "never_early": False}
     window: Window | None
@@ -198,6 +199,19 @@ def add_override(session: Session, record_id: int, reason: str, effective_on: da
     return judgement
 
 
+def repaired_ids(session: Session, record_ids: Iterable[int], day: date) -> set[int]:
+    """Records repaired by `day` (a live repair override in effect): no longer shared or used
+    by checks, whatever their window (Order 36 Art. 3: 停止共享和使用)."""
+    ids = sorted(set(record_ids))
+    out: set[int] = set()
+    o = PublicationOverride
+    for i in range(0, len(ids), 500):
+        out.update(session.scalars(select(o.record_id).where(
+            o.record_id.in_(ids[i:i + 500]), o.reason == REPAIRED, o.voided_on.is_(None),
+            o.effective_on <= day)))
+    return out
+
+
 # -- what is public -----------------------------------------------------------------------
 
 def public_type_ids(catalog: Catalog) -> list[str]:
@@ -235,6 +249,7 @@ class PublicRecord:
     fields: list[tuple[str, str]]  # (Chinese header, value) of the public fields
     subject_name: str = ""
     subject_uscc: str | None = None
+    under_objection: bool = False  # 异议处理中: shown with the record while it is verified
 
 
 @dataclass(frozen=True)
@@ -342,6 +357,14 @@ def _check_type(catalog: Catalog, record_type: str | None) -> None:
                       f"{'、'.join(public_type_ids(catalog))})", code="record_type_unknown")
 
 
+def _mark_disputed(session: Session, items: list[PublicRecord], day: date
+                   ) -> list[PublicRecord]:
+    from xinyong.objections.service import open_for_records
+
+    disputed = open_for_records(session, [r.id for r in items], day)
+    return [replace(r, under_objection=True) if r.id in disputed else r for r in items]
+
+
 def list_public_records(session: Session, subject: Subject, day: date, *,
                         record_type: str | None = None,
                         catalog: Catalog | None = None) -> list[PublicRecord]:
@@ -359,7 +382,7 @@ def list_public_records(session: Session, subject: Subject, day: date, *,
         rt = catalog.get(rec.record_type)
         if record_is_public(rt, subject.kind, rec, j, day):
             out.append(_to_public(rt, rec, j, prov))
-    return out
+    return _mark_disputed(session, out, day)
 
 
 def credit_file(session: Session, raw_uscc: str, day: date, *,
@@ -415,7 +438,7 @@ def get_public_record(session: Session, record_id: int, day: date, *,
         rule_set_id=j.rule_set_id, rule_set_title=title, severity=j.severity,
         severity_source=j.severity_source, min_end=j.min_end, max_end=j.max_end,
         ended_by=j.ended_by, judged_at=j.judged_at)
-    return _to_public(rt, rec, j, prov, subject), provenance
+    return _mark_disputed(session, [_to_public(rt, rec, j, prov, subject)], day)[0], provenance
 
 
 def counts_by_type(session: Session, day: date, *,
@@ -483,8 +506,8 @@ def list_column(session: Session, record_type: str, day: date, *,
             .order_by(Record.decision_date.desc(), Record.id.desc())
             .offset((page - 1) * per_page).limit(per_page))
     rt = catalog.get(record_type)
-    items = [_to_public(rt, rec, j, prov, subject)
-             for rec, j, prov, subject in session.execute(stmt)]
+    items = _mark_disputed(session, [_to_public(rt, rec, j, prov, subject)
+                                     for rec, j, prov, subject in session.execute(stmt)], day)
     providers = [(pid, name) for pid, name in session.execute(
         select(Provider.id, Provider.name).where(Provider.id.in_(
             select(Batch.provider_id).where(Batch.record_type == record_type)))

@@ -46,7 +46,9 @@ class PublicationJudgement(Base):
 class PublicationOverride(Base):
     """An event that ends publication early: a repair (信用修复) or a revocation (撤销).
 
-    Written by the repair and objection workflows (later issues) and by the credit office.
+    Written by the repair and objection workflows and by the credit office. Never deleted: a
+    repair whose commitment is broken is voided (`voided_on`), and the record is re-judged to
+    its maximum period.
     """
 
     __tablename__ = "publication_override"
@@ -58,3 +60,5 @@ class PublicationOverride(Base):
     note: Mapped[str | None] = mapped_column(String(500))
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    voided_on: Mapped[date | None] = mapped_column(Date)
+    voided_reason: Mapped[str | None] = mapped_column(String(500))

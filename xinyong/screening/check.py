@@ -30,6 +30,8 @@ from xinyong.measures import (
     default_measures,
     triggered_measures,
 )
+from xinyong.objections.service import open_for_entries, open_for_records
+from xinyong.publication.service import repaired_ids
 from xinyong.screening.match import Applicant, Hit, MatchResult, match_many, refresh_index
 from xinyong.screening.tables import MatchReview, ScreeningCheck
 
@@ -57,8 +59,12 @@ def _record_types(catalog: MeasureCatalog) -> set[str]:
     return {t.record_type for m in catalog.measures.values() for t in m.triggers.records}
 
 
+Disputed = set[tuple[str, int]]  # ("record" | "list", id) under an open objection
+
+
 def _facts(session: Session, subject_ids: list[int], catalog: MeasureCatalog, today: date
-           ) -> tuple[dict[int, list[Fact]], dict[int, list[ListEntry]], dict[int, list[Record]]]:
+           ) -> tuple[dict[int, list[Fact]], dict[int, list[ListEntry]], dict[int, list[Record]],
+                      Disputed]:
     kinds = default_list_kinds()
     entries = in_force_for(session, subject_ids, today)
     records: dict[int, list[Record]] = {}
@@ -67,10 +73,18 @@ def _facts(session: Session, subject_ids: list[int], catalog: MeasureCatalog, to
         part = subject_ids[i:i + 400]
         if not part or not types:
             break
-        for rec in session.scalars(select(Record).where(
-                Record.subject_id.in_(part), Record.record_type.in_(types))
-                .order_by(Record.decision_date.desc(), Record.id)):
-            records.setdefault(rec.subject_id, []).append(rec)
+        found = list(session.scalars(select(Record).where(
+            Record.subject_id.in_(part), Record.record_type.in_(types))
+            .order_by(Record.decision_date.desc(), Record.id)))
+        # A repaired record is no longer shared or used (Order 36 Art. 3): it triggers nothing.
+        repaired = repaired_ids(session, [r.id for r in found], today)
+        for rec in found:
+            if rec.id not in repaired:
+                records.setdefault(rec.subject_id, []).append(rec)
+    disputed: Disputed = {("record", rid) for rid in open_for_records(
+        session, [r.id for rs in records.values() for r in rs], today)}
+    disputed |= {("list", eid) for eid in open_for_entries(
+        session, [e.id for es in entries.values() for e in es], today)}
     facts: dict[int, list[Fact]] = {}
     for sid in subject_ids:
         lst = facts.setdefault(sid, [])
@@ -83,7 +97,7 @@ def _facts(session: Session, subject_ids: list[int], catalog: MeasureCatalog, to
             lst.append(Fact("record", rec.id, rec.record_type,
                             f"{rec.record_type} {rec.natural_key}({rec.decision_date})",
                             data=rec.data, decided_on=rec.decision_date))
-    return facts, entries, records
+    return facts, entries, records, disputed
 
 
 def content_hash(entries: Sequence[ListEntry], records: Sequence[Record]) -> str:
@@ -148,7 +162,7 @@ def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
     refresh_index(session)
     matches = match_many(session, [r.applicant for r in requests])
     subject_ids = sorted({h.subject_id for m in matches for h in m.hits})
-    facts, entries, records = _facts(session, subject_ids, catalog, today)
+    facts, entries, records, disputed = _facts(session, subject_ids, catalog, today)
     reviews = _active_reviews(session, {m.name_key for m in matches if m.name_key},
                               set(subject_ids))
     now = datetime.now()
@@ -156,7 +170,8 @@ def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
     checks: list[ScreeningCheck] = []
     pending_prompts: list[list[dict[str, Any]]] = []
     for req, m in zip(requests, matches, strict=True):
-        result, prompts = _one(req, m, catalog, facts, entries, records, reviews, today)
+        result, prompts = _one(req, m, catalog, facts, entries, records, reviews, disputed,
+                               today)
         result.update({"checked_at": now.isoformat(timespec="seconds"), "checked_by": actor.name,
                        "department": actor.department_name or actor.department_uscc})
         checks.append(ScreeningCheck(
@@ -187,7 +202,7 @@ def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
 def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
          facts: dict[int, list[Fact]], entries: dict[int, list[ListEntry]],
          records: dict[int, list[Record]], reviews: dict[tuple[str, int], MatchReview],
-         today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+         disputed: Disputed, today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     raised: list[dict[str, Any]] = []
     reviewed: list[dict[str, Any]] = []
     raised_hits: list[Hit] = []
@@ -196,8 +211,10 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
         hsh = content_hash(entries.get(sid, []), records.get(sid, []))
         rv = reviews.get((m.name_key or "", sid)) if h.method != "code" else None
         item = _hit_json(h) | {
-            "list_entries": [_entry_json(e) for e in entries.get(sid, [])],
-            "records": [_record_json(r) for r in records.get(sid, [])[:RECORDS_SHOWN]],
+            "list_entries": [_entry_json(e) | {"under_objection": ("list", e.id) in disputed}
+                             for e in entries.get(sid, [])],
+            "records": [_record_json(r) | {"under_objection": ("record", r.id) in disputed}
+                        for r in records.get(sid, [])[:RECORDS_SHOWN]],
             "content_hash": hsh}
         if rv is not None and rv.content_hash == hsh:
             item["review"] = {"verdict": rv.verdict, "reason": rv.reason,
@@ -219,14 +236,21 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
                     "category": t.measure.category, "advisory": t.measure.advisory,
                     "departments": t.measure.departments,
                     "legal_basis": [b.cite() for b in t.measure.legal_basis],
-                    "subjects": [], "because": [],
-                    # Suspension while an objection on the triggering record is verified
-                    # (requirements: safeguards) belongs to the objections issue; the flag is
-                    # here so that the prompt and the web page already carry it.
-                    "suspended": False}
+                    "subjects": [], "because": [], "_live": False, "suspended_because": []}
             mj["subjects"].append({"subject_id": h.subject_id, "name": h.name,
                                    "score": h.score})
             mj["because"].extend(f.label for f in t.because)
+            for f in t.because:
+                # A measure is suspended while every fact behind it is under objection
+                # (seed 002 五(四)); one undisputed fact keeps it in force.
+                if (("list" if f.kind == "list" else "record"), f.ref_id) in disputed:
+                    mj["suspended_because"].append(f.label)
+                else:
+                    mj["_live"] = True
+    for mj in measures.values():
+        mj["suspended"] = not mj.pop("_live")
+        if not mj["suspended"]:
+            mj["suspended_because"] = []
     for mj in measures.values():
         first = mj["subjects"][0]
         prompts.append({"measure_id": mj["measure_id"], "measure_name": mj["name"],
@@ -235,7 +259,8 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
                         "uscc": next((h.uscc for h in raised_hits
                                       if h.subject_id == first["subject_id"]), None),
                         "basis": ";".join(dict.fromkeys(mj["because"])),
-                        "legal_basis": ";".join(mj["legal_basis"])})
+                        "legal_basis": ";".join(mj["legal_basis"]),
+                        "suspended": mj["suspended"]})
     if m.uscc_problem:
         status = USCC_INVALID
     elif raised:

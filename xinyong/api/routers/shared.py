@@ -25,6 +25,9 @@ class RecordShared(BaseModel):
     decision_date: date
     version: int
     data: dict[str, Any]
+    # Only in the subject's own file: shared reads leave repaired records out altogether.
+    repaired: bool = False
+    under_objection: bool = False
 
 
 class FileShared(BaseModel):

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require
@@ -63,6 +63,7 @@ class RecordPublic(BaseModel):
     severity: str | None
     subject_name: str
     subject_uscc: str | None
+    under_objection: bool = Field(False, description="异议处理中:信息正在核查")
     fields: list[FieldPublic]
 
 
@@ -111,7 +112,7 @@ def record_out(r: PublicRecord) -> RecordPublic:
     data: dict[str, Any] = {k: getattr(r, k) for k in (
         "id", "record_type", "record_type_name", "document_number", "decision_date",
         "provider_name", "provider_uscc", "rule_set_id", "severity", "subject_name",
-        "subject_uscc")}
+        "subject_uscc", "under_objection")}
     return RecordPublic(**data, publish_until=r.window_end,
                         fields=[FieldPublic(header=h, value=v) for h, v in r.fields])
 

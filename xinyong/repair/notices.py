@@ -1,0 +1,96 @@
+"""Repair notices (两书同达): one per penalty record version, issued when the record is
+ingested, downloadable by the subject as a PDF.
+
+Issuing is one INSERT ... SELECT over the batch's judgements (no per-row work in the ingest
+transaction); the PDF is rendered from the stored facts on download, byte-identical each
+time, so its sha256 identifies the notice the subject received.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, insert, literal, select
+from sqlalchemy.orm import Session
+
+from xinyong.catalog import Catalog, default_catalog
+from xinyong.core.errors import NotFound
+from xinyong.ingest.tables import Provider, Record
+from xinyong.publication.loader import default_rules
+from xinyong.publication.tables import PublicationJudgement
+from xinyong.repair.notice import NoticeContent, render_notice_pdf
+from xinyong.repair.tables import RepairNotice
+from xinyong.subjects.tables import Subject
+
+MATERIALS = ("履行行政处罚决定(缴纳罚款等)的证明材料", "信用修复承诺书(在线签署)",
+             "纠正失信行为的其他证明材料(如有)")
+
+
+def repairable_types(catalog: Catalog) -> list[str]:
+    return [rt.id for rt in catalog.record_types.values()
+            if rt.publication.window == "repair_rules"]
+
+
+def issue_notices(session: Session, *, batch_id: int | None = None,
+                  record_ids: list[int] | None = None, today: date | None = None) -> int:
+    """Issue notices for judged penalty versions that have none yet; returns how many."""
+    today = today or date.today()
+    j, n = PublicationJudgement, RepairNotice
+    conds = [j.record_type.in_(repairable_types(default_catalog())), j.min_end.is_not(None),
+             ~exists().where(and_(n.record_id == j.record_id,
+                                  n.record_version == j.record_version))]
+    src = select(j.record_id, j.record_version, literal(today), j.rule_set_id, j.severity,
+                 j.min_end, j.max_end, j.never_early)
+    if batch_id is not None:
+        src = src.join(Record, Record.id == j.record_id).where(Record.batch_id == batch_id)
+    if record_ids is not None:
+        conds.append(j.record_id.in_(record_ids))
+    result = session.execute(insert(n).from_select(
+        ["record_id", "record_version", "issued_on", "rule_set_id", "severity", "min_end",
+         "max_end", "never_early"], src.where(*conds)))
+    return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+
+
+def notice_number(notice: RepairNotice) -> str:
+    return f"XF-{notice.issued_on.year}-{notice.id:08d}"
+
+
+def latest_notice(session: Session, record_id: int) -> RepairNotice | None:
+    return session.scalar(select(RepairNotice).where(RepairNotice.record_id == record_id)
+                          .order_by(RepairNotice.record_version.desc()).limit(1))
+
+
+def notice_content(session: Session, notice: RepairNotice, *, platform_name: str,
+                   base_url: str) -> NoticeContent:
+    record = session.get(Record, notice.record_id)
+    assert record is not None
+    subject = session.get(Subject, record.subject_id)
+    provider = session.get(Provider, record.provider_id)
+    assert subject is not None and provider is not None
+    rs = default_rules().get(notice.rule_set_id)
+    assert notice.min_end is not None and notice.max_end is not None
+    data = record.data
+    return NoticeContent(
+        notice_number=notice_number(notice), issued_on=notice.issued_on,
+        platform_name=platform_name, subject_name=subject.name, subject_uscc=subject.uscc,
+        document_number=str(data.get("document_number", "")),
+        decision_date=record.decision_date,
+        authority_name=str(data.get("authority_name") or provider.name),
+        penalty_content=str(data.get("penalty_content") or ""),
+        severity=notice.severity or "", rule_set_title=rs.title,
+        rule_set_document_number=rs.document_number, min_end=notice.min_end,
+        max_end=notice.max_end, repairable_from=notice.min_end + timedelta(days=1),
+        minor=notice.severity == "轻微", never_early=notice.never_early,
+        never_early_basis=rs.never_early.basis.cite() if notice.never_early else None,
+        apply_url=base_url.rstrip("/") + "/me", materials=MATERIALS,
+        legal_basis=tuple(b.cite() for b in (*rs.legal_basis, rs.repair.basis)))
+
+
+def notice_pdf(session: Session, record_id: int, *, platform_name: str,
+               base_url: str) -> tuple[RepairNotice, bytes]:
+    notice = latest_notice(session, record_id)
+    if notice is None:
+        raise NotFound(f"信息 {record_id} 没有信用修复告知书", code="notice_not_found")
+    return notice, render_notice_pdf(notice_content(session, notice,
+                                                    platform_name=platform_name,
+                                                    base_url=base_url))
