@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,8 @@ def browser(pw) -> Iterator[Any]:
     b.close()
 
 
-@pytest.fixture
-def base_url(site_data, settings) -> Iterator[str]:
+@contextmanager
+def serving(settings) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -53,6 +54,12 @@ def base_url(site_data, settings) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(5)
+
+
+@pytest.fixture
+def base_url(site_data, settings) -> Iterator[str]:
+    with serving(settings) as url:
+        yield url
 
 
 @pytest.fixture
@@ -148,3 +155,75 @@ def test_the_tofu_check_sees_tofu_when_no_cjk_font_is_available(pw, tmp_path):
         assert tofu_signals(page) == (False, True, False)
     finally:
         b.close()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_subject_files_an_objection_and_a_repair_application(browser, site_data, settings,
+                                                               engine):
+    """End to end as the company: log in, object to one penalty from 我的信用 with a PDF,
+    see the mark on the public page, then apply for repair of an older penalty."""
+    from datetime import date, timedelta
+
+    from tests.accounts.helpers import make_account
+    from tests.factories import penalty
+    from tests.ingest.helpers import push
+    from xinyong.accounts import Role
+
+    decided = date.today() - timedelta(days=200)
+    push(engine, settings, "penalty", [penalty(
+        document_number="示市监处罚〔2026〕50号", decision_date=decided.isoformat(),
+        penalty_valid_until=(decided + timedelta(days=365)).isoformat())],
+        received_on=decided + timedelta(days=1), today=date.today())
+    make_account(engine, "huasheng", Role.SUBJECT, password="Correct-Horse-7", subject=COMPANY)
+    http = settings.model_copy(update={"session_cookie_secure": False})
+    with serving(http) as url:
+        context = browser.new_context(base_url=url, locale="zh-CN")
+        page = context.new_page()
+        page.goto("/me")
+        page.get_by_label("用户名").fill("huasheng")
+        page.get_by_label("密码").fill("Correct-Horse-7")
+        page.get_by_role("button", name="登录").click()
+        assert page.locator("h1").inner_text() == "我的信用:示范市华盛食品有限公司"
+
+        row = page.locator("tr").filter(has_text="示市监处罚〔2026〕1号")
+        row.get_by_role("link", name="提出异议").click()
+        page.get_by_label("异议理由").fill("罚款金额登记有误,应为1000元")
+        page.get_by_label("证明材料").set_input_files(
+            files=[{"name": "缴款凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.get_by_role("button", name="提交异议").click()
+        assert "异议处理中" in page.locator("h1").inner_text()
+        assert page.get_by_role("link", name="缴款凭证.pdf").is_visible()
+
+        page.goto(f"/subjects/{COMPANY}")
+        marked = page.locator("h3").filter(has_text="示市监处罚〔2026〕1号")
+        assert "异议处理中" in marked.inner_text()
+
+        page.goto("/me")
+        row = page.locator("tr").filter(has_text="示市监处罚〔2026〕1号")
+        row.get_by_role("link", name="申请信用修复").click()
+        assert "最短公示期未满" in page.get_by_role("alert").inner_text()
+
+        page.goto("/me")
+        row = page.locator("tr").filter(has_text="示市监处罚〔2026〕50号")
+        row.get_by_role("link", name="申请信用修复").click()
+        page.get_by_label("履行法定义务、纠正失信行为的情况").fill("已缴纳罚款并完成整改")
+        page.get_by_label("证明材料").set_input_files(
+            files=[{"name": "罚款缴纳凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.get_by_role("button", name="提交修复申请").click()
+        assert page.get_by_role("alert").inner_text().startswith("申请信用修复须作出信用修复承诺")
+        page.get_by_label("证明材料").set_input_files(
+            files=[{"name": "罚款缴纳凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        page.get_by_label("我已阅读并作出上述信用修复承诺").check()
+        page.get_by_role("button", name="提交修复申请").click()
+        assert "已推送至认定单位" in page.locator("h1").inner_text()
+
+        page.goto("/me")
+        assert "修复申请 #" in page.content() and "异议 #" in page.content()
+        with page.expect_download() as dl:
+            page.locator("tr").filter(has_text="示市监处罚〔2026〕50号").get_by_role(
+                "link", name="信用修复告知书(PDF)").click()
+        assert dl.value.suggested_filename.endswith(".pdf")
+        assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
+        context.close()

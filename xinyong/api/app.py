@@ -14,11 +14,14 @@ from xinyong.api import errors
 from xinyong.api.routers import accounts, audit, batches, me, records, shared, subjects, system
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import objections as objections_api
+from xinyong.api.routers import repair as repair_api
 from xinyong.core.db import engine_for, ensure_schema
 from xinyong.core.settings import Settings
 from xinyong.web import STATIC_DIR
 from xinyong.web.auth.routes import router as web_auth_router
 from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.routes import router as web_router
 
 
@@ -46,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(records.router)
     app.include_router(checks_api.router)
     app.include_router(lists_api.router)
+    app.include_router(objections_api.router)
+    app.include_router(repair_api.router)
+    app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -16,6 +16,7 @@ from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.publication import publication_app, reindex_command
+from xinyong.cli.rights import exchange_app, objections_app, repair_app
 from xinyong.cli.screening import check, expire_lists, lists_app, measures_app, screening_app
 from xinyong.core.db import unit_of_work, upgrade
 from xinyong.core.workdays import add_year, covered_years, load_calendar, load_year_file
@@ -39,6 +40,9 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 app.add_typer(screening_app, name="screening")
+app.add_typer(objections_app, name="objections")
+app.add_typer(repair_app, name="repair")
+app.add_typer(exchange_app, name="exchange")
 app.command("check")(check)
 
 

@@ -14,7 +14,7 @@ effective dates, so a dispute about what the site showed last March has an answe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -514,6 +514,42 @@ def list_column(session: Session, record_type: str, day: date, *,
         .order_by(Provider.name))]
     return ColumnPage(record_type, rt.name, day, items, min(total, COUNT_CAP), page, per_page,
                       total > COUNT_CAP, providers)
+
+
+EXPORT_CAP = 100_000
+
+
+def export_column(session: Session, record_type: str, day: date, *,
+                  catalog: Catalog | None = None) -> Iterator[list[str]]:
+    """The public records of one column as CSV rows (header first): exactly what the site
+    shows that day, so a repaired, revoked or expired record is never in an export."""
+    catalog = catalog or default_catalog()
+    _check_type(catalog, record_type)
+    rt = catalog.get(record_type)
+    shown = [f for f in rt.fields if f.name not in HIDDEN_FIELDS and f.type != "person_id"]
+    yield ["信息编号", "主体名称", "统一社会信用代码", "数据提供单位", "公示截止日期",
+           "异议处理中", *[f.header for f in shown]]
+    stmt = (_public_select(day, catalog, Record, PublicationJudgement, Provider, Subject)
+            .join(Provider, Provider.id == Record.provider_id)
+            .where(Record.record_type == record_type)
+            .order_by(Record.decision_date.desc(), Record.id.desc()).limit(EXPORT_CAP)
+            .execution_options(yield_per=2000))
+    page: list[PublicRecord] = []
+
+    def rows(items: list[PublicRecord]) -> Iterator[list[str]]:
+        for r in _mark_disputed(session, items, day):
+            values = dict(r.fields)
+            yield [str(r.id), r.subject_name, r.subject_uscc or "", r.provider_name,
+                   r.window_end.isoformat() if r.window_end else "长期",
+                   "是" if r.under_objection else "",
+                   *[values.get(f.header, "") for f in shown]]
+
+    for rec, j, prov, subject in session.execute(stmt):
+        page.append(_to_public(rt, rec, j, prov, subject))
+        if len(page) >= 2000:
+            yield from rows(page)
+            page = []
+    yield from rows(page)
 
 
 @dataclass(frozen=True)

@@ -45,10 +45,11 @@ def issue_notices(session: Session, *, batch_id: int | None = None,
         src = src.join(Record, Record.id == j.record_id).where(Record.batch_id == batch_id)
     if record_ids is not None:
         conds.append(j.record_id.in_(record_ids))
+    # RETURNING rather than rowcount: psycopg reports 0 rows for INSERT ... SELECT.
     result = session.execute(insert(n).from_select(
         ["record_id", "record_version", "issued_on", "rule_set_id", "severity", "min_end",
-         "max_end", "never_early"], src.where(*conds)))
-    return max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+         "max_end", "never_early"], src.where(*conds)).returning(n.id))
+    return sum(1 for _ in result)
 
 
 def notice_number(notice: RepairNotice) -> str:

@@ -102,8 +102,10 @@ def _months_before(day: date, months: int) -> date:
     return add_months(day, -months)
 
 
-def eligibility(session: Session, record_id: int, today: date) -> Eligibility:
-    """May this penalty be repaired today? Refusals name the rule that blocks it."""
+def eligibility(session: Session, record_id: int, today: date, *,
+                deciding: int | None = None) -> Eligibility:
+    """May this penalty be repaired today? Refusals name the rule that blocks it.
+    `deciding`: the open application being decided, which does not block itself."""
     record = session.get(Record, record_id)
     if record is None:
         raise NotFound(f"信息 {record_id} 不存在", code="record_not_found")
@@ -136,8 +138,16 @@ def eligibility(session: Session, record_id: int, today: date) -> Eligibility:
             f"最短公示期未满:本处罚按「{rs.title}」({rs.document_number})判定为{j.severity}"
             f"失信信息,最短公示期至 {j.min_end.isoformat()},自 {first_day.isoformat()} 起"
             "可申请信用修复", code="repair_before_minimum")
-    pending = session.scalar(select(RepairApplication.id).where(
+    broken = session.scalar(select(RepairApplication.commitment_broken_on).where(
         RepairApplication.record_id == record_id,
+        RepairApplication.commitment_state == "broken").limit(1))
+    if broken is not None:
+        # 违诺责任: the penalty is published for its maximum period; a new repair would undo it.
+        raise RuleViolation(f"已于 {broken.isoformat()} 认定违反信用修复承诺,该信息按最长公示期"
+                            f"公示至 {j.max_end.isoformat()},不得再次申请修复",
+                            code="repair_commitment_broken")
+    pending = session.scalar(select(RepairApplication.id).where(
+        RepairApplication.record_id == record_id, RepairApplication.id != (deciding or 0),
         RepairApplication.state.in_(OPEN_STATES)).limit(1))
     if pending is not None:
         raise Conflict(f"该信息已有正在办理的修复申请(编号 {pending})",
@@ -279,8 +289,9 @@ def refuse(session: Session, app_id: int, actor: Actor, reasons: str, code: str,
            today: date | None = None) -> RepairApplication:
     today = today or date.today()
     app = _deciding(session, app_id, actor, (FORWARDED,), "不予受理")
+    why, code = _text(reasons, "不予受理理由"), _code(code)  # checked before any change
     app.state, app.accepted_on = REFUSED, today
-    app.outcome_reasons, app.refusal_code = _text(reasons, "不予受理理由"), _code(code)
+    app.outcome_reasons, app.refusal_code = why, code
     app.decided_by = actor.name
     _step(session, app, "refuse", FORWARDED, actor, app.outcome_reasons, today)
     audit.append(session, actor, "repair.refuse", details={"application_id": app.id,
@@ -292,8 +303,9 @@ def reject(session: Session, app_id: int, actor: Actor, reasons: str, code: str,
            today: date | None = None) -> RepairApplication:
     today = today or date.today()
     app = _deciding(session, app_id, actor, (ACCEPTED,), "作出不予修复决定")
+    why, code = _text(reasons, "不予修复理由"), _code(code)  # checked before any change
     app.state, app.decided_on = REJECTED, today
-    app.outcome_reasons, app.refusal_code = _text(reasons, "不予修复理由"), _code(code)
+    app.outcome_reasons, app.refusal_code = why, code
     app.decided_by = actor.name
     _step(session, app, "reject", ACCEPTED, actor, app.outcome_reasons, today)
     audit.append(session, actor, "repair.reject", details={"application_id": app.id,
@@ -308,13 +320,10 @@ def approve(session: Session, app_id: int, actor: Actor, reasons: str, *,
     rs = default_rules().get(app.rule_set_id)
     # The rules are checked again at the decision: a repeat penalty, a second application
     # approved meanwhile, or the minimum period recomputed after a correction all count.
-    record = session.get(Record, app.record_id)
-    assert record is not None
-    judgement = session.get(PublicationJudgement, app.record_id)
-    if judgement is not None and judgement.never_early:
-        raise RuleViolation("该处罚种类不得提前停止公示", code="repair_never_early")
+    why = _text(reasons, "准予修复理由")
+    record = eligibility(session, app.record_id, today, deciding=app.id).record
     app.state, app.decided_on = APPROVED, today
-    app.outcome_reasons, app.decided_by = _text(reasons, "准予修复理由"), actor.name
+    app.outcome_reasons, app.decided_by = why, actor.name
     app.commitment_state = "in_force"
     app.sync_due = _due(calendar, today, rs.repair.sync.working_days)
     add_override(session, app.record_id, REPAIRED, today, created_by=actor.name,
@@ -399,7 +408,7 @@ def list_applications(session: Session, actor: Actor, *, state: str | None = Non
     if actor.role == Role.SUBJECT and actor.subject_uscc:
         return list(session.scalars(stmt.join(Subject, Subject.id == RepairApplication.subject_id)
                                     .where(Subject.uscc == actor.subject_uscc)))
-    raise Forbidden("当前身份无权查看修复申请", code="forbidden")
+    return []  # the public, case officers and inspectors have none of their own to see
 
 
 def steps_of(session: Session, app_id: int) -> list[RepairStep]:

@@ -3,16 +3,26 @@ credit office."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
-from xinyong.publication.service import counts_by_type, get_public_record, list_column, list_late
+from xinyong.publication.service import (
+    counts_by_type,
+    export_column,
+    get_public_record,
+    list_column,
+    list_late,
+)
 
 router = APIRouter(tags=["records"])
 RecordId = DbId
@@ -107,6 +117,22 @@ def column(record_type: str, session: SessionDep, _actor: PublicReader,
                         items=[record_out(r) for r in p.items], total=p.total,
                         capped=p.capped, page=p.page, per_page=p.per_page, pages=p.pages,
                         providers=[{"id": i, "name": n} for i, n in p.providers])
+
+
+@router.get("/api/v1/columns/{record_type}/export.csv",
+            responses={200: {"content": {"text/csv": {}}}},
+            summary="专栏公示记录导出(CSV,UTF-8 带 BOM),与网站当日公示内容一致")
+def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
+                  as_of: AsOf = None) -> Response:
+    day = as_of or date.today()
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
+    writer = csv.writer(out)
+    for row in export_column(session, record_type, day):
+        writer.writerow(row)
+    name = quote(f"{record_type}-{day.isoformat()}.csv")
+    return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
 @router.get("/api/v1/publication/counts", response_model=Counts,

@@ -1,0 +1,260 @@
+"""Credit repair (信用修复): eligibility, application, the deciding department's steps, broken
+commitments, and the subject's repair notice (两书同达). Handlers call xinyong.repair."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from xinyong.accounts import Actor, Permission
+from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
+from xinyong.api.routers.objections import AttachmentOut, StepOut, _quote, read_uploads
+from xinyong.core import attachments
+from xinyong.core.errors import Forbidden, XinyongError
+from xinyong.core.workdays import load_calendar
+from xinyong.ingest.tables import Record
+from xinyong.publication.loader import default_rules
+from xinyong.repair import service as repair
+from xinyong.repair.notices import notice_pdf
+from xinyong.repair.tables import RepairApplication
+from xinyong.subjects.tables import Subject
+
+router = APIRouter(tags=["repair"])
+Applicant = Annotated[Actor, Depends(require(Permission.REPAIR_APPLY))]
+Reader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
+Decider = Annotated[Actor, Depends(require(Permission.REPAIR_DECIDE))]
+Manager = Annotated[Actor, Depends(require(Permission.REPAIR_MANAGE))]
+OwnFile = Annotated[Actor, Depends(require(Permission.OWN_FILE_READ))]
+
+
+class RepairOut(BaseModel):
+    id: int
+    record_id: int
+    record_version: int
+    subject_name: str
+    provider_uscc: str
+    provider_name: str
+    rule_set_id: str
+    severity: str | None
+    state: str
+    state_label: str
+    applicant_name: str
+    fulfilment: str
+    commitment_text: str
+    commitment_state: str
+    commitment_broken_on: date | None
+    commitment_broken_reason: str | None
+    submitted_on: date
+    forward_due: date | None
+    forwarded_on: date | None
+    accept_due: date | None
+    accepted_on: date | None
+    decide_due: date | None
+    decided_on: date | None
+    sync_due: date | None
+    synced_on: date | None
+    decided_by: str | None
+    outcome_reasons: str | None
+    refusal_code: str | None
+    attachments: list[AttachmentOut] = []
+    steps: list[StepOut] = []
+
+
+def repair_out(session: Any, app: RepairApplication, *, full: bool = False) -> RepairOut:
+    fields = {k: getattr(app, k) for k in RepairOut.model_fields
+              if k not in ("state_label", "attachments", "steps")}
+    out = RepairOut(**fields, state_label=repair.STATE_LABELS[app.state])
+    if full:
+        out.attachments = [AttachmentOut(id=a.id, file_name=a.file_name,
+                                         content_type=a.content_type, size=a.size,
+                                         sha256=a.sha256)
+                           for a in attachments.list_for(session, "repair", app.id)]
+        out.steps = [StepOut(**{k: getattr(s, k) for k in StepOut.model_fields})
+                     for s in repair.steps_of(session, app.id)]
+    return out
+
+
+def own_record(session: Any, actor: Actor, record_id: int) -> Record:
+    record = session.get(Record, record_id)
+    subject = session.get(Subject, record.subject_id) if record is not None else None
+    if record is None or subject is None or not actor.subject_uscc \
+            or subject.uscc != actor.subject_uscc:
+        raise Forbidden("只能查看本主体的信息", code="record_not_own")
+    return record
+
+
+class EligibilityOut(BaseModel):
+    record_id: int
+    eligible: bool
+    code: str | None
+    message: str | None
+    rule_set_id: str | None
+    repairable_from: date | None
+    commitment_text: str | None
+    clocks: dict[str, dict[str, Any]] | None
+
+
+@router.get("/api/v1/repairs/eligibility/{record_id}", response_model=EligibilityOut,
+            summary="本主体某条处罚信息现在能否申请信用修复;不能时给出所依据的规则")
+def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> EligibilityOut:
+    record = own_record(session, actor, record_id)
+    try:
+        el = repair.eligibility(session, record.id, date.today())
+    except XinyongError as exc:
+        return EligibilityOut(record_id=record.id, eligible=False, code=exc.code,
+                              message=exc.message, rule_set_id=None, repairable_from=None,
+                              commitment_text=None, clocks=None)
+    rs = el.rule_set
+    clocks = {name: getattr(rs.repair, name).model_dump()
+              for name in ("forward", "accept", "decide", "sync")}
+    return EligibilityOut(record_id=record.id, eligible=True, code=None, message=None,
+                          rule_set_id=rs.id, repairable_from=el.repairable_from,
+                          commitment_text=repair.commitment_text(
+                              el.subject.name, str(record.data.get("document_number", "")), rs),
+                          clocks=clocks)
+
+
+@router.post("/api/v1/repairs", response_model=RepairOut, status_code=201,
+             summary="申请信用修复:履行情况、证明材料(PDF/图片)和信用修复承诺")
+async def apply(session: SessionDep, actor: Applicant,
+                record_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+                fulfilment: Annotated[str, Form(max_length=repair.TEXT_MAX)],
+                commitment_accepted: Annotated[bool, Form()] = False,
+                files: Annotated[list[UploadFile] | None, File()] = None) -> RepairOut:
+    uploads = await read_uploads(files or [])
+    app = repair.apply(session, actor, repair.Application(record_id, fulfilment,
+                                                          commitment_accepted, tuple(uploads)),
+                       calendar=load_calendar(session))
+    return repair_out(session, app, full=True)
+
+
+class RepairList(BaseModel):
+    items: list[RepairOut]
+    total: int
+
+
+@router.get("/api/v1/repairs", response_model=RepairList,
+            summary="修复申请列表:信用主体看本主体的,认定单位看本单位的,信用办看全部")
+def list_repairs(session: SessionDep, actor: Reader,
+                 state: Annotated[str | None, Query(max_length=20)] = None) -> RepairList:
+    items = [repair_out(session, a) for a in repair.list_applications(session, actor,
+                                                                      state=state)]
+    return RepairList(items=items, total=len(items))
+
+
+class OverdueRepair(BaseModel):
+    application: RepairOut
+    step: str
+    due: date | None
+
+
+@router.get("/api/v1/repairs/overdue", response_model=list[OverdueRepair],
+            summary="超过办理时限的修复申请(信用办)")
+def overdue(session: SessionDep, _actor: Manager) -> list[OverdueRepair]:
+    return [OverdueRepair(application=repair_out(session, o.application), step=o.step,
+                          due=o.due) for o in repair.overdue(session)]
+
+
+@router.get("/api/v1/repairs/{app_id}", response_model=RepairOut)
+def get_repair(app_id: DbId, session: SessionDep, actor: Reader) -> RepairOut:
+    return repair_out(session, repair.view(session, actor, app_id), full=True)
+
+
+@router.get("/api/v1/repairs/{app_id}/attachments/{attachment_id}",
+            responses={200: {"content": {"application/pdf": {}, "image/png": {}}}})
+def get_attachment(app_id: DbId, attachment_id: DbId, session: SessionDep,
+                   actor: Reader) -> Response:
+    app = repair.view(session, actor, app_id)
+    a = attachments.get(session, "repair", app.id, attachment_id)
+    return Response(a.content, media_type=a.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(a.file_name)}",
+        "X-Content-Type-Options": "nosniff"})
+
+
+class ReasonsIn(BaseModel):
+    reasons: str = Field(min_length=1, max_length=repair.TEXT_MAX)
+
+
+class CodedReasonsIn(ReasonsIn):
+    code: str = Field(description="、".join(f"{k}={v}" for k, v in repair.REFUSAL_CODES.items()))
+
+
+@router.post("/api/v1/repairs/{app_id}/accept", response_model=RepairOut, summary="受理")
+def accept(app_id: DbId, session: SessionDep, actor: Decider) -> RepairOut:
+    return repair_out(session, repair.accept(session, app_id, actor,
+                                             calendar=load_calendar(session)), full=True)
+
+
+@router.post("/api/v1/repairs/{app_id}/refuse", response_model=RepairOut, summary="不予受理")
+def refuse(app_id: DbId, body: CodedReasonsIn, session: SessionDep,
+           actor: Decider) -> RepairOut:
+    return repair_out(session, repair.refuse(session, app_id, actor, body.reasons, body.code),
+                      full=True)
+
+
+@router.post("/api/v1/repairs/{app_id}/approve", response_model=RepairOut,
+             summary="准予修复:终止公示、停止共享和使用、重新评价、推送上级平台")
+def approve(app_id: DbId, body: ReasonsIn, session: SessionDep, actor: Decider) -> RepairOut:
+    return repair_out(session, repair.approve(session, app_id, actor, body.reasons,
+                                              calendar=load_calendar(session)), full=True)
+
+
+@router.post("/api/v1/repairs/{app_id}/reject", response_model=RepairOut, summary="不予修复")
+def reject(app_id: DbId, body: CodedReasonsIn, session: SessionDep,
+           actor: Decider) -> RepairOut:
+    return repair_out(session, repair.reject(session, app_id, actor, body.reasons, body.code),
+                      full=True)
+
+
+@router.post("/api/v1/repairs/{app_id}/commitment-broken", response_model=RepairOut,
+             summary="认定违反信用修复承诺:按最长公示期重新公示")
+def commitment_broken(app_id: DbId, body: ReasonsIn, session: SessionDep,
+                      actor: Decider) -> RepairOut:
+    return repair_out(session, repair.break_commitment(session, app_id, actor, body.reasons),
+                      full=True)
+
+
+class RuleClocks(BaseModel):
+    rule_set_id: str
+    title: str
+    effective_from: date
+    effective_to: date | None
+    clocks: dict[str, dict[str, Any]]
+    repeat_block_months: int
+    false_materials_block_months: int
+
+
+@router.get("/api/v1/repairs-rules", response_model=list[RuleClocks],
+            summary="各版本修复规则的办理时限(工作日)及其确认状态")
+def rules(_actor: Reader) -> list[RuleClocks]:
+    return [RuleClocks(rule_set_id=rs.id, title=rs.title, effective_from=rs.effective_from,
+                       effective_to=rs.effective_to,
+                       clocks={n: getattr(rs.repair, n).model_dump()
+                               for n in ("forward", "accept", "decide", "sync")},
+                       repeat_block_months=rs.repair.repeat_block_months,
+                       false_materials_block_months=rs.repair.false_materials_block_months)
+            for rs in default_rules().rule_sets]
+
+
+@router.get("/api/v1/me/records/{record_id}/repair-notice.pdf",
+            responses={200: {"content": {"application/pdf": {}}}},
+            summary="下载本主体处罚信息的信用修复告知书(PDF)")
+def my_notice(record_id: DbId, session: SessionDep, settings: SettingsDep,
+              actor: OwnFile) -> Response:
+    record = own_record(session, actor, record_id)
+    notice, pdf = notice_pdf(session, record.id, platform_name=settings.platform_name,
+                             base_url=settings.public_base_url)
+    from xinyong import audit
+
+    audit.append(session, actor, "repair_notice.download", subject_uscc=actor.subject_uscc,
+                 details={"record_id": record.id, "notice_id": notice.id})
+    name = f"信用修复告知书-{notice.id}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
+        "X-Notice-Issued-On": notice.issued_on.isoformat(),
+        "Cache-Control": "private, no-store",
+        "X-Generated-At": datetime.now().replace(microsecond=0).isoformat()})

@@ -1,0 +1,195 @@
+"""The subject's own pages (我的信用): its whole credit file with each record's status, the
+repair notice of each penalty, and filing an objection or a repair application with
+attachments. Each page calls the same service as its API twin; forms carry the CSRF token.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile
+
+from xinyong.accounts import Actor, Role
+from xinyong.accounts.access import read_own_file
+from xinyong.api.deps import ActorDep, CatalogDep, DbId, SessionDep, SettingsDep
+from xinyong.api.routers.objections import clocks_of
+from xinyong.core import attachments
+from xinyong.core.errors import XinyongError
+from xinyong.core.workdays import load_calendar
+from xinyong.objections import service as objections
+from xinyong.publication.tables import PublicationJudgement
+from xinyong.repair import service as repair
+from xinyong.repair.notices import latest_notice
+from xinyong.web import TEMPLATE_DIR
+from xinyong.web.auth.csrf import csrf_token
+from xinyong.web.checks.routes import _form_csrf
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
+                                       str(TEMPLATE_DIR)])
+
+
+def _gate(request: Request, actor: Actor) -> Response | None:
+    if actor.role == Role.SUBJECT and actor.subject_uscc:
+        return None
+    if actor.account_id is None:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return HTMLResponse("<p>“我的信用”仅供信用主体账户使用。</p>", status_code=403)
+
+
+def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
+          status: int = 200) -> Response:
+    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request.session),
+            "objection_labels": objections.STATE_LABELS, "repair_labels": repair.STATE_LABELS}
+    return templates.TemplateResponse(request, name, base | ctx, status_code=status)
+
+
+@router.get("/me", response_class=HTMLResponse)
+def my_file(request: Request, actor: ActorDep, session: SessionDep, settings: SettingsDep,
+            catalog: CatalogDep) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    view = read_own_file(session, catalog, actor)
+    ids = [r.id for r in view.records]
+    judged = {j.record_id: j for j in session.query(PublicationJudgement)
+              .filter(PublicationJudgement.record_id.in_(ids))} if ids else {}
+    notices = {rid: latest_notice(session, rid) for rid in ids
+               if catalog.get(next(r.record_type for r in view.records if r.id == rid))
+               .publication.window == "repair_rules"}
+    return _page(request, settings, "me.html", {
+        "title": "我的信用", "view": view, "judged": judged, "notices": notices,
+        "today": date.today(), "actor": actor,
+        "objections": objections.list_objections(session, actor),
+        "repairs": repair.list_applications(session, actor),
+        "json_url": "/api/v1/me/file"})
+
+
+async def _uploads(request: Request) -> tuple[dict[str, str], list[attachments.Upload]]:
+    form = await request.form()
+    fields = {k: str(v) for k, v in form.items() if not isinstance(v, UploadFile)}
+    ups = [attachments.Upload(f.filename or "", await f.read(attachments.MAX_BYTES + 1))
+           for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    return fields, ups
+
+
+@router.get("/me/objections/new", response_class=HTMLResponse)
+def objection_form(request: Request, actor: ActorDep, settings: SettingsDep,
+                   record: int | None = None, entry: int | None = None) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    target, target_id = ("record", record) if record else ("list_entry", entry)
+    return _page(request, settings, "objection_form.html", {
+        "title": "提出异议", "target": target, "target_id": target_id, "form": {},
+        "error": None, "errors": []})
+
+
+@router.post("/me/objections", response_class=HTMLResponse,
+             dependencies=[Depends(_form_csrf)])
+async def objection_submit(request: Request, actor: ActorDep, session: SessionDep,
+                           settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    form, uploads = await _uploads(request)
+    target = form.get("target", "record")
+    try:
+        o = objections.file_objection(
+            session, actor, objections.Filing(target, int(form.get("target_id") or 0),
+                                              form.get("reasons", ""), tuple(uploads),
+                                              contact=form.get("contact") or None),
+            clocks=clocks_of(settings), calendar=load_calendar(session),
+            secret=settings.secret_key)
+    except (XinyongError, ValueError) as exc:
+        session.rollback()
+        message = exc.message if isinstance(exc, XinyongError) else "参数错误"
+        errors = exc.errors if isinstance(exc, XinyongError) else []
+        return _page(request, settings, "objection_form.html", {
+            "title": "提出异议", "target": target, "target_id": form.get("target_id"),
+            "form": form, "error": message, "errors": errors}, 422)
+    return RedirectResponse(f"/me/objections/{o.id}", status_code=303)
+
+
+@router.get("/me/objections/{objection_id}", response_class=HTMLResponse)
+def objection_page(request: Request, objection_id: DbId, actor: ActorDep,
+                   session: SessionDep, settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    try:
+        o = objections.view(session, actor, objection_id)
+    except XinyongError as exc:
+        return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
+    return _page(request, settings, "objection.html", {
+        "title": f"异议 #{o.id}", "o": o, "steps": objections.steps_of(session, o.id),
+        "files": attachments.list_for(session, "objection", o.id),
+        "json_url": f"/api/v1/objections/{o.id}"})
+
+
+def _repair_form(request: Request, session: Any, settings: Any, actor: Actor, record_id: int,
+                 form: dict[str, str], error: str | None, errors: list[Any],
+                 status: int = 200) -> Response:
+    blocked = None
+    commitment = None
+    eligible_from = None
+    try:
+        el = repair.eligibility(session, record_id, date.today())
+        if el.subject.uscc != actor.subject_uscc:
+            raise XinyongError("只能对本主体的信息申请信用修复", code="repair_not_own")
+        commitment = repair.commitment_text(el.subject.name,
+                                            str(el.record.data.get("document_number", "")),
+                                            el.rule_set)
+        eligible_from = el.repairable_from
+    except XinyongError as exc:
+        blocked = exc
+    return _page(request, settings, "repair_form.html", {
+        "title": "申请信用修复", "record_id": record_id, "blocked": blocked,
+        "commitment": commitment, "eligible_from": eligible_from, "form": form,
+        "error": error, "errors": errors}, status)
+
+
+@router.get("/me/repairs/new", response_class=HTMLResponse)
+def repair_form(request: Request, actor: ActorDep, session: SessionDep, settings: SettingsDep,
+                record: int = 0) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    return _repair_form(request, session, settings, actor, record, {}, None, [])
+
+
+@router.post("/me/repairs", response_class=HTMLResponse, dependencies=[Depends(_form_csrf)])
+async def repair_submit(request: Request, actor: ActorDep, session: SessionDep,
+                        settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    form, uploads = await _uploads(request)
+    try:
+        record_id = int(form.get("record_id") or 0)
+        app = repair.apply(session, actor, repair.Application(
+            record_id, form.get("fulfilment", ""), form.get("commitment") == "yes",
+            tuple(uploads)), calendar=load_calendar(session))
+    except (XinyongError, ValueError) as exc:
+        session.rollback()
+        message = exc.message if isinstance(exc, XinyongError) else "参数错误"
+        errors = exc.errors if isinstance(exc, XinyongError) else []
+        return _repair_form(request, session, settings, actor,
+                            int(form.get("record_id") or 0) if str(form.get("record_id", ""))
+                            .isdigit() else 0, form, message, errors, 422)
+    return RedirectResponse(f"/me/repairs/{app.id}", status_code=303)
+
+
+@router.get("/me/repairs/{app_id}", response_class=HTMLResponse)
+def repair_page(request: Request, app_id: DbId, actor: ActorDep, session: SessionDep,
+                settings: SettingsDep) -> Response:
+    if (refused := _gate(request, actor)) is not None:
+        return refused
+    try:
+        app = repair.view(session, actor, app_id)
+    except XinyongError as exc:
+        return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
+    return _page(request, settings, "repair.html", {
+        "title": f"信用修复申请 #{app.id}", "a": app, "steps": repair.steps_of(session, app.id),
+        "files": attachments.list_for(session, "repair", app.id),
+        "json_url": f"/api/v1/repairs/{app.id}"})
