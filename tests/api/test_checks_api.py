@@ -33,6 +33,9 @@ def _list_via_api(engine, settings):
     ok = admin.post(f"/api/v1/lists/{entry['id']}/decide",
                     json={"outcome": "listed", "reason": "法院决定"})
     assert ok.json()["state"] == "listed"
+    # A listing carries its class, rule and minimum/maximum end, as a penalty does.
+    assert ok.json()["severity"] == "严重" and ok.json()["rule_set_id"].startswith("list:")
+    assert ok.json()["min_end"] <= ok.json()["max_end"] < ok.json()["listed_until"]
     assert [t["actor"] for t in ok.json()["transitions"]] == ["李科长", "李科长"]
     return entry["id"]
 

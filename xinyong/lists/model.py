@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from xinyong.core.errors import ConfigError, NotFound
 
@@ -47,12 +47,20 @@ class ListKind(_Strict):
     source: Literal["internal", "external"]
     notice_required: bool
     statement_working_days: int = Field(ge=0)
+    # Class of the 失信信息 a listing is (国办发〔2025〕22号); None for incentive lists.
+    severity: Literal["轻微", "一般", "严重"] | None = None
     period_years: int = Field(gt=0)
     early_removal: EarlyRemoval
     removal_conditions: str = Field(min_length=2)
     remedies: str = Field(min_length=2)
     note: str | None = None
     legal_bases: list[ListBasis] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _severity_for_punishment(self) -> ListKind:
+        if self.direction == "punishment" and self.severity is None:
+            raise ValueError("a punishment list must state its class (severity)")
+        return self
 
     def basis(self, basis_id: str) -> ListBasis | None:
         return next((b for b in self.legal_bases if b.id == basis_id), None)

@@ -6,7 +6,7 @@ Kinds that need no notice (the red list, lists received from courts) go proposed
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from xinyong.core.errors import Conflict, RuleViolation
 
@@ -61,3 +61,16 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+def publication_periods(decided_on: date | None, listed_until: date | None,
+                        early_allowed: bool, early_min_years: int) -> tuple[date | None,
+                                                                         date | None]:
+    """(min_end, max_end) of a listing, as a penalty has them: the earliest removal allowed
+    before expiry (the day before it) and the last listed day."""
+    if decided_on is None or listed_until is None:
+        return None, None
+    max_end = listed_until - timedelta(days=1)
+    if not early_allowed:
+        return max_end, max_end
+    return min(add_years(decided_on, early_min_years) - timedelta(days=1), max_end), max_end

@@ -118,7 +118,7 @@ def _entry_json(e: ListEntry) -> dict[str, Any]:
             "decided_on": e.decided_on.isoformat() if e.decided_on else None,
             "listed_until": e.listed_until.isoformat() if e.listed_until else None,
             "responsible_person": e.person_name_masked, "person_role": e.person_role,
-            "version": e.version}
+            "severity": kind.severity if kind else None, "version": e.version}
 
 
 def _record_json(r: Record) -> dict[str, Any]:

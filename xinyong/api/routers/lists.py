@@ -28,6 +28,7 @@ from xinyong.lists import (
     remove,
     transitions_of,
 )
+from xinyong.lists.rules import publication_periods
 
 EntryId = DbId
 router = APIRouter(prefix="/api/v1/lists", tags=["lists"])
@@ -74,6 +75,12 @@ def entry_json(session: Any, e: ListEntry, *, with_history: bool = False) -> dic
         "decided_on": e.decided_on, "published_on": e.published_on,
         "listed_until": e.listed_until, "removed_on": e.removed_on,
         "removal_reason": e.removal_reason, "version": e.version}
+    # Class, rule version and minimum/maximum end, as every 失信 record carries them.
+    min_end, max_end = publication_periods(e.decided_on, e.listed_until,
+                                           kind.early_removal.allowed,
+                                           kind.early_removal.min_years)
+    out.update(severity=kind.severity, rule_set_id=f"list:{kind.id}:{e.legal_basis_id}",
+               min_end=min_end, max_end=max_end)
     if with_history:
         out["transitions"] = [{"action": t.action, "from": t.from_state, "to": t.to_state,
                                "actor": t.actor, "department": t.department,
