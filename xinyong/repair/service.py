@@ -285,32 +285,33 @@ def accept(session: Session, app_id: int, actor: Actor, *, calendar: WorkingCale
     return app
 
 
+def _turn_down(session: Session, app_id: int, actor: Actor, reasons: str, code: str,
+               today: date | None, *, refusing: bool) -> RepairApplication:
+    """不予受理 (refusing, at acceptance) or 不予修复 (at the decision): reasons and a code."""
+    today = today or date.today()
+    action, label = ("refuse", "不予受理") if refusing else ("reject", "不予修复")
+    before = FORWARDED if refusing else ACCEPTED
+    app = _deciding(session, app_id, actor, (before,), label)
+    why, code = _text(reasons, f"{label}理由"), _code(code)  # checked before any change
+    if refusing:
+        app.state, app.accepted_on = REFUSED, today
+    else:
+        app.state, app.decided_on = REJECTED, today
+    app.outcome_reasons, app.refusal_code, app.decided_by = why, code, actor.name
+    _step(session, app, action, before, actor, why, today)
+    audit.append(session, actor, f"repair.{action}", details={"application_id": app.id,
+                                                              "code": code})
+    return app
+
+
 def refuse(session: Session, app_id: int, actor: Actor, reasons: str, code: str, *,
            today: date | None = None) -> RepairApplication:
-    today = today or date.today()
-    app = _deciding(session, app_id, actor, (FORWARDED,), "不予受理")
-    why, code = _text(reasons, "不予受理理由"), _code(code)  # checked before any change
-    app.state, app.accepted_on = REFUSED, today
-    app.outcome_reasons, app.refusal_code = why, code
-    app.decided_by = actor.name
-    _step(session, app, "refuse", FORWARDED, actor, app.outcome_reasons, today)
-    audit.append(session, actor, "repair.refuse", details={"application_id": app.id,
-                                                           "code": code})
-    return app
+    return _turn_down(session, app_id, actor, reasons, code, today, refusing=True)
 
 
 def reject(session: Session, app_id: int, actor: Actor, reasons: str, code: str, *,
            today: date | None = None) -> RepairApplication:
-    today = today or date.today()
-    app = _deciding(session, app_id, actor, (ACCEPTED,), "作出不予修复决定")
-    why, code = _text(reasons, "不予修复理由"), _code(code)  # checked before any change
-    app.state, app.decided_on = REJECTED, today
-    app.outcome_reasons, app.refusal_code = why, code
-    app.decided_by = actor.name
-    _step(session, app, "reject", ACCEPTED, actor, app.outcome_reasons, today)
-    audit.append(session, actor, "repair.reject", details={"application_id": app.id,
-                                                           "code": code})
-    return app
+    return _turn_down(session, app_id, actor, reasons, code, today, refusing=False)
 
 
 def approve(session: Session, app_id: int, actor: Actor, reasons: str, *,

@@ -79,17 +79,23 @@ class ObjectionOut(BaseModel):
     steps: list[StepOut] = []
 
 
+def attachments_out(session: Any, owner_kind: str, owner_id: int) -> list[AttachmentOut]:
+    return [AttachmentOut(id=a.id, file_name=a.file_name, content_type=a.content_type,
+                          size=a.size, sha256=a.sha256)
+            for a in attachments.list_for(session, owner_kind, owner_id)]
+
+
+def steps_out(steps: list[Any]) -> list[StepOut]:
+    return [StepOut(**{k: getattr(s, k) for k in StepOut.model_fields}) for s in steps]
+
+
 def objection_out(session: Any, o: Objection, *, full: bool = False) -> ObjectionOut:
     fields = {k: getattr(o, k) for k in ObjectionOut.model_fields
               if k not in ("state_label", "attachments", "steps")}
     out = ObjectionOut(**fields, state_label=objections.STATE_LABELS[o.state])
     if full:
-        out.attachments = [AttachmentOut(id=a.id, file_name=a.file_name,
-                                         content_type=a.content_type, size=a.size,
-                                         sha256=a.sha256)
-                           for a in attachments.list_for(session, "objection", o.id)]
-        out.steps = [StepOut(**{k: getattr(s, k) for k in StepOut.model_fields})
-                     for s in objections.steps_of(session, o.id)]
+        out.attachments = attachments_out(session, "objection", o.id)
+        out.steps = steps_out(objections.steps_of(session, o.id))
     return out
 
 

@@ -12,7 +12,14 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
-from xinyong.api.routers.objections import AttachmentOut, StepOut, _quote, read_uploads
+from xinyong.api.routers.objections import (
+    AttachmentOut,
+    StepOut,
+    _quote,
+    attachments_out,
+    read_uploads,
+    steps_out,
+)
 from xinyong.core import attachments
 from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar
@@ -69,12 +76,8 @@ def repair_out(session: Any, app: RepairApplication, *, full: bool = False) -> R
               if k not in ("state_label", "attachments", "steps")}
     out = RepairOut(**fields, state_label=repair.STATE_LABELS[app.state])
     if full:
-        out.attachments = [AttachmentOut(id=a.id, file_name=a.file_name,
-                                         content_type=a.content_type, size=a.size,
-                                         sha256=a.sha256)
-                           for a in attachments.list_for(session, "repair", app.id)]
-        out.steps = [StepOut(**{k: getattr(s, k) for k in StepOut.model_fields})
-                     for s in repair.steps_of(session, app.id)]
+        out.attachments = attachments_out(session, "repair", app.id)
+        out.steps = steps_out(repair.steps_of(session, app.id))
     return out
 
 
