@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
-from xinyong.accounts import Actor, Permission, Role, authorize, can
+from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments
@@ -450,7 +450,3 @@ def effective_ratio(session: Session, *, since: date | None = None) -> list[Rati
         n, e = counted.get(p.uscc, (0, 0))
         rows.append(RatioRow(p.uscc, p.name, int(records.get(p.id, 0)), n, e))
     return rows
-
-
-def can_file(actor: Actor) -> bool:
-    return can(actor, Permission.OBJECTIONS_FILE)

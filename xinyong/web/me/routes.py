@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from xinyong.accounts import Actor, Role
@@ -25,7 +26,7 @@ from xinyong.core.workdays import load_calendar
 from xinyong.objections import service as objections
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair import service as repair
-from xinyong.repair.notices import latest_notice
+from xinyong.repair.notices import latest_notice, repairable_types
 from xinyong.web import TEMPLATE_DIR
 from xinyong.web.auth.csrf import csrf_token
 from xinyong.web.checks.routes import _form_csrf
@@ -57,11 +58,11 @@ def my_file(request: Request, actor: ActorDep, session: SessionDep, settings: Se
         return refused
     view = read_own_file(session, catalog, actor)
     ids = [r.id for r in view.records]
-    judged = {j.record_id: j for j in session.query(PublicationJudgement)
-              .filter(PublicationJudgement.record_id.in_(ids))} if ids else {}
-    notices = {rid: latest_notice(session, rid) for rid in ids
-               if catalog.get(next(r.record_type for r in view.records if r.id == rid))
-               .publication.window == "repair_rules"}
+    judged = {j.record_id: j for j in session.scalars(
+        select(PublicationJudgement).where(PublicationJudgement.record_id.in_(ids)))}
+    repairable = set(repairable_types(catalog))
+    notices = {r.id: latest_notice(session, r.id) for r in view.records
+               if r.record_type in repairable}
     return _page(request, settings, "me.html", {
         "title": "我的信用", "view": view, "judged": judged, "notices": notices,
         "today": date.today(), "actor": actor,
