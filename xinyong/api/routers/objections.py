@@ -185,7 +185,11 @@ def get_objection(objection_id: DbId, session: SessionDep, actor: Filer) -> Obje
 def get_attachment(objection_id: DbId, attachment_id: DbId, session: SessionDep,
                    actor: Filer) -> Response:
     o = objections.view(session, actor, objection_id)
-    a = attachments.get(session, "objection", o.id, attachment_id)
+    return attachment_response(attachments.get(session, "objection", o.id, attachment_id))
+
+
+def attachment_response(a: attachments.Attachment) -> Response:
+    # Always a download, never rendered inline: the content came from outside.
     return Response(a.content, media_type=a.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(a.file_name)}",
         "X-Content-Type-Options": "nosniff"})

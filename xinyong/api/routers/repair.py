@@ -16,6 +16,7 @@ from xinyong.api.routers.objections import (
     AttachmentOut,
     StepOut,
     _quote,
+    attachment_response,
     attachments_out,
     read_uploads,
     steps_out,
@@ -172,10 +173,7 @@ def get_repair(app_id: DbId, session: SessionDep, actor: Reader) -> RepairOut:
 def get_attachment(app_id: DbId, attachment_id: DbId, session: SessionDep,
                    actor: Reader) -> Response:
     app = repair.view(session, actor, app_id)
-    a = attachments.get(session, "repair", app.id, attachment_id)
-    return Response(a.content, media_type=a.content_type, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(a.file_name)}",
-        "X-Content-Type-Options": "nosniff"})
+    return attachment_response(attachments.get(session, "repair", app.id, attachment_id))
 
 
 class ReasonsIn(BaseModel):
