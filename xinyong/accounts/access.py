@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
@@ -15,6 +15,7 @@ from xinyong.accounts.policy import (
     Actor,
     DeclaredPurpose,
     Permission,
+    Role,
     authorize,
     readable_types,
 )
@@ -99,3 +100,18 @@ def read_own_file(session: Session, catalog: Catalog, actor: Actor) -> FileView:
     audit.append(session, actor, "own_file.read", subject_uscc=subject.uscc,
                  details={"record_ids": [r.id for r in records]})
     return FileView(subject.uscc or "", subject.name, subject.kind, types, records)
+
+
+def scope_cases(stmt: Select[Any], actor: Actor, *, provider_uscc: Any,
+                subject_id: Any) -> Select[Any] | None:
+    """The cases about subjects' rights (objections, repair applications) an actor may list:
+    all for the credit office, its own department's for a data officer, its own for a
+    subject account; None for anyone else (they have none to see)."""
+    if actor.role == Role.ADMIN:
+        return stmt
+    if actor.role == Role.DATA_OFFICER and actor.department_uscc:
+        return stmt.where(provider_uscc == actor.department_uscc)
+    if actor.role == Role.SUBJECT and actor.subject_uscc:
+        return stmt.join(Subject, Subject.id == subject_id).where(
+            Subject.uscc == actor.subject_uscc)
+    return None

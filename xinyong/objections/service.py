@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role, authorize
+from xinyong.accounts.access import scope_cases
 from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments
@@ -373,15 +374,9 @@ def list_objections(session: Session, actor: Actor, *, state: str | None = None,
         if state not in STATE_LABELS:
             raise Invalid(f"未知的异议状态「{state}」", code="objection_state_unknown")
         stmt = stmt.where(Objection.state == state)
-    if actor.role == Role.ADMIN:
-        return list(session.scalars(stmt))
-    if actor.role == Role.DATA_OFFICER and actor.department_uscc:
-        return list(session.scalars(stmt.where(Objection.provider_uscc
-                                               == actor.department_uscc)))
-    if actor.role == Role.SUBJECT and actor.subject_uscc:
-        return list(session.scalars(stmt.join(Subject, Subject.id == Objection.subject_id)
-                                    .where(Subject.uscc == actor.subject_uscc)))
-    return []  # the public, case officers and inspectors have none of their own to see
+    scoped = scope_cases(stmt, actor, provider_uscc=Objection.provider_uscc,
+                         subject_id=Objection.subject_id)
+    return list(session.scalars(scoped)) if scoped is not None else []
 
 
 def steps_of(session: Session, objection_id: int) -> list[ObjectionStep]:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role, authorize
+from xinyong.accounts.access import scope_cases
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
@@ -401,15 +402,9 @@ def list_applications(session: Session, actor: Actor, *, state: str | None = Non
         if state not in STATE_LABELS:
             raise Invalid(f"未知的修复申请状态「{state}」", code="repair_state_unknown")
         stmt = stmt.where(RepairApplication.state == state)
-    if actor.role == Role.ADMIN:
-        return list(session.scalars(stmt))
-    if actor.role == Role.DATA_OFFICER and actor.department_uscc:
-        return list(session.scalars(stmt.where(RepairApplication.provider_uscc
-                                               == actor.department_uscc)))
-    if actor.role == Role.SUBJECT and actor.subject_uscc:
-        return list(session.scalars(stmt.join(Subject, Subject.id == RepairApplication.subject_id)
-                                    .where(Subject.uscc == actor.subject_uscc)))
-    return []  # the public, case officers and inspectors have none of their own to see
+    scoped = scope_cases(stmt, actor, provider_uscc=RepairApplication.provider_uscc,
+                         subject_id=RepairApplication.subject_id)
+    return list(session.scalars(scoped)) if scoped is not None else []
 
 
 def steps_of(session: Session, app_id: int) -> list[RepairStep]:
