@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.policy import Actor, DeclaredPurpose
@@ -28,22 +28,28 @@ _LOCK_KEY = 0x787961756469
 # what "who looked at me" lists.
 READ_SHARED = "records.read_shared"
 QUERY_ACTIONS = (READ_SHARED,)
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_SQLITE_LOCK = text("UPDATE audit_entry SET seq = seq WHERE 1 = 0")
+_HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+_INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
 
 def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
            purpose: DeclaredPurpose | None = None,
-           details: Mapping[str, Any] | None = None) -> AuditEntry:
-    """Add one entry at the end of the chain (flushed, not committed)."""
-    dialect = session.get_bind().dialect.name
+           details: Mapping[str, Any] | None = None) -> tuple[int, str]:
+    """Add one entry at the end of the chain (executed, not committed); returns its sequence
+    number and hash. A Core insert, not an ORM object: this runs on every audited read, and
+    the unit of work's bookkeeping cost more than the insert itself."""
+    conn = session.connection()
+    dialect = conn.dialect.name
     if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+        conn.execute(_PG_LOCK, {"k": _LOCK_KEY})
     elif dialect == "sqlite":
         # Take SQLite's write lock before reading the chain's head: a write statement starts
         # the write transaction (waiting out busy_timeout), so no other append can read the
         # same head until this transaction ends.
-        session.execute(text("UPDATE audit_entry SET seq = seq WHERE 1 = 0"))
-    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
+        conn.execute(_SQLITE_LOCK)
+    last = conn.execute(_HEAD).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
         "seq": seq, "at": datetime.now().replace(tzinfo=None), "action": action,
@@ -55,10 +61,9 @@ def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | N
         "client": (actor.client or "")[:64] or None, "details": canonical_details(details),
         "prev_hash": prev,
     }
-    entry = AuditEntry(**fields, hash=entry_hash(fields))
-    session.add(entry)
-    session.flush()
-    return entry
+    digest = entry_hash(fields)
+    conn.execute(_INSERT, {**fields, "hash": digest})
+    return seq, digest
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:
