@@ -123,3 +123,37 @@ def test_columns_counts_and_late(client, settings):
     with TestClient(app) as admin:
         late = admin.get("/api/v1/publication/late").json()
     assert [i["document_number"] for i in late["items"]] == ["示市监处罚〔2026〕8号"]
+
+
+# Well formed (prefix of 12 hex digits), so it is looked up, and held by nobody.
+STALE_KEY = "xy_0123456789ab_" + "k" * 43
+
+
+def test_a_stale_key_is_refused_on_public_reads_too(client):
+    # The public reads resolve the caller without a database access when no key is sent;
+    # a key that is sent is still checked, and refused, not taken for the public.
+    for headers in ({"X-API-Key": STALE_KEY}, {"Authorization": f"Bearer {STALE_KEY}"},
+                    {"X-API-Key": "xy_malformed"}):
+        _error(client.get(f"/api/v1/subjects/{COMPANY}", headers=headers), 403,
+               "api_key_invalid")
+        _error(client.get("/api/v1/subjects", params={"q": "腾讯"}, headers=headers), 403,
+               "api_key_invalid")
+
+
+def test_every_request_gives_its_connection_back(client, engine):
+    """Whatever the outcome (found, searched, 404, 422, 403), a request ends its transaction
+    and returns its connection before the answer is sent, not whenever the garbage collector
+    gets to a forgotten session: more requests than the pool holds, and none left out."""
+    from xinyong.subjects.uscc import make
+
+    unknown = make("91", "350200", "MA2XKL77")
+    calls = [(f"/api/v1/subjects/{COMPANY}", {}, 200),
+             ("/api/v1/subjects?q=腾讯", {}, 200),
+             (f"/api/v1/subjects/{COMPANY}/records?type=penalty", {}, 200),
+             (f"/api/v1/subjects/{unknown}", {}, 404),
+             (f"/api/v1/subjects/{WRONG}", {}, 422),
+             (f"/api/v1/subjects/{COMPANY}", {"X-API-Key": STALE_KEY}, 403)]
+    for i in range(30):
+        path, headers, status = calls[i % len(calls)]
+        assert client.get(path, headers=headers).status_code == status
+    assert engine.pool.checkedout() == 0

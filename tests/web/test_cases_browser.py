@@ -8,19 +8,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from tests.accounts.helpers import make_account
 from tests.factories import PROVIDER, penalty
 from tests.ingest.helpers import push
-from tests.web import test_browser
 from tests.web.test_browser import ARGS, CHROMIUM, serving
-from tests.web.test_cases_pages import DOC2, PDF, SUBJECT, cases_app
+from tests.web.test_cases_pages import DOC2, PDF, SUBJECT
 from xinyong.accounts import Role
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
-from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest import Record
 from xinyong.objections import service as objections
@@ -53,16 +50,10 @@ def objection_id(engine, settings) -> int:
 
 
 def test_a_data_officer_decides_an_objection_from_the_queue(browser, engine, settings,
-                                                             objection_id, monkeypatch):
+                                                             objection_id):
     make_account(engine, "sjj", Role.DATA_OFFICER, password=PASSWORD, department=PROVIDER,
                  department_class="enforcement", department_name="示范市市场监督管理局")
 
-    def app_with_cases(s: Settings) -> FastAPI:
-        return cases_app(s)
-
-    # serving() builds its app with create_app; until create_app includes the case pages,
-    # hand it the app that does.
-    monkeypatch.setattr(test_browser, "create_app", app_with_cases)
     http = settings.model_copy(update={"session_cookie_secure": False})
     with serving(http) as url:
         context = browser.new_context(base_url=url, locale="zh-CN", java_script_enabled=False,

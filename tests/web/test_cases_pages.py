@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -30,7 +29,6 @@ from xinyong.lists import propose
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import load_clocks
 from xinyong.repair import service as repair
-from xinyong.web.cases.routes import router
 
 TODAY = date.today()
 REPAIRABLE = TODAY - timedelta(days=200)  # 一般 under Order 36: past its 3-month minimum
@@ -48,14 +46,8 @@ ADMIN = ACTORS[Role.ADMIN]
 PASSWORD = "Correct-Horse-7"
 
 
-def cases_app(settings: Settings) -> FastAPI:
-    app = create_app(settings)
-    app.include_router(router)  # until create_app includes it itself
-    return app
-
-
 def web(settings: Settings, actor: Actor | None = None, **kw: object) -> TestClient:
-    app = cases_app(settings)
+    app = create_app(settings)
     if actor is not None:
         app.dependency_overrides[get_actor] = lambda: actor
     return TestClient(app, **kw)  # type: ignore[arg-type]
@@ -328,17 +320,3 @@ def test_forms_need_the_sessions_csrf_token(engine, settings, records):
         r = c.post(f"/cases/objections/{oid}/decision", data={**data, "csrf_token": token},
                    follow_redirects=False)
         assert r.status_code == 303
-
-
-def test_the_case_paths_are_free_on_the_site(settings):
-    """Included after create_app: no route the app already has may answer a /cases path."""
-    app = create_app(settings)
-    ours = ["/cases/objections", "/cases/objections/1", "/cases/objections/1/route",
-            "/cases/objections/1/decision", "/cases/repairs", "/cases/repairs/1",
-            "/cases/repairs/1/accept"]
-    for path in ours:
-        for method in ("GET", "POST"):
-            scope = {"type": "http", "path": path, "method": method, "root_path": ""}
-            taken = [getattr(r, "path", None) or type(r).__name__ for r in app.router.routes
-                     if r.matches(scope)[0].name != "NONE"]
-            assert taken == [], (path, method, taken)

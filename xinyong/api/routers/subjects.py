@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import SessionDep, require, run_and_commit
 from xinyong.publication.service import CreditFile, PublicRecord, credit_file
 from xinyong.subjects.search import SearchPage, search_subjects
 
@@ -97,60 +97,79 @@ class RecordList(BaseModel):
     total: int
 
 
+# The outputs are built as plain dicts and validated once, as a whole, by the model: the
+# same validation as constructing each nested model in Python, at a fifth of the cost (one
+# call into pydantic-core instead of one per record, field and segment).
+
 def search_out(page: SearchPage) -> SearchPublic:
-    return SearchPublic(
-        query=page.query, total=page.total, capped=page.capped, page=page.page,
-        per_page=page.per_page, pages=page.pages, by_code=page.by_code,
-        items=[SubjectHitPublic(uscc=h.uscc, name=h.name, kind=h.kind,
-                                region_code=h.region_code, matched_name=h.matched_name,
-                                matched_current=h.matched_current,
-                                highlight=[Segment(text=t, match=m) for t, m in h.segments])
-               for h in page.items])
+    return SearchPublic.model_validate({
+        "query": page.query, "total": page.total, "capped": page.capped, "page": page.page,
+        "per_page": page.per_page, "pages": page.pages, "by_code": page.by_code,
+        "items": [{"uscc": h.uscc, "name": h.name, "kind": h.kind,
+                   "region_code": h.region_code, "matched_name": h.matched_name,
+                   "matched_current": h.matched_current,
+                   "highlight": [{"text": t, "match": m} for t, m in h.segments]}
+                  for h in page.items]})
+
+
+def _record_dict(r: PublicRecord) -> dict[str, Any]:
+    return {"id": r.id, "record_type": r.record_type, "record_type_name": r.record_type_name,
+            "document_number": r.document_number, "decision_date": r.decision_date,
+            "provider_name": r.provider_name, "provider_uscc": r.provider_uscc,
+            "publish_until": r.window_end, "rule_set_id": r.rule_set_id,
+            "severity": r.severity, "subject_name": r.subject_name,
+            "subject_uscc": r.subject_uscc, "under_objection": r.under_objection,
+            "fields": [{"header": h, "value": v} for h, v in r.fields]}
 
 
 def record_out(r: PublicRecord) -> RecordPublic:
-    data: dict[str, Any] = {k: getattr(r, k) for k in (
-        "id", "record_type", "record_type_name", "document_number", "decision_date",
-        "provider_name", "provider_uscc", "rule_set_id", "severity", "subject_name",
-        "subject_uscc", "under_objection")}
-    return RecordPublic(**data, publish_until=r.window_end,
-                        fields=[FieldPublic(header=h, value=v) for h, v in r.fields])
+    return RecordPublic.model_validate(_record_dict(r))
 
 
 def credit_file_out(f: CreditFile) -> CreditFilePublic:
     s = f.subject
-    return CreditFilePublic(
-        as_of=f.as_of,
-        subject=SubjectPublicOut(uscc=s.uscc, name=s.name, kind=s.kind, kind_label=s.kind_label,
-                                 region_code=s.region_code,
-                                 legal_representative=s.legal_representative,
-                                 former_names=s.former_names),
-        sections=[SectionPublic(record_type=sec.record_type, name=sec.name,
-                                legal_basis=sec.legal_basis, total=len(sec.items),
-                                items=[record_out(r) for r in sec.items])
-                  for sec in f.sections])
+    return CreditFilePublic.model_validate({
+        "as_of": f.as_of,
+        "subject": {"uscc": s.uscc, "name": s.name, "kind": s.kind, "kind_label": s.kind_label,
+                    "region_code": s.region_code,
+                    "legal_representative": s.legal_representative,
+                    "former_names": s.former_names},
+        "sections": [{"record_type": sec.record_type, "name": sec.name,
+                      "legal_basis": sec.legal_basis, "total": len(sec.items),
+                      "items": [_record_dict(r) for r in sec.items]}
+                     for sec in f.sections]})
 
+
+# The routes are async and hand their database work to the thread pool once, committing
+# there (run_and_commit): a sync route would cost a hop for the route, one for validating its
+# result and one for the commit.
 
 @router.get("", response_model=SearchPublic, summary="按名称、曾用名或统一社会信用代码查询")
-def search(session: SessionDep, _actor: PublicReader,
-           q: Annotated[str, Query(min_length=1, max_length=100,
-                                   description="名称(至少2个字)、曾用名或18位代码")],
-           page: Annotated[int, Query(ge=1, le=1000)] = 1,
-           per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
-    return search_out(search_subjects(session, q, page=page, per_page=per_page))
+async def search(session: SessionDep, _actor: PublicReader,
+                 q: Annotated[str, Query(min_length=1, max_length=100,
+                                         description="名称(至少2个字)、曾用名或18位代码")],
+                 page: Annotated[int, Query(ge=1, le=1000)] = 1,
+                 per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
+    return await run_and_commit(session, lambda: search_out(
+        search_subjects(session, q, page=page, per_page=per_page)))
 
 
 @router.get("/{uscc}", response_model=CreditFilePublic, summary="信用档案")
-def get_credit_file(uscc: str, session: SessionDep,
-                    _actor: PublicReader, as_of: AsOf = None) -> CreditFilePublic:
-    return credit_file_out(credit_file(session, uscc, as_of or date.today()))
+async def get_credit_file(uscc: str, session: SessionDep,
+                          _actor: PublicReader, as_of: AsOf = None) -> CreditFilePublic:
+    day = as_of or date.today()
+    return await run_and_commit(session, lambda: credit_file_out(credit_file(session, uscc, day)))
 
 
 @router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
-def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
-                 type: Annotated[str | None, Query(description="信息类别,如 penalty")] = None,
-                 as_of: AsOf = None) -> RecordList:
+async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
+                       type: Annotated[str | None, Query(description="信息类别,如 penalty")]
+                       = None, as_of: AsOf = None) -> RecordList:
     day = as_of or date.today()
-    f = credit_file(session, uscc, day, record_type=type)
-    items = [record_out(r) for sec in f.sections for r in sec.items]
-    return RecordList(as_of=day, items=items, total=len(items))
+
+    def work() -> RecordList:
+        f = credit_file(session, uscc, day, record_type=type)
+        items = [_record_dict(r) for sec in f.sections for r in sec.items]
+        return RecordList.model_validate({"as_of": day, "items": items, "total": len(items)})
+
+    return await run_and_commit(session, work)
