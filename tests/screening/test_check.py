@@ -107,7 +107,8 @@ def test_former_name_fuzzy_and_legal_representative(engine):
         assert (former["method"], former["score"], former["matched_current"]) == \
             ("exact", 0.9, False)
         assert "曾用名" in former["explanation"]
-        fuzzy = run_check(s, CheckRequest("procurement", name="示范市华盛食品贸易有限公司"),
+        # A one-character typo in the trade name (华胜 for 华盛): graded below every variant.
+        fuzzy = run_check(s, CheckRequest("procurement", name="示范市华胜食品有限公司"),
                           CASE_OFFICER, today=TODAY)["hits"][0]
         assert fuzzy["method"] == "fuzzy" and 0.6 < fuzzy["score"] < 0.8
         other_rep = run_check(s, CheckRequest("procurement", name=NAME,

@@ -6,33 +6,63 @@ its legal basis; nothing outside the catalog is ever suggested. Name hits a case
 reviewed as false matches are shown as reviewed (who, when, why) instead of being raised again,
 until the subject's listed content changes. Every check is stored (initiation) with one prompt
 per measure (response), against which feedback is recorded (measures.workflow).
+
+A fuzzy (typo) hit is shown only for a subject with credit information for the check (a list
+entry in force or a record of a type the catalog triggers on), and says so: a similar name of
+a subject without any can change nothing the case officer does, and at a million registered
+names almost every unknown name has a few registered names one character away. Code, exact
+and variant hits are always shown.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xinyong.accounts import Actor
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.ingest import Record
-from xinyong.lists import ListEntry, default_list_kinds, in_force_for
+from xinyong.lists import IN_FORCE, ListEntry, default_list_kinds, in_force_for
 from xinyong.measures import (
     CheckPrompt,
     Fact,
+    Measure,
     MeasureCatalog,
     default_measures,
     triggered_measures,
 )
 from xinyong.objections.service import open_for_entries, open_for_records
 from xinyong.publication.service import repaired_ids
-from xinyong.screening.match import Applicant, Hit, MatchResult, match_many, refresh_index
+from xinyong.screening.match import (
+    Applicant,
+    Hit,
+    MatchResult,
+    bound,
+    match_many,
+    member,
+    refresh_index,
+)
 from xinyong.screening.tables import MatchReview, ScreeningCheck
 
 CLEAR, HIT, REVIEWED, USCC_INVALID, NOT_FOUND = ("clear", "hit", "reviewed", "uscc_invalid",
@@ -41,6 +71,8 @@ STATUS_LABELS = {CLEAR: "未发现失信或守信信息", HIT: "命中", REVIEWE
                  USCC_INVALID: "统一社会信用代码错误", NOT_FOUND: "未找到该主体"}
 FALSE_MATCH = "false_match"
 RECORDS_SHOWN = 20
+CHUNK = 400  # subject ids per IN lookup
+GC_PAUSE_MIN = 100  # applicants from which a batch pauses the cyclic garbage collector
 
 
 @dataclass(frozen=True)
@@ -55,6 +87,22 @@ class CheckRequest:
         return Applicant(self.uscc, self.name, self.legal_representative)
 
 
+# Statements built once with expanding parameters: on a single check, building them cost more
+# than running them.
+@cache
+def _records_stmt() -> Select[tuple[Record]]:
+    return (select(Record).where(Record.subject_id.in_(bindparam("ids", expanding=True)),
+                                 Record.record_type.in_(bindparam("types", expanding=True)))
+            .order_by(Record.decision_date.desc(), Record.id))
+
+
+@cache
+def _reviews_stmt() -> Select[tuple[MatchReview]]:
+    return (select(MatchReview).where(
+        MatchReview.query_key.in_(bindparam("keys", expanding=True)),
+        MatchReview.active.is_(True)).order_by(MatchReview.id))
+
+
 def _record_types(catalog: MeasureCatalog) -> set[str]:
     return {t.record_type for m in catalog.measures.values() for t in m.triggers.records}
 
@@ -62,20 +110,19 @@ def _record_types(catalog: MeasureCatalog) -> set[str]:
 Disputed = set[tuple[str, int]]  # ("record" | "list", id) under an open objection
 
 
-def _facts(session: Session, subject_ids: list[int], catalog: MeasureCatalog, today: date
+def _facts(session: Session, subject_ids: list[int], types: list[str], today: date
            ) -> tuple[dict[int, list[Fact]], dict[int, list[ListEntry]], dict[int, list[Record]],
                       Disputed]:
     kinds = default_list_kinds()
-    entries = in_force_for(session, subject_ids, today)
+    entries: dict[int, list[ListEntry]] = {}
+    for i in range(0, len(subject_ids), CHUNK):
+        entries.update(in_force_for(session, subject_ids[i:i + CHUNK], today))
     records: dict[int, list[Record]] = {}
-    types = sorted(_record_types(catalog))
-    for i in range(0, len(subject_ids), 400):
-        part = subject_ids[i:i + 400]
+    for i in range(0, len(subject_ids), CHUNK):
+        part = subject_ids[i:i + CHUNK]
         if not part or not types:
             break
-        found = list(session.scalars(select(Record).where(
-            Record.subject_id.in_(part), Record.record_type.in_(types))
-            .order_by(Record.decision_date.desc(), Record.id)))
+        found = list(session.scalars(_records_stmt(), {"ids": part, "types": types}))
         # A repaired record is no longer shared or used (Order 36 Art. 3): it triggers nothing.
         repaired = repaired_ids(session, [r.id for r in found], today)
         for rec in found:
@@ -142,64 +189,126 @@ def _active_reviews(session: Session, keys: set[str], subject_ids: set[int]
     if not keys or not subject_ids:
         return {}
     found: dict[tuple[str, int], MatchReview] = {}
-    for rv in session.scalars(select(MatchReview).where(
-            MatchReview.query_key.in_(sorted(keys)),
-            MatchReview.subject_id.in_(sorted(subject_ids)), MatchReview.active.is_(True))
-            .order_by(MatchReview.id)):
-        found[(rv.query_key, rv.subject_id)] = rv
+    # By name key only (reviews are few, the index leads with the key); subjects in Python.
+    keys_list = sorted(keys)
+    for i in range(0, len(keys_list), CHUNK):
+        for rv in session.scalars(_reviews_stmt(), {"keys": keys_list[i:i + CHUNK]}):
+            if rv.subject_id in subject_ids:
+                found[(rv.query_key, rv.subject_id)] = rv
     return found
+
+
+class _WithCreditInfo:
+    """The fuzzy scope of the check: subjects with a list entry in a state that has effect,
+    or a record of a type the catalog triggers on. A superset of those with facts (the end
+    date of a listing is left to _facts); read from two indexes, row by row in SQL."""
+
+    def __init__(self, types: list[str]) -> None:
+        self.types = types
+        self.key = "credit"
+
+    def clause(self, subject_id: ColumnElement[int] | InstrumentedAttribute[int],
+               dialect: str) -> ColumnElement[bool]:
+        return or_(
+            exists().where(ListEntry.subject_id == subject_id,
+                           member(ListEntry.state, "scope_states", String(), dialect)),
+            exists().where(Record.subject_id == subject_id,
+                           member(Record.record_type, "scope_types", String(), dialect)))
+
+    def params(self, dialect: str) -> dict[str, object]:
+        return {"scope_states": bound(dialect, IN_FORCE),
+                "scope_types": bound(dialect, self.types)}
+
+
+FUZZY_NOTE = "仅列出有失信或守信信息的相似名称"
+
+
+def _drop_fuzzy_without_facts(m: MatchResult, facts: dict[int, list[Fact]]) -> None:
+    m.hits = [h for h in m.hits if h.method != "fuzzy" or facts.get(h.subject_id)]
+    for h in m.hits:
+        if h.method == "fuzzy":
+            h.notes.append(FUZZY_NOTE)
+
+
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """Pause the cyclic garbage collector for a batch: ten thousand applicants allocate
+    millions of short-lived rows, dicts and tuples (freed by reference counting anyway), and
+    the collector's passes over them took a fifth of a batch. Restored only if this call
+    paused it, so concurrent batches never leave it off."""
+    if not pause or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor, *,
                today: date | None = None) -> list[dict[str, Any]]:
     """Check many applicants (one stored check each); results in the same order."""
-    today = today or date.today()
+    with _collector_paused(len(requests) >= GC_PAUSE_MIN):
+        return _run_checks(session, requests, actor, today or date.today())
+
+
+def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
+                today: date) -> list[dict[str, Any]]:
     catalog = default_measures()
+    types = sorted(_record_types(catalog))
     for req in requests:
         catalog.check_matter(req.matter)
         if not (req.uscc or "").strip() and not (req.name or "").strip():
             raise Invalid("请填写申请人的统一社会信用代码或名称", code="applicant_required")
     refresh_index(session)
-    matches = match_many(session, [r.applicant for r in requests])
+    matches = match_many(session, [r.applicant for r in requests],
+                         fuzzy_scope=_WithCreditInfo(types))
     subject_ids = sorted({h.subject_id for m in matches for h in m.hits})
-    facts, entries, records, disputed = _facts(session, subject_ids, catalog, today)
+    facts, entries, records, disputed = _facts(session, subject_ids, types, today)
+    for m in matches:
+        _drop_fuzzy_without_facts(m, facts)
     reviews = _active_reviews(session, {m.name_key for m in matches if m.name_key},
-                              set(subject_ids))
+                              {h.subject_id for m in matches for h in m.hits
+                               if h.method != "code"})
     now = datetime.now()
     outputs: list[dict[str, Any]] = []
-    checks: list[ScreeningCheck] = []
+    check_rows: list[dict[str, Any]] = []
+    for_matter: dict[str, list[Measure]] = {}
     pending_prompts: list[list[dict[str, Any]]] = []
     for req, m in zip(requests, matches, strict=True):
-        result, prompts = _one(req, m, catalog, facts, entries, records, reviews, disputed,
-                               today)
+        candidates = for_matter.get(req.matter)
+        if candidates is None:
+            candidates = for_matter[req.matter] = catalog.for_matter(req.matter)
+        result, prompts = _one(req, m, catalog, candidates, facts, entries, records, reviews,
+                               disputed, today)
         result.update({"checked_at": now.isoformat(timespec="seconds"), "checked_by": actor.name,
                        "department": actor.department_name or actor.department_uscc})
-        checks.append(ScreeningCheck(
-            created_at=now, actor=actor.name, department_uscc=actor.department_uscc,
-            department_name=actor.department_name, department_class=actor.department_class,
-            matter=req.matter, query_uscc=(req.uscc or "").strip() or None,
-            query_name=(req.name or "").strip() or None,
-            query_legal_representative=(req.legal_representative or "").strip() or None,
-            status=result["status"], result=result))
+        check_rows.append({
+            "created_at": now, "actor": actor.name, "department_uscc": actor.department_uscc,
+            "department_name": actor.department_name,
+            "department_class": actor.department_class, "matter": req.matter,
+            "query_uscc": (req.uscc or "").strip() or None,
+            "query_name": (req.name or "").strip() or None,
+            "query_legal_representative": (req.legal_representative or "").strip() or None,
+            "status": result["status"], "result": result})
         outputs.append(result)
         pending_prompts.append(prompts)
-    session.add_all(checks)
-    session.flush()
+    ids = _store_checks(session, check_rows)
     rows = []
-    for check, result, prompts in zip(checks, outputs, pending_prompts, strict=True):
-        result["id"] = check.id
+    for check_id, req, result, prompts in zip(ids, requests, outputs, pending_prompts,
+                                              strict=True):
+        result["id"] = check_id
         for p in prompts:
-            rows.append(CheckPrompt(check_id=check.id, matter=check.matter, actor=actor.name,
-                                    department_name=actor.department_name
-                                    or actor.department_uscc,
-                                    department_class=actor.department_class, created_at=now, **p))
+            rows.append({"check_id": check_id, "matter": req.matter, "actor": actor.name,
+                         "department_name": actor.department_name or actor.department_uscc,
+                         "department_class": actor.department_class, "created_at": now, **p})
     if rows:
-        session.add_all(rows)
-        session.flush()
+        session.execute(insert(cast(Table, CheckPrompt.__table__)), rows)
     return outputs
 
 
-def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
+def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog, candidates: list[Measure],
          facts: dict[int, list[Fact]], entries: dict[int, list[ListEntry]],
          records: dict[int, list[Record]], reviews: dict[tuple[str, int], MatchReview],
          disputed: Disputed, today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -226,7 +335,6 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
             raised_hits.append(h)
     measures: dict[str, dict[str, Any]] = {}
     prompts: list[dict[str, Any]] = []
-    candidates = catalog.for_matter(req.matter)
     for h in raised_hits:
         for t in triggered_measures(candidates, facts.get(h.subject_id, []), today):
             mj = measures.get(t.measure.id)
@@ -281,6 +389,27 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
                                if m.uscc_problem else None),
               "hits": raised, "reviewed": reviewed, "measures": ordered}
     return result, prompts
+
+
+def _store_checks(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the checks (Core: a batch stores ten thousand at once) and return their ids in
+    order. PostgreSQL returns them in parameter order in batches. SQLite would insert one
+    statement per row to do that, so there the first row's id is returned and the rest follow
+    it: SQLite has one writer, which this transaction now is, and gives each new row the
+    largest rowid plus one; the last id is checked all the same."""
+    checks = cast(Table, ScreeningCheck.__table__)
+    if session.get_bind().dialect.name != "sqlite" or len(rows) < 2:
+        return list(session.execute(
+            insert(checks).returning(checks.c.id, sort_by_parameter_order=True),
+            rows).scalars())
+    first = session.execute(insert(checks).returning(checks.c.id), rows[:1]).scalar_one()
+    session.execute(insert(checks), rows[1:])
+    ids = list(range(first, first + len(rows)))
+    last = session.scalar(select(func.max(checks.c.id)))
+    if last != ids[-1]:  # never expected: refuse rather than attach results to wrong ids
+        raise RuntimeError(f"screening_check ids not consecutive: {first}..{last}, "
+                           f"{len(rows)} rows")
+    return ids
 
 
 def run_check(session: Session, request: CheckRequest, actor: Actor, *,

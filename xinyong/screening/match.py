@@ -5,30 +5,64 @@ Scores are graded so that they compare across hits and never all pile up at 1.0:
     code 1.0 > exact registry name 0.95 > exact former name 0.90
       > variant of the registry name 0.85 (width, script, case, spacing/punctuation or
         company suffix differ) > variant of a former name 0.80
-      > fuzzy <= 0.75 (rapidfuzz ratio of the name cores, scaled; only >= FUZZY_THRESHOLD)
+      > fuzzy <= 0.75 (rapidfuzz ratio of the name cores, scaled; only >= FUZZY_THRESHOLD,
+        and only for an applicant with no exact or variant name hit)
 
 A legal representative given with the applicant that differs from the registry's lowers a
 name hit by 0.05 (it never raises one: names of legal representatives repeat). A code with a
 wrong check digit is reported as such and is not quietly replaced by a name match.
 
-Lookups go through the `screening_name` index (see tables.py): one indexed equality per key
-and core, fuzzy only inside the head/tail blocks, many applicants per query in a batch.
-Natural persons are not in the index: a person is never matched on a name alone.
+Fuzzy candidates are one typo away in the trade name (字号): a name core is 行政区划 + 字号 +
+行业, and each indexed core has one block per character of the WINDOW characters after its
+region prefix, the core with that character deleted (a deletion neighbourhood). A query meets
+a registry name that differs by one substituted character (both deletions agree), one missing
+character (the query core is one of the registry name's blocks) or one extra character (one of
+the query's deletions is the registry core). A shared city and first character (厦门市华...)
+is not a block, so common prefixes never flood the candidates.
+
+Lookups go through the `screening_name` and `screening_block` index (see tables.py), never a
+scan: per chunk of applicants one query for codes, one for exact and variant names (keys and
+cores, joined to the subject), and one for the typo candidates of the names not found that
+way (deletions and blocks), each list bound as one parameter. Natural persons are not in the
+index: a person is never matched on a name alone. Whether a fuzzy hit is shown at all is the
+check's decision (check.py shows only those with credit information).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from functools import cache, cached_property
+from typing import Any, NamedTuple, Protocol, cast
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.types import TypeEngine
 
-from xinyong.screening.normalise import SUFFIX, normalise
-from xinyong.screening.tables import ScreeningName
+from xinyong.screening.normalise import SUFFIX, NormalisedName, normalise, region_end
+from xinyong.screening.tables import ScreeningBlock, ScreeningName
 from xinyong.subjects import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
@@ -41,8 +75,9 @@ SCORE_FORMER_VARIANT = 0.80
 FUZZY_MAX = 0.75
 FUZZY_THRESHOLD = 85.0  # rapidfuzz ratio (0-100) of the cores
 LEGAL_REP_MISMATCH = 0.05
-FUZZY_CANDIDATES = 300  # rows compared per block lookup, at most
-CHUNK = 400
+FUZZY_MIN_CORE = 4  # shorter cores are not compared by similarity: blocks of <= 2 characters
+WINDOW = 4  # characters after the region prefix with a block each: the 字号 is 2-4 long
+CHUNK = 400  # applicants (or ids) per query: well inside SQLite's and PostgreSQL's limits
 PERSON = "person"
 
 STEP_LABELS = {"full_width": "全角转半角", "traditional": "繁体转简体", "case": "大小写",
@@ -94,8 +129,29 @@ class NameRow(NamedTuple):
     core: str
 
 
+class SubjectInfo(NamedTuple):
+    uscc: str | None
+    name: str
+    kind: str
+    legal_representative: str | None
+
+
 _NAME_COLS = (ScreeningName.id, ScreeningName.subject_id, ScreeningName.source_name_id,
               ScreeningName.name, ScreeningName.key, ScreeningName.core)
+_SUBJECT_COLS = (Subject.uscc, Subject.name, Subject.kind, Subject.legal_representative)
+
+
+class FuzzyScope(Protocol):
+    """Which subjects a fuzzy hit may be shown for, as SQL (see match_many): the check keeps
+    subjects with credit information, and saying so in the typo query keeps the thousands
+    of similar names of a batch that have none in the database."""
+
+    key: str  # names the scope in the statement cache
+
+    def clause(self, subject_id: ColumnElement[int] | InstrumentedAttribute[int],
+               dialect: str) -> ColumnElement[bool]: ...
+
+    def params(self, dialect: str) -> dict[str, object]: ...
 
 
 @dataclass
@@ -105,28 +161,65 @@ class MatchResult:
     uscc_problem: tuple[str, str] | None = None  # (rule, zh-CN message)
     hits: list[Hit] = field(default_factory=list)
 
+    @cached_property
+    def norm(self) -> NormalisedName | None:
+        """The applicant's name normalised, once (a batch asks for it many times)."""
+        name = _clean(self.applicant.name)
+        return normalise(name) if name else None
+
     @property
     def name_key(self) -> str | None:
-        return normalise(self.applicant.name).canonical if self.applicant.name else None
+        return self.norm.canonical if self.norm else None
 
 
-def blocks(core: str) -> tuple[str, str]:
-    return core[:4], core[-4:]
+def deletions(core: str) -> list[str]:
+    """The core with one character of its trade-name window deleted, one string per position
+    (the WINDOW characters after the region prefix). Empty for cores too short to compare."""
+    if len(core) < FUZZY_MIN_CORE:
+        return []
+    start = region_end(core)
+    return [core[:j] + core[j + 1:] for j in range(start, min(start + WINDOW, len(core)))]
+
+
+def block_hash(text: str) -> int:
+    """A stable signed 64-bit hash (BIGINT on both databases). A collision only adds a
+    candidate, which the comparison then rejects."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def blocks(core: str) -> frozenset[int]:
+    """The typo blocks stored for an indexed name core."""
+    return frozenset(block_hash(d) for d in deletions(core))
 
 
 # ---------------------------------------------------------------- the index
 
 
-def _rows(entries: Iterable[tuple[int, str, int | None]]) -> list[dict[str, object]]:
+def _name_rows(entries: Iterable[tuple[int, str, int | None]]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for sid, name, source in entries:
         if not name:
             continue
         n = normalise(name)
-        head, tail = blocks(n.core)
         rows.append({"subject_id": sid, "source_name_id": source, "name": name,
-                     "key": n.canonical, "core": n.core, "head": head, "tail": tail})
+                     "key": n.canonical, "core": n.core})
     return rows
+
+
+def _insert(session: Session, rows: list[dict[str, object]]) -> None:
+    if not rows:
+        return
+    # Core inserts (no ORM bookkeeping): a reindex writes a million names. The blocks are
+    # made from the returned (id, subject, core) rows, so these may come back in any order
+    # (asking for parameter order makes SQLite insert them one statement each).
+    table = cast(Table, ScreeningName.__table__)
+    inserted = session.execute(insert(table).returning(table.c.id, table.c.subject_id,
+                                                       table.c.core), rows).all()
+    block_rows = [{"block": b, "name_id": nid, "subject_id": sid}
+                  for nid, sid, core in inserted for b in blocks(core)]
+    if block_rows:
+        session.execute(insert(cast(Table, ScreeningBlock.__table__)), block_rows)
 
 
 def _index(session: Session, entries: Iterable[tuple[int, str, int | None]],
@@ -135,30 +228,41 @@ def _index(session: Session, entries: Iterable[tuple[int, str, int | None]],
     for e in entries:
         batch.append(e)
         if len(batch) >= chunk:
-            rows = _rows(batch)
-            session.execute(insert(ScreeningName), rows)
+            rows = _name_rows(batch)
+            _insert(session, rows)
             total, batch = total + len(rows), []
-    rows = _rows(batch)
-    if rows:
-        session.execute(insert(ScreeningName), rows)
+    rows = _name_rows(batch)
+    _insert(session, rows)
     return total + len(rows)
 
 
 def reindex(session: Session) -> int:
     """Rebuild the name index from the registry (after a bulk load or a change of the
-    normalisation rules). Returns the number of names indexed."""
+    normalisation or blocking rules). Returns the number of names indexed."""
+    session.execute(delete(ScreeningBlock))
     session.execute(delete(ScreeningName))
     return refresh_index(session)
 
 
+@cache
+def _newest_stmt() -> Select[tuple[int | None, int | None, int | None, int | None]]:
+    """Built once: constructing it costs more than running it (see refresh_index)."""
+    newest_subject = (select(Subject.id).where(Subject.kind != PERSON)
+                      .order_by(Subject.id.desc()).limit(1).scalar_subquery())
+    newest_name = (select(SubjectName.id).join(Subject, Subject.id == SubjectName.subject_id)
+                   .where(Subject.kind != PERSON)
+                   .order_by(SubjectName.id.desc()).limit(1).scalar_subquery())
+    return select(newest_subject, select(func.max(ScreeningName.subject_id)).scalar_subquery(),
+                  newest_name,
+                  select(func.max(ScreeningName.source_name_id)).scalar_subquery())
+
+
 def refresh_index(session: Session) -> int:
     """Index subjects and other names added since the newest indexed ones. Cheap when
-    nothing is new (four max() lookups on indexed columns, one round trip)."""
-    row = session.execute(select(
-        select(func.max(Subject.id)).scalar_subquery(),
-        select(func.max(ScreeningName.subject_id)).scalar_subquery(),
-        select(func.max(SubjectName.id)).scalar_subquery(),
-        select(func.max(ScreeningName.source_name_id)).scalar_subquery())).one()
+    nothing is new: one round trip of four lookups that each read one index entry (the
+    newest organisation is found from the end of the primary key, so natural persons added
+    last do not make every check look again)."""
+    row = session.execute(_newest_stmt()).one()
     max_subject, indexed_subject, max_name, indexed_name = (v or 0 for v in row)
     added = 0
     if max_subject > indexed_subject:
@@ -190,17 +294,10 @@ def _nfkc(text: str | None) -> str | None:
     return _clean(unicodedata.normalize("NFKC", text or ""))
 
 
-def _subjects(session: Session, ids: set[int]) -> dict[int, Subject]:
-    found: dict[int, Subject] = {}
-    ids_list = sorted(ids)
-    for i in range(0, len(ids_list), CHUNK):
-        for s in session.scalars(select(Subject).where(Subject.id.in_(ids_list[i:i + CHUNK]))):
-            found[s.id] = s
-    return found
+Graded = tuple[str, float, tuple[str, ...]]  # method, score, normalisation steps
 
 
-def _name_hit(query: str, row: NameRow) -> tuple[str, float, tuple[str, ...]] | None:
-    q = normalise(query)
+def _exact_hit(query: str, q: NormalisedName, row: NameRow) -> Graded | None:
     current = row.source_name_id is None
     extra: tuple[str, ...]
     if query.strip() == row.name.strip():
@@ -211,19 +308,131 @@ def _name_hit(query: str, row: NameRow) -> tuple[str, float, tuple[str, ...]] | 
         method, score = "variant", SCORE_VARIANT if current else SCORE_FORMER_VARIANT
         extra = (SUFFIX,)
     else:
-        # Compared before the stored name is normalised: most block candidates fail here.
-        ratio = fuzz.ratio(q.core, row.core)
-        if ratio < FUZZY_THRESHOLD:
-            return None
-        method, score, extra = "fuzzy", round(FUZZY_MAX * ratio / 100.0, 3), ()
-    steps = tuple(dict.fromkeys(q.steps + normalise(row.name).steps + extra))
-    return method, score, steps
+        return None
+    return method, score, tuple(dict.fromkeys(q.steps + _steps(row) + extra))
 
 
-def match_many(session: Session, applicants: Sequence[Applicant]) -> list[MatchResult]:
-    """Match many applicants with a few queries per chunk; results in the same order."""
+def _steps(row: NameRow) -> tuple[str, ...]:
+    # Most registry names are already canonical: no need to normalise them again (OpenCC
+    # is the slowest step of a batch).
+    return () if row.name == row.key else normalise(row.name).steps
+
+
+def _fuzzy_hit(q: NormalisedName, row: NameRow) -> Graded | None:
+    ratio = fuzz.ratio(q.core, row.core)
+    if ratio < FUZZY_THRESHOLD:
+        return None
+    return "fuzzy", round(FUZZY_MAX * ratio / 100.0, 3), tuple(dict.fromkeys(q.steps
+                                                                             + _steps(row)))
+
+
+class _Probe(NamedTuple):
+    """What one applicant's name looks up: its key and core, and for typos (filled in by
+    _typo_probe only for names not found as such) the cores one deletion away (an extra
+    character) and the blocks (one substituted or missing)."""
+
+    query: str
+    norm: NormalisedName
+    dels: tuple[str, ...]
+    hashes: frozenset[int]
+
+
+def _probe(query: str, n: NormalisedName) -> _Probe:
+    return _Probe(query, n, (), frozenset())
+
+
+def _typo_probe(p: _Probe) -> _Probe:
+    dels = tuple(deletions(p.norm.core))
+    hashes = frozenset(block_hash(x) for x in (p.norm.core, *dels)) if dels else frozenset()
+    return p._replace(dels=dels, hashes=hashes)
+
+
+def _chunks(items: Sequence[object], size: int = CHUNK) -> Iterator[int]:
+    return iter(range(0, len(items), size))
+
+
+_Row = tuple[int, int, int | None, str, str, str, str | None, str, str, str | None]
+_TypoRow = tuple[int, int, int | None, str, str, str, int | None]
+
+
+def member(col: ColumnElement[Any] | InstrumentedAttribute[Any], name: str,
+           item: TypeEngine[Any], dialect: str) -> ColumnElement[bool]:
+    """`col IN (values)` with the whole list as one parameter (a JSON array on SQLite, an
+    array on PostgreSQL; pass it through `bound`): a chunk of applicants looks up thousands
+    of values, and binding each one separately cost more than the lookups themselves."""
+    if dialect == "postgresql":
+        return col == any_(bindparam(name, type_=postgresql.ARRAY(item)))
+    if dialect == "sqlite":
+        values = func.json_each(bindparam(name, type_=String())).table_valued("value")
+        return col.in_(select(values.c.value))
+    return col.in_(bindparam(name, expanding=True))
+
+
+def bound(dialect: str, values: Iterable[object]) -> object:
+    """The parameter value of a `member` list."""
+    items = sorted(set(values))  # type: ignore[type-var]
+    return json.dumps(items, ensure_ascii=False) if dialect == "sqlite" else items
+
+
+@cache
+def _exact_stmt(dialect: str) -> Select[_Row]:
+    """Indexed names with one of the keys or cores, with their subject. Built once per
+    dialect: constructing a statement costs more than running it."""
+    return (select(*_NAME_COLS, *_SUBJECT_COLS)
+            .join(Subject, Subject.id == ScreeningName.subject_id)
+            .where(or_(member(ScreeningName.key, "keys", String(), dialect),
+                       member(ScreeningName.core, "cores", String(), dialect)),
+                   Subject.kind != PERSON))
+
+
+_TYPO_STMTS: dict[tuple[str, str], CompoundSelect[_TypoRow]] = {}
+
+
+def _typo_stmt(dialect: str, scope: FuzzyScope | None) -> CompoundSelect[_TypoRow]:
+    """Indexed names one typo away: those whose core is one of the deletions (the query has
+    an extra character), and those in one of the blocks (a character replaced or missing),
+    each with the block it was reached by, within the scope. Without their subjects: most
+    are compared and dropped, and only the rest are looked up (`_subjects_stmt`). Built once
+    per dialect and scope."""
+    cache_key = (dialect, scope.key if scope else "")
+    stmt = _TYPO_STMTS.get(cache_key)
+    if stmt is None:
+        def within(subject_id: InstrumentedAttribute[int]) -> list[ColumnElement[bool]]:
+            return [scope.clause(subject_id, dialect)] if scope else []
+
+        by_core = (select(*_NAME_COLS, null().label("block"))
+                   .where(member(ScreeningName.core, "cores", String(), dialect),
+                          *within(ScreeningName.subject_id)))
+        # The scope on the block's own subject column: names of subjects outside it are
+        # never read.
+        by_block = (select(*_NAME_COLS, ScreeningBlock.block)
+                    .join(ScreeningName, ScreeningName.id == ScreeningBlock.name_id)
+                    .where(member(ScreeningBlock.block, "blocks", BigInteger(), dialect),
+                           *within(ScreeningBlock.subject_id)))
+        stmt = _TYPO_STMTS[cache_key] = union_all(by_core, by_block)
+    return stmt
+
+
+@cache
+def _subjects_stmt(dialect: str) -> Select[tuple[int, str | None, str, str, str | None]]:
+    return (select(Subject.id, *_SUBJECT_COLS)
+            .where(member(Subject.id, "ids", Integer(), dialect), Subject.kind != PERSON))
+
+
+@cache
+def _codes_stmt(dialect: str) -> Select[tuple[int, str | None, str, str, str | None]]:
+    return select(Subject.id, *_SUBJECT_COLS).where(
+        member(Subject.uscc, "codes", String(), dialect))
+
+
+def match_many(session: Session, applicants: Sequence[Applicant], *,
+               fuzzy_scope: FuzzyScope | None = None) -> list[MatchResult]:
+    """Match many applicants with one query per chunk for codes, one for exact and variant
+    names, and one for the typos of the names not found; results in the same order. Fuzzy
+    hits are limited to the subjects in `fuzzy_scope` (all when None)."""
     results = [MatchResult(a) for a in applicants]
-    # 1. Codes: validate, then one IN lookup.
+    dialect = session.get_bind().dialect.name
+    # 1. Codes: validate, then one lookup per chunk.
     for r in results:
         raw = _nfkc(r.applicant.uscc)
         if raw:
@@ -232,84 +441,103 @@ def match_many(session: Session, applicants: Sequence[Applicant]) -> list[MatchR
             except UsccError as exc:
                 r.uscc_problem = (exc.rule, str(exc))
     codes = sorted({r.code for r in results if r.code})
-    by_code: dict[str, Subject] = {}
-    for i in range(0, len(codes), CHUNK):
-        for subj in session.scalars(select(Subject).where(
-                Subject.uscc.in_(codes[i:i + CHUNK]))):
-            assert subj.uscc is not None
-            by_code[subj.uscc] = subj
+    by_code: dict[str, tuple[int, SubjectInfo]] = {}
+    for i in _chunks(codes):
+        for sid, *info in session.execute(_codes_stmt(dialect),
+                                          {"codes": bound(dialect, codes[i:i + CHUNK])}):
+            subject = SubjectInfo(*info)
+            if subject.uscc is not None:
+                by_code[subject.uscc] = (sid, subject)
     for r in results:
-        s = by_code.get(r.code or "")
-        if s is not None:
-            hit = Hit(s.id, s.uscc, s.name, s.kind, s.legal_representative, s.name, True,
-                      "code", SCORE_CODE)
-            name = _clean(r.applicant.name)
-            if name and normalise(name).canonical != normalise(s.name).canonical:
-                hit.notes.append(f"申请人所填名称「{name}」与登记名称不一致")
+        found = by_code.get(r.code or "")
+        if found is not None:
+            sid, subject = found
+            hit = Hit(sid, r.code, subject.name, subject.kind, subject.legal_representative,
+                      subject.name, True, "code", SCORE_CODE)
+            if r.norm and r.norm.canonical != normalise(subject.name).canonical:
+                hit.notes.append(f"申请人所填名称「{_clean(r.applicant.name)}」与登记名称不一致")
             r.hits.append(hit)
     # 2. Names, for applicants without a code hit and without a wrong code.
-    pending = [r for r in results if not r.hits and r.uscc_problem is None
-               and _clean(r.applicant.name)]
-    rows_by: dict[int, list[tuple[NameRow, str, float, tuple[str, ...]]]] = {}
-    for i in range(0, len(pending), CHUNK):
-        part = pending[i:i + CHUNK]
-        norm = {id(r): normalise(_clean(r.applicant.name) or "") for r in part}
-        keys = {n.canonical for n in norm.values() if n.canonical}
-        cores = {n.core for n in norm.values() if n.core}
-        exact_rows = [NameRow(*t) for t in session.execute(select(*_NAME_COLS).where(
-            or_(ScreeningName.key.in_(keys), ScreeningName.core.in_(cores))))]
-        by_key: dict[str, list[NameRow]] = {}
-        for row in exact_rows:
-            by_key.setdefault(row.key, []).append(row)
-            by_key.setdefault("core:" + row.core, []).append(row)
-        fuzzy_needed = []
-        for r in part:
-            n = norm[id(r)]
-            cands = {row.id: row for row in by_key.get(n.canonical, [])
-                     + by_key.get("core:" + n.core, [])}
-            if cands:
-                rows_by[id(r)] = _score(r, cands.values())
-            else:
-                fuzzy_needed.append(r)
-        for r in fuzzy_needed:
-            n = norm[id(r)]
-            if len(n.core) < 3:
-                continue  # too short to compare by similarity
-            head, tail = blocks(n.core)
-            block = [NameRow(*t) for t in session.execute(select(*_NAME_COLS).where(
-                or_(ScreeningName.head == head, ScreeningName.tail == tail))
-                .limit(FUZZY_CANDIDATES))]
-            scored = _score(r, block)
-            if scored:
-                rows_by[id(r)] = scored
-    wanted = {row.subject_id for lst in rows_by.values() for row, *_ in lst}
-    subjects = _subjects(session, wanted)
-    for r in pending:
-        best: dict[int, Hit] = {}
-        for row, method, score, steps in rows_by.get(id(r), []):
-            subject = subjects.get(row.subject_id)
-            if subject is None or subject.kind == PERSON:
-                continue
-            s = subject
-            hit = Hit(s.id, s.uscc, s.name, s.kind, s.legal_representative, row.name,
-                      row.source_name_id is None, method, score, steps)
-            _legal_rep(hit, r.applicant.legal_representative)
-            old = best.get(s.id)
-            if old is None or hit.score > old.score:
-                best[s.id] = hit
-        r.hits = sorted(best.values(), key=lambda h: (-h.score, h.name))
+    pending = [r for r in results if not r.hits and r.uscc_problem is None and r.norm]
+    for i in _chunks(pending):
+        part = [(r, _probe(_clean(r.applicant.name) or "", r.norm))
+                for r in pending[i:i + CHUNK] if r.norm]
+        unknown = _match_exact(session, dialect, part)
+        # 3. Typos, only for names not found as such (most names of a batch are).
+        if unknown:
+            _match_typos(session, dialect, unknown, fuzzy_scope)
     return results
 
 
-def _score(r: MatchResult, rows: Iterable[NameRow]
-           ) -> list[tuple[NameRow, str, float, tuple[str, ...]]]:
-    name = _clean(r.applicant.name) or ""
-    out = []
-    for row in rows:
-        graded = _name_hit(name, row)
-        if graded is not None:
-            out.append((row, *graded))
-    return out
+def _match_exact(session: Session, dialect: str, part: list[tuple[MatchResult, _Probe]]
+                 ) -> list[tuple[MatchResult, _Probe]]:
+    """Exact and variant hits; returns the applicants without any that may have typos."""
+    by_key: dict[str, list[NameRow]] = {}
+    by_core: dict[str, list[NameRow]] = {}
+    info: dict[int, SubjectInfo] = {}
+    for t in session.execute(_exact_stmt(dialect), {
+            "keys": bound(dialect, (p.norm.canonical for _r, p in part if p.norm.canonical)),
+            "cores": bound(dialect, (p.norm.core for _r, p in part if p.norm.core))}):
+        row = NameRow(*t[:6])
+        info[row.subject_id] = SubjectInfo(*t[6:])
+        by_key.setdefault(row.key, []).append(row)
+        by_core.setdefault(row.core, []).append(row)
+    unknown = []
+    for r, p in part:
+        # A name of punctuation only normalises to nothing: it matches nothing.
+        found = by_key.get(p.norm.canonical, []) if p.norm.canonical else []
+        if p.norm.core:
+            found = found + by_core.get(p.norm.core, [])
+        reach = {row.id: row for row in found}
+        r.hits = _hits(r, [(row, g) for row in reach.values()
+                           if (g := _exact_hit(p.query, p.norm, row))], info)
+        if not r.hits and len(p.norm.core) >= FUZZY_MIN_CORE:
+            unknown.append((r, _typo_probe(p)))
+    return unknown
+
+
+def _match_typos(session: Session, dialect: str, unknown: list[tuple[MatchResult, _Probe]],
+                 scope: FuzzyScope | None) -> None:
+    by_core: dict[str, list[NameRow]] = {}
+    by_block: dict[int, list[NameRow]] = {}
+    params = {"cores": bound(dialect, (d for _r, p in unknown for d in p.dels)),
+              "blocks": bound(dialect, (h for _r, p in unknown for h in p.hashes))}
+    for t in session.execute(_typo_stmt(dialect, scope),
+                             params | (scope.params(dialect) if scope else {})):
+        row, block = NameRow(*t[:6]), t[6]
+        if block is None:
+            by_core.setdefault(row.core, []).append(row)
+        else:
+            by_block.setdefault(block, []).append(row)
+    graded: list[list[tuple[NameRow, Graded]]] = []
+    for _r, p in unknown:
+        reach = {row.id: row for row in (
+            [x for d in p.dels for x in by_core.get(d, [])]
+            + [x for h in p.hashes for x in by_block.get(h, [])])}
+        graded.append([(row, g) for row in reach.values() if (g := _fuzzy_hit(p.norm, row))])
+    wanted = {row.subject_id for lst in graded for row, _g in lst}
+    info = {sid: SubjectInfo(*rest) for sid, *rest in session.execute(
+        _subjects_stmt(dialect), {"ids": bound(dialect, wanted)})} if wanted else {}
+    for (r, _p), lst in zip(unknown, graded, strict=True):
+        r.hits = _hits(r, lst, info)
+
+
+def _hits(r: MatchResult, graded: Iterable[tuple[NameRow, Graded]],
+          info: dict[int, SubjectInfo]) -> list[Hit]:
+    """One hit per subject (its best-scoring name), best first."""
+    best: dict[int, Hit] = {}
+    for row, (method, score, steps) in graded:
+        subject = info.get(row.subject_id)
+        if subject is None:
+            continue  # a natural person (never indexed) or gone since
+        hit = Hit(row.subject_id, subject.uscc, subject.name, subject.kind,
+                  subject.legal_representative, row.name, row.source_name_id is None, method,
+                  score, steps)
+        _legal_rep(hit, r.applicant.legal_representative)
+        old = best.get(row.subject_id)
+        if old is None or hit.score > old.score:
+            best[row.subject_id] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, h.name))
 
 
 def _legal_rep(hit: Hit, given: str | None) -> None:

@@ -2,10 +2,12 @@
 
 `screening_name` holds one row per (subject, name) with the normalised forms compared by the
 check: exact lookups go through the indexed `key` (canonical) and `core` (without company
-suffix) columns; fuzzy comparison only among rows sharing the first or last four characters
-of the core (`head` / `tail`, both indexed), so a check never scans the registry. It is built
-from the registry by `xinyong screening reindex` and kept up to date lazily: each check first
-indexes subjects and other names newer than the newest indexed ones (see match.refresh_index).
+suffix) columns. `screening_block` holds the typo blocks of each name: one row per core with
+one character of its trade-name window deleted (see match.blocks), stored as a 64-bit hash,
+so that a one-character typo in the trade name (字号) still meets the registry name in one
+indexed lookup, and a check never scans the registry. Both are built from the registry by
+`xinyong screening reindex` and kept up to date lazily: each check first indexes subjects and
+other names newer than the newest indexed ones (see match.refresh_index).
 """
 
 from __future__ import annotations
@@ -13,7 +15,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -32,8 +44,22 @@ class ScreeningName(Base):
     name: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(200), index=True)
     core: Mapped[str] = mapped_column(String(200), index=True)
-    head: Mapped[str] = mapped_column(String(4), index=True)
-    tail: Mapped[str] = mapped_column(String(4), index=True)
+
+
+class ScreeningBlock(Base):
+    """A typo block of an indexed name: hash of its core with one trade-name character
+    deleted. Derived data, rebuilt with `screening_name` (no foreign key: `reindex` empties
+    both, and a key check per deleted row would only slow that down). Clustered on the block
+    (SQLite WITHOUT ROWID) so that the rows of one block are read together; the subject is
+    repeated here so that the check can keep only subjects with credit information before
+    it reads any name row."""
+
+    __tablename__ = "screening_block"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    block: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    subject_id: Mapped[int] = mapped_column(Integer)
 
 
 class ScreeningCheck(Base):

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
+from xinyong.api.deps import MAX_ID, DbId, SessionDep, require, run_and_commit
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -62,13 +62,15 @@ class ReviewCreate(BaseModel):
 
 
 @router.post("/api/v1/checks")
-def create_check(body: CheckCreate, session: SessionDep,
-                 actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
-                 ) -> dict[str, Any]:
+async def create_check(body: CheckCreate, session: SessionDep,
+                       actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
+                       ) -> dict[str, Any]:
     """Check one applicant for a matter: hits best first, list entries and records that
     apply, and exactly the catalog measures they trigger for the matter."""
-    return run_check(session, CheckRequest(body.matter, body.uscc, body.name,
-                                           body.legal_representative), actor)
+    # Async with one thread-pool hop for the check and its commit: every case officer calls
+    # this on every application, so the second hop is worth saving.
+    request = CheckRequest(body.matter, body.uscc, body.name, body.legal_representative)
+    return await run_and_commit(session, lambda: run_check(session, request, actor))
 
 
 def _row(i: int, a: Applicant, r: dict[str, Any]) -> dict[str, Any]:
