@@ -3,8 +3,10 @@
 A department's non-public lookup (GET /api/v1/shared/subjects/{uscc}/records?purpose=...) is
 timed through the HTTP API with the audit write on and off (XINYONG_AUDIT_READS, a setting
 only this benchmark turns off). uvicorn runs the app of `create_app` in a subprocess on
-127.0.0.1; requests are sequential keep-alive, bounded in number; modes alternate over
-rounds so that drift of a shared machine hits both alike.
+127.0.0.1; two servers run side by side on the same database, one auditing and one not,
+and sequential keep-alive requests alternate between them one by one (bounded in number), so
+that whatever else a shared machine is doing hits both modes alike. Each round starts fresh
+servers; the figure is the median of the rounds' percentiles.
 
     python bench/audit_bench.py --requests 2000 --rounds 3 [--database-url URL]
 """
@@ -77,7 +79,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def measure(url: str, key: str, audit: bool, requests: int) -> list[float]:
+def start(url: str, audit: bool) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "XINYONG_DATABASE_URL": url, "XINYONG_AUDIT_READS": str(audit).lower(),
            "XINYONG_ENVIRONMENT": "test", "XINYONG_SECRET_KEY": "bench"}
@@ -85,28 +87,42 @@ def measure(url: str, key: str, audit: bool, requests: int) -> list[float]:
         [sys.executable, "-m", "uvicorn", "xinyong.api.app:create_app", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
          "--no-access-log"], env=env)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def measure(url: str, key: str, requests: int) -> dict[bool, list[float]]:
+    """Two servers on the same database, one auditing reads and one not, asked in strict
+    alternation (off, on, off, on, ...): whatever else the machine is doing hits both alike,
+    so the difference is the audit and not the moment it was measured in."""
+    servers = {audit: start(url, audit) for audit in (False, True)}
     try:
-        base = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30) as c:
+        clients = {audit: httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30)
+                   for audit, (_, base) in servers.items()}
+        for c in clients.values():
             for _ in range(100):
                 try:
                     if c.get("/-/health").status_code == 200:
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
-            path = f"/api/v1/shared/subjects/{COMPANY}/records?purpose=licensing"
-            for _ in range(100):  # warm-up
+        path = f"/api/v1/shared/subjects/{COMPANY}/records?purpose=licensing"
+        for _ in range(100):  # warm-up
+            for c in clients.values():
                 assert c.get(path).status_code == 200
-            times = []
-            for _ in range(requests):
-                t0 = time.perf_counter()
-                r = c.get(path)
-                times.append((time.perf_counter() - t0) * 1000)
-                assert r.status_code == 200, r.text
-            return times
+        times: dict[bool, list[float]] = {False: [], True: []}
+        for i in range(requests * 2):
+            audit = bool(i % 2)
+            t0 = time.perf_counter()
+            r = clients[audit].get(path)
+            times[audit].append((time.perf_counter() - t0) * 1000)
+            assert r.status_code == 200, r.text
+        for c in clients.values():
+            c.close()
+        return times
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -124,13 +140,17 @@ def main() -> None:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'audit_bench.db'}"
         key = seed(url, args.records)
         runs: dict[bool, list[list[float]]] = {False: [], True: []}
+        load_before = os.getloadavg()[0]
         for _ in range(args.rounds):
+            times = measure(url, key, args.requests)
             for audit in (False, True):
-                runs[audit].append(measure(url, key, audit, args.requests))
+                runs[audit].append(times[audit])
+        load_after = os.getloadavg()[0]
     result: dict[str, Any] = {"machine": f"{platform.node()} {platform.machine()} "
                               f"{os.cpu_count()} cpu, Python {platform.python_version()}",
                               "backend": url.split(":", 1)[0], "requests": args.requests,
-                              "rounds": args.rounds, "records_per_lookup": args.records}
+                              "rounds": args.rounds, "records_per_lookup": args.records,
+                              "load_average": [round(load_before, 2), round(load_after, 2)]}
     for audit, label in ((False, "without_audit"), (True, "with_audit")):
         p50 = statistics.median(pct(t, 50) for t in runs[audit])
         p99 = statistics.median(pct(t, 99) for t in runs[audit])

@@ -11,7 +11,14 @@ from pydantic import BaseModel
 
 from xinyong.accounts import Actor, Permission
 from xinyong.accounts.access import FileView, read_shared
-from xinyong.api.deps import CatalogDep, PurposeDep, SessionDep, SettingsDep, require
+from xinyong.api.deps import (
+    CatalogDep,
+    PurposeDep,
+    SessionDep,
+    SettingsDep,
+    require,
+    run_and_commit,
+)
 
 router = APIRouter(prefix="/api/v1/shared", tags=["shared"])
 
@@ -46,11 +53,15 @@ def file_model(view: FileView) -> FileShared:
 
 
 @router.get("/subjects/{uscc}/records", response_model=FileShared)
-def shared_records(uscc: str, purpose: PurposeDep, session: SessionDep, catalog: CatalogDep,
-                   settings: SettingsDep,
-                   actor: Annotated[Actor, Depends(require(Permission.RECORDS_READ_SHARED))],
-                   ) -> FileShared:
+async def shared_records(
+        uscc: str, purpose: PurposeDep, session: SessionDep, catalog: CatalogDep,
+        settings: SettingsDep,
+        actor: Annotated[Actor, Depends(require(Permission.RECORDS_READ_SHARED))],
+) -> FileShared:
     """Records of a subject that the caller's department may read (catalog `shared_to`),
     personal identifiers masked. Requires `purpose`; the query is recorded with it."""
-    return file_model(read_shared(session, catalog, actor, uscc, purpose,
-                                  audited=settings.audit_reads))
+    # The read, its audit entry and the commit in one thread-pool hop: the entry commits with
+    # the read or not at all.
+    view = await run_and_commit(session, lambda: read_shared(
+        session, catalog, actor, uscc, purpose, audited=settings.audit_reads))
+    return file_model(view)
