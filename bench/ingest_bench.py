@@ -3,7 +3,11 @@
 For each backend (SQLite file, PostgreSQL schema) it measures, each in its own child process:
 
 * validated ingest of N rows: `run_file_batch` (hash, encoding check, catalog validation,
-  subject resolution, record writes, one transaction), into a freshly migrated database;
+  subject resolution with name history and 重错码 flags, name-search index, record writes,
+  publication judgements and repair notices, one transaction), into a freshly migrated
+  database; after the timed part it checks that the derived data is complete (a judgement
+  per record, a notice per penalty, a search row per company subject): nothing is left for
+  later;
 * the same with N/10 rows, to show that peak memory does not grow with the file;
 * raw baseline: the same CSV read with csv.reader and inserted with DBAPI executemany, in
   chunks of the same size and one transaction, into a plain table of TEXT columns.
@@ -259,12 +263,30 @@ def measure_validated(url: str, path: Path, out: Path) -> dict[str, Any]:
     load0, c0, t0 = os.getloadavg()[0], time.process_time(), time.perf_counter()
     summary, errors = run_file_batch(engine, default_catalog(), settings, job)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    derived = derived_counts(engine)
     engine.dispose()
     return {"seconds": seconds, "cpu_s": cpu, "load": [load0, os.getloadavg()[0]],
+            "derived": derived,
             "total": summary.total, "accepted": summary.accepted,
             "rejected": summary.rejected, "duplicates": summary.duplicates,
             "late": summary.late, "errors_file": str(errors) if errors else None,
             "chunk_rows": settings.ingest_chunk_rows}
+
+
+DERIVED = {
+    "records": "SELECT count(*) FROM record",
+    "judgements": "SELECT count(*) FROM publication_judgement",
+    "notices": "SELECT count(*) FROM repair_notice",
+    "penalties": "SELECT count(*) FROM record WHERE record_type = 'penalty'",
+    "company_subjects": "SELECT count(*) FROM subject WHERE kind <> 'person'",
+    "current_search_rows": "SELECT count(*) FROM subject_search WHERE \"current\"",
+}
+
+
+def derived_counts(engine: Any) -> dict[str, int]:
+    """Counts showing that the batch left no derived work behind (not timed)."""
+    with engine.connect() as conn:
+        return {k: int(conn.execute(text(q)).scalar_one()) for k, q in DERIVED.items()}
 
 
 def measure_raw(url: str, path: Path, out: Path) -> dict[str, Any]:
@@ -328,6 +350,12 @@ def run_child(kind: str, backend: str, url: str, path: Path, out: Path) -> dict[
           f"peak RSS {result['maxrss_mb']:.0f} MB", flush=True)
     if kind == "validated" and (result["accepted"] != result["total"] or result["rejected"]):
         raise SystemExit(f"benchmark data not fully accepted: {result}")
+    d = result.get("derived")
+    if kind == "validated" and d and not (
+            d["records"] == d["judgements"] == result["total"]
+            and d["notices"] == d["penalties"]
+            and d["company_subjects"] == d["current_search_rows"]):
+        raise SystemExit(f"derived data incomplete after the batch: {d}")
     return result
 
 
@@ -449,11 +477,13 @@ def section(results: list[dict[str, Any]], mach: dict[str, str], command: str,
     return f"""{SECTION}
 
 Validated ingest (`run_file_batch`: file hash, encoding check, catalog validation, subject
-resolution, record writes, one transaction) of a generated CSV of valid penalty rows (UTF-8 with
-BOM, Chinese headers, ~30% as many distinct company subjects as rows, unique document numbers,
-one provider), against a raw insert of the same rows: csv.reader plus DBAPI `executemany` into a
-table of TEXT columns, chunks of {chunk} rows, one transaction. Each run is a fresh child process
-on a freshly migrated database (SQLite file; PostgreSQL schema); ratio = validated s / raw s
+resolution, name-search index, record writes, publication judgements and repair notices, one
+transaction; derived data checked complete after each run) of a generated CSV of valid
+penalty rows (UTF-8 with BOM, Chinese headers, ~30% as many distinct company subjects as rows,
+unique document numbers, one provider), against a raw insert of the same rows: csv.reader
+plus DBAPI `executemany` into a table of TEXT columns, chunks of {chunk} rows, one
+transaction. Each run is a fresh child process on a freshly migrated database (SQLite file;
+PostgreSQL schema); ratio = validated s / raw s
 (goal: at most 3x). Peak RSS is the child's ru_maxrss (os.wait4) for the validated ingest of
 N/10 and N rows; the raw runs peaked at {raw_rss}.
 

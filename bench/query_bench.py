@@ -3,11 +3,16 @@ same service call run directly on the database as the limit beside it.
 
 1. `generate`: bulk-load N subjects (valid USCCs, realistic names, 5% with a former name),
    their search index (through `index_names`, as ingest does) and M records with their
-   publication judgements into a freshly migrated scratch database, with executemany, not
-   through the validating ingest.
+   publication judgements into a freshly migrated scratch database, not through the
+   validating ingest: with ingest's `BulkWriter`, i.e. `COPY ... FROM STDIN` on PostgreSQL
+   and executemany on SQLite.
 2. `measure`: start `uvicorn` (one process, the app of `create_app`) on a free port, then
    * latency, sequential keep-alive requests: GET /api/v1/subjects/{uscc} (the credit file)
-     and GET /api/v1/subjects?q= (name search; half two-character trade names, half longer);
+     and GET /api/v1/subjects?q= (name search; half two-character trade names, half longer),
+     each with two clients: httpx (`http_*`, as in the earlier runs) and the standard
+     library's http.client (`http_*_stdlib`). Client and server share the 2 cores, and httpx
+     spends about 1 ms of CPU per request of its own (more when the machine is busy), which
+     the stdlib client does not: its figures are closer to what the server adds;
    * throughput: lookups from C concurrent client threads for a fixed time;
    * direct: the same service functions in-process on one Session (no HTTP), and the bare
      SQL of the USCC lookup.
@@ -22,6 +27,7 @@ qbench_<N>) and reused on the next run unless --regenerate.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -35,6 +41,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import Engine, insert, select, text
@@ -43,11 +50,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from xinyong.core.db import build_engine, unit_of_work, upgrade  # noqa: E402
-from xinyong.ingest.tables import Batch, Provider, Record  # noqa: E402
+from xinyong.ingest.tables import Batch, Provider  # noqa: E402
 from xinyong.publication import default_rules, judge_penalty  # noqa: E402
-from xinyong.publication.tables import PublicationJudgement  # noqa: E402
+from xinyong.subjects.bulk import BulkWriter, iso_datetime  # noqa: E402
 from xinyong.subjects.search import index_names, search_subjects  # noqa: E402
-from xinyong.subjects.tables import Subject, SubjectName  # noqa: E402
+from xinyong.subjects.tables import Subject  # noqa: E402
 from xinyong.subjects.uscc import ALPHABET, make  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -125,12 +132,116 @@ def subject_rows(n: int, rng: random.Random) -> list[dict[str, Any]]:
     return rows
 
 
+def db_ready(value: Any) -> Any:
+    """A value as `BulkWriter` takes it (see xinyong.subjects.bulk): dates and times as ISO
+    text, JSON as text serialised the way ingest serialises it."""
+    if isinstance(value, datetime):
+        return iso_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return dumps(value)
+    return value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def bulk_insert(writer: BulkWriter, table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows (dicts with the same keys) through COPY (PostgreSQL) or executemany (SQLite)."""
+    if rows:
+        columns = list(rows[0])
+        writer.insert(table, columns, ([db_ready(r[c]) for c in columns] for r in rows))
+
+
+# subject_search_gram: the bigram table of migrations before 0007 (absent after it).
+LOADED = (
+    "subject",
+    "subject_name",
+    "subject_search",
+    "subject_search_gram",
+    "record",
+    "publication_judgement",
+)
+RECORD_COLUMNS = (
+    "id",
+    "record_type",
+    "provider_id",
+    "natural_key",
+    "subject_id",
+    "subject_name",
+    "decision_date",
+    "received_on",
+    "deadline",
+    "late",
+    "version",
+    "content_hash",
+    "data",
+    "first_batch_id",
+    "batch_id",
+    "created_at",
+    "updated_at",
+)
+JUDGEMENT_COLUMNS = (
+    "record_id",
+    "record_version",
+    "record_type",
+    "rule_set_id",
+    "severity",
+    "severity_source",
+    "min_end",
+    "max_end",
+    "never_early",
+    "window_start",
+    "window_end",
+    "ended_by",
+    "judged_at",
+    "public_from",
+)
+
+
+def drop_secondary_indexes(engine: Engine) -> list[str]:
+    """PostgreSQL bulk load: drop the plain (non-unique) indexes of the loaded tables and
+    return their definitions, to be built once after the load (far cheaper than maintaining
+    them row by row, the trigram GIN index above all). Unique indexes stay: they are the
+    schema's guarantees. The definitions come from pg_indexes, so what is rebuilt is exactly
+    what the migrations created."""
+    with engine.begin() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "JOIN pg_class c ON c.relname = i.indexname "
+                "JOIN pg_index x ON x.indexrelid = c.oid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = i.schemaname "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(:t) "
+                "AND NOT x.indisunique"
+            ),
+            {"t": list(LOADED)},
+        ).all()
+        for name, _ in rows:
+            conn.execute(text(f'DROP INDEX "{name}"'))
+    return [d for _, d in rows]
+
+
+def load_options(writer: BulkWriter) -> None:
+    """PostgreSQL, inside a load transaction: skip the foreign-key triggers (the generator
+    only writes ids it has just created or that exist: provider 1-40, batch 1-80, subject
+    1-N) and do not wait for the WAL flush at commit (a scratch database). The first needs a
+    superuser, which the bench's `postgres` account is."""
+    if writer.postgres:
+        writer.session.execute(text("SET LOCAL session_replication_role = replica"))
+        writer.session.execute(text("SET LOCAL synchronous_commit = off"))
+
+
 def generate(engine: Engine, subjects: int, records: int, seed: int = 3) -> None:
     rng = random.Random(seed)
     upgrade(engine)
+    postgres = engine.dialect.name == "postgresql"
     t0 = time.perf_counter()
-    chunk = 20000
+    chunk = 20000 if not postgres else 50000
     now = datetime(2026, 11, 27)
+    now_iso = iso_datetime(now)
     with unit_of_work(engine) as s:
         s.execute(
             insert(Provider),
@@ -160,12 +271,15 @@ def generate(engine: Engine, subjects: int, records: int, seed: int = 3) -> None
                 for b in range(80)
             ],
         )
+    indexes = drop_secondary_indexes(engine) if postgres else []
     all_rows = subject_rows(subjects, rng)
     print(f"  generated {subjects:,} subjects in {time.perf_counter() - t0:.0f}s", flush=True)
     for start in range(0, subjects, chunk):
         rows = all_rows[start : start + chunk]
         with unit_of_work(engine) as s:
-            s.execute(insert(Subject), rows)
+            writer = BulkWriter(s)
+            load_options(writer)
+            bulk_insert(writer, "subject", rows)
             former = [
                 {
                     "subject_id": r["id"],
@@ -178,30 +292,40 @@ def generate(engine: Engine, subjects: int, records: int, seed: int = 3) -> None
                 for r in rows
                 if rng.random() < 0.05
             ]
-            if former:
-                s.execute(insert(SubjectName), former)
+            # A former name equal to the current one (a name already 有限责任公司) is none.
+            current = {r["id"]: r["name"] for r in rows}
+            former = [f for f in former if f["name"] != current[f["subject_id"]]]
+            bulk_insert(writer, "subject_name", former)
             index_names(
                 s,
                 [(r["id"], r["name"], True) for r in rows]
                 + [(f["subject_id"], f["name"], False) for f in former],
+                new=True,
+                writer=writer,
             )
         if start % 200000 == 0:
             print(f"  subjects {start + len(rows):,} ({time.perf_counter() - t0:.0f}s)", flush=True)
+    del all_rows
     rules = default_rules()
     cache: dict[tuple[date, int], Any] = {}
     first = date(2023, 6, 1)
     span = (date(2026, 11, 20) - first).days
+    last_day = date(2026, 11, 27)
     rid = 0
+    # Rows are built DB-ready (tuples in the column order above, ISO dates, JSON text): at
+    # 5,000,000 records the per-value conversion would cost minutes.
     for start in range(0, records, chunk):
-        recs, judgements = [], []
+        recs: list[tuple[Any, ...]] = []
+        judgements: list[tuple[Any, ...]] = []
         for _ in range(min(chunk, records - start)):
             rid += 1
             decided = first + timedelta(rng.randrange(span))
+            decided_iso = decided.isoformat()
             sid = rng.randrange(1, subjects + 1)
             provider = rng.randrange(1, 41)
             if rng.random() < 0.5:
                 k = rng.randrange(len(KINDS))
-                data = {
+                data: dict[str, Any] = {
                     "document_number": f"示罚〔{decided.year}〕{rid}号",
                     "penalty_categories": KINDS[k],
                     "penalty_content": "、".join(KINDS[k]),
@@ -210,93 +334,91 @@ def generate(engine: Engine, subjects: int, records: int, seed: int = 3) -> None
                 }
                 key = (decided, k)
                 if key not in cache:
-                    cache[key] = judge_penalty(data, decided, rules)
-                j = cache[key]
-                judgements.append(
-                    {
-                        "record_id": rid,
-                        "record_version": 1,
-                        "record_type": "penalty",
-                        "rule_set_id": j.rule_set_id,
-                        "severity": j.severity,
-                        "severity_source": j.severity_source,
-                        "min_end": j.min_end,
-                        "max_end": j.max_end,
-                        "never_early": j.never_early,
-                        "window_start": decided,
-                        "window_end": j.max_end,
-                        "ended_by": "max_period",
-                        "judged_at": now,
-                    }
-                )
+                    j = judge_penalty(data, decided, rules)
+                    cache[key] = (
+                        j.rule_set_id,
+                        j.severity,
+                        j.severity_source,
+                        db_ready(j.min_end),
+                        db_ready(j.max_end),
+                        j.never_early,
+                        decided_iso,
+                        db_ready(j.max_end),
+                        "max_period",
+                    )
+                judged = cache[key]
                 rtype, batch = "penalty", provider
             else:
-                valid_to = decided + timedelta(365 * rng.choice((1, 3, 5)))
+                valid_to = (decided + timedelta(365 * rng.choice((1, 3, 5)))).isoformat()
                 data = {
                     "document_number": f"示许〔{decided.year}〕{rid}号",
                     "licence_content": "食品经营许可",
-                    "valid_from": decided.isoformat(),
-                    "valid_to": valid_to.isoformat(),
+                    "valid_from": decided_iso,
+                    "valid_to": valid_to,
                     "status": "有效",
                     "authority_name": f"示范市第{provider}局",
                 }
-                judgements.append(
-                    {
-                        "record_id": rid,
-                        "record_version": 1,
-                        "record_type": "licence",
-                        "rule_set_id": "catalog:licence",
-                        "severity": None,
-                        "severity_source": None,
-                        "min_end": None,
-                        "max_end": valid_to,
-                        "never_early": False,
-                        "window_start": decided,
-                        "window_end": valid_to,
-                        "ended_by": "valid_to",
-                        "judged_at": now,
-                    }
+                judged = (
+                    "catalog:licence",
+                    None,
+                    None,
+                    None,
+                    valid_to,
+                    False,
+                    decided_iso,
+                    valid_to,
+                    "valid_to",
                 )
                 rtype, batch = "licence", provider + 40
             received = decided + timedelta(rng.choice((1, 2, 3, 5, 12)))
-            judgements[-1]["public_from"] = min(received, date(2026, 11, 27))
+            received_iso = min(received, last_day).isoformat()
+            judgements.append((rid, 1, rtype, *judged, now_iso, received_iso))
             recs.append(
-                {
-                    "id": rid,
-                    "record_type": rtype,
-                    "provider_id": provider,
-                    "natural_key": data["document_number"],
-                    "subject_id": sid,
-                    "subject_name": "",
-                    "decision_date": decided,
-                    "received_on": min(received, date(2026, 11, 27)),
-                    "deadline": None,
-                    "late": received - decided > timedelta(9),
-                    "version": 1,
-                    "content_hash": "x",
-                    "data": data,
-                    "first_batch_id": batch,
-                    "batch_id": batch,
-                    "created_at": now,
-                    "updated_at": now,
-                }
+                (
+                    rid,
+                    rtype,
+                    provider,
+                    data["document_number"],
+                    sid,
+                    "",
+                    decided_iso,
+                    received_iso,
+                    None,
+                    received - decided > timedelta(9),
+                    1,
+                    "x",
+                    dumps(data),
+                    batch,
+                    batch,
+                    now_iso,
+                    now_iso,
+                )
             )
         with unit_of_work(engine) as s:
-            s.execute(insert(Record), recs)
-            s.execute(insert(PublicationJudgement), judgements)
+            writer = BulkWriter(s)
+            load_options(writer)
+            writer.insert("record", RECORD_COLUMNS, recs)
+            writer.insert("publication_judgement", JUDGEMENT_COLUMNS, judgements)
         if start % 500000 == 0:
             print(f"  records {start + len(recs):,} ({time.perf_counter() - t0:.0f}s)", flush=True)
-    if engine.dialect.name == "postgresql":
+    if postgres:
+        print(f"  rows loaded ({time.perf_counter() - t0:.0f}s); building indexes", flush=True)
         with engine.begin() as conn:
-            for t in (
-                "subject",
-                "subject_name",
-                "subject_search",
-                "subject_search_gram",
-                "record",
-                "publication_judgement",
-            ):
-                conn.execute(text(f"ANALYZE {t}"))
+            conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+            for ddl in indexes:
+                conn.execute(text(ddl))
+            # Ids were given explicitly: move the sequences past them.
+            for t in ("provider", "batch", "subject", "record"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
+                        f"(SELECT max(id) FROM {t}))"
+                    )
+                )
+        with engine.begin() as conn:
+            for t in LOADED:
+                if conn.execute(text("SELECT to_regclass(:t)"), {"t": t}).scalar() is not None:
+                    conn.execute(text(f"ANALYZE {t}"))
     else:
         with engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -381,6 +503,24 @@ def timed_http(client: httpx.Client, paths: list[str]) -> list[float]:
     return out
 
 
+def timed_stdlib(base: str, paths: list[str]) -> list[float]:
+    """The same sequential keep-alive requests with http.client (a much lighter client)."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port))
+    out = []
+    try:
+        for p in paths:
+            t = time.perf_counter()
+            conn.request("GET", p)
+            r = conn.getresponse()
+            body = r.read()
+            out.append(time.perf_counter() - t)
+            assert r.status == 200, (p, r.status, body[:200])
+    finally:
+        conn.close()
+    return out
+
+
 def throughput(base: str, paths: list[str], threads: int, seconds: float) -> float:
     done = [0] * threads
     stop = time.monotonic() + seconds
@@ -441,6 +581,15 @@ def measure(engine: Engine, url: str, n: int, seconds: float, threads: int) -> d
             result["http_search"] = summary(
                 timed_http(client, [f"/api/v1/subjects?q={q}" for q in searches])
             )
+            # The floor: a route with no database access (sync: one thread pool hop).
+            result["http_version"] = summary(timed_http(client, ["/-/version"] * 500))
+        result["http_version_stdlib"] = summary(timed_stdlib(base, ["/-/version"] * 500))
+        result["http_credit_file_stdlib"] = summary(
+            timed_stdlib(base, [f"/api/v1/subjects/{c}?as_of=2026-11-27" for c in codes])
+        )
+        result["http_search_stdlib"] = summary(
+            timed_stdlib(base, [f"/api/v1/subjects?q={quote(q)}" for q in searches])
+        )
         result["http_lookup_rps"] = round(
             throughput(
                 base, [f"/api/v1/subjects/{c}?as_of=2026-11-27" for c in codes], threads, seconds

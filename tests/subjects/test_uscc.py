@@ -87,3 +87,17 @@ def test_any_single_character_substitution_is_detected(p, r, o, pos, shift):
     bad = code[:pos] + replacement + code[pos + 1:]
     # 31 is prime and every weight is non-zero mod 31: one wrong symbol always shows.
     assert not uscc.is_valid(bad)
+
+
+@given(st.text(alphabet=ALPHABET, min_size=17, max_size=17))
+def test_check_digit_is_python_stdnum_s(body):
+    # The table-driven check digit used on every ingested row agrees with python-stdnum.
+    assert uscc.check_digit(body) == stdnum_uscc.calc_check_digit(body)
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=8, max_size=8))
+def test_org_check_digit_follows_gb_11714(first8):
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c, 36) * w for c, w in zip(first8, weights, strict=True))
+    assert uscc.org_check_digit(first8) == {10: "X", 11: "0"}.get(11 - total % 11,
+                                                                 str(11 - total % 11))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +22,8 @@ from xinyong.subjects.uscc import validate as validate_uscc
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
 _SET_SPLIT = re.compile(r"[;;,,|]")
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
+_MEMO = 4096  # entries per field memo: bounded, so memory stays flat on any file
 RESIDENT_ID = "身份证"
 
 
@@ -70,14 +72,55 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
+def _predicate(cond: Condition | None) -> Callable[[Mapping[str, Any]], bool] | None:
+    """RowValidator._holds as a closure built once per field (same three tests)."""
+    if cond is None:
+        return None
+    name = cond.field
+    if cond.present is not None:
+        present = cond.present
+        return lambda values: (values.get(name) is not None) == present
+    if cond.in_ is not None:
+        allowed = cond.in_
+        return lambda values: values.get(name) in allowed
+    if cond.contains_any is not None:
+        wanted = cond.contains_any
+
+        def contains_any(values: Mapping[str, Any]) -> bool:
+            value = values.get(name)
+            return isinstance(value, list) and any(v in value for v in wanted)
+        return contains_any
+    return lambda values: False
+
+
+class _Rejected(Exception):
+    """Raised by a field parser: the value breaks a rule (rare, so an exception is cheap)."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+Parser = Callable[[int, str], Any]
+
+
+def _late(row: int, text: str) -> Any:
+    """Marks a person id parsed after the loop (its id-type field comes later)."""
+    raise AssertionError("never called")
+
+
 class RowValidator:
-    """Validates rows of one record type for one batch (provider and receipt date fixed)."""
+    """Validates rows of one record type for one batch (provider and receipt date fixed).
+
+    Each field's parser is built once here, from its catalog spec (type, length, pattern, code
+    list, ...), so that a row costs one call per filled field and nothing is looked up twice.
+    """
 
     def __init__(self, rt: RecordType, *, today: date, received_on: date,
                  provider_uscc: str, secret: str) -> None:
         self.rt = rt
         self.today = today
         self.received_on = received_on
+        self.received_iso = received_on.isoformat()
         self.provider_uscc = provider_uscc
         self.secret = secret
         self.fields = rt.fields
@@ -85,6 +128,25 @@ class RowValidator:
         self._conditional = [f for f in rt.fields if f.required or f.required_when
                              or f.empty_when or f.placeholder_for]
         self._ordered = [f for f in rt.fields if f.not_before]
+        self._checks = [(f.name, f, f.required, _predicate(f.required_when),
+                         _predicate(f.empty_when), f.placeholder_for is not None)
+                        for f in self._conditional]
+        # A person id is parsed with its id-type field's text: in field order when that field
+        # comes first (as in the catalog), else after the other fields.
+        self._plan: list[tuple[str, Parser | None, FieldSpec]] = []
+        self._person = [f for f in rt.fields if f.type == "person_id"]
+        self._person_late: list[FieldSpec] = []
+        seen: set[str] = set()
+        for f in rt.fields:
+            if f.type != "person_id":
+                self._plan.append((f.name, self._compile(f), f))
+            elif not f.id_type_field or f.id_type_field in seen:
+                self._plan.append((f.name, None, f))
+            else:
+                self._plan.append((f.name, _late, f))
+                self._person_late.append(f)
+            seen.add(f.name)
+        self._blank: dict[str, Any] = dict.fromkeys(sorted(f.name for f in rt.fields))
 
     def _p(self, row: int, spec: FieldSpec | None, rule: str, message: str,
            value: Any = None) -> Problem:
@@ -93,94 +155,181 @@ class RowValidator:
                        message=message, value=shown)
 
     def validate(self, row: int, raw: Mapping[str, Any]) -> RowResult:
-        values: dict[str, Any] = {}
+        """Validate one row. `values` of an accepted row holds every catalog field by English
+        name (None when empty), keys in sorted order: the stored JSON needs no sort."""
+        values = self._blank.copy()
+        texts: dict[str, str | None] = self._blank.copy()
         problems: list[Problem] = []
-        texts = {f.name: _text(raw.get(f.name)) for f in self.fields}
-        for spec in self.fields:
-            text = texts[spec.name]
-            if text is None:
-                values[spec.name] = None
+        get = raw.get
+        for name, parse, spec in self._plan:
+            v = get(name)
+            # _text, inlined for the common case of a cell read as text.
+            if v is None or v == "":
                 continue
-            parsed, problem = self._parse(row, spec, text, texts)
-            if problem:
-                problems.append(problem)
-            values[spec.name] = parsed
-        for spec in self._conditional:
+            if type(v) is str:
+                text = (v if v.isascii() else unicodedata.normalize("NFC", v)).strip()
+                if not text:
+                    continue
+            else:
+                converted = _text(v)
+                if converted is None:
+                    continue
+                text = converted
+            texts[name] = text
+            if parse is None:
+                values[name], problem = self._person_id(row, spec, text, texts)
+                if problem:
+                    problems.append(problem)
+            elif parse is not _late:
+                try:
+                    values[name] = parse(row, text)
+                except _Rejected as exc:
+                    problems.append(exc.problem)
+        for spec in self._person_late:
+            late = texts[spec.name]
+            if late is not None:
+                values[spec.name], problem = self._person_id(row, spec, late, texts)
+                if problem:
+                    problems.append(problem)
+        for name, spec, required, required_when, empty_when, placeholder in self._checks:
+            # The predicates only find a problem; _conditions words it (the rare path).
+            if texts[name] is None:
+                if not (required or (required_when is not None and required_when(values))):
+                    continue
+            elif not ((empty_when is not None and empty_when(values))
+                      or (placeholder and values[name] == PLACEHOLDER)):
+                continue
             problems.extend(self._conditions(row, spec, values, texts))
         problems.extend(self._cross(row, values, texts))
         if problems:
             return RowResult(row, None, problems)
         person_keys = {}
-        for spec in self.fields:
-            if spec.type == "person_id" and texts[spec.name]:
+        for spec in self._person:
+            if texts[spec.name]:
                 person_keys[spec.name] = keyed_hash(self.secret, texts[spec.name] or "")
         return RowResult(row, values, [], person_keys)
 
-    def _parse(self, row: int, spec: FieldSpec, text: str,
-               texts: Mapping[str, str | None]) -> tuple[Any, Problem | None]:
+    def _compile(self, spec: FieldSpec) -> Parser:
+        """The parser of one field: text in, stored value out, or _Rejected."""
         h = spec.header
+        p = self._p
         if spec.type == "string":
-            if spec.max_length and len(text) > spec.max_length:
-                return None, self._p(row, spec, "max_length",
-                                     f"「{h}」超过最大长度{spec.max_length}个字符", text)
-            if spec.pattern and not re.match(spec.pattern, text):
-                return None, self._p(row, spec, "pattern", f"「{h}」格式不正确", text)
-            return text, None
+            limit = spec.max_length
+            pattern = re.compile(spec.pattern) if spec.pattern else None
+
+            def parse_string(row: int, text: str) -> Any:
+                if limit and len(text) > limit:
+                    raise _Rejected(p(row, spec, "max_length",
+                                      f"「{h}」超过最大长度{limit}个字符", text))
+                if pattern is not None and not pattern.match(text):
+                    raise _Rejected(p(row, spec, "pattern", f"「{h}」格式不正确", text))
+                return text
+            return parse_string
         if spec.type == "date":
-            d = _parse_date(text)
-            if d is None:
-                return None, self._p(row, spec, "date_format",
-                                     f"「{h}」不是有效日期(应为YYYY-MM-DD或YYYY/MM/DD)", text)
-            if spec.not_future and d > self.today:
-                return None, self._p(row, spec, "date_future", f"「{h}」不能晚于今天", text)
-            return d.isoformat(), None
+            not_future, today = spec.not_future, self.today
+            # A batch has few distinct dates: remember the valid ones (bounded).
+            dates: dict[str, str] = {}
+
+            def parse_date(row: int, text: str) -> Any:
+                hit = dates.get(text)
+                if hit is not None:
+                    return hit
+                d = _parse_date(text)
+                if d is None:
+                    raise _Rejected(p(row, spec, "date_format",
+                                      f"「{h}」不是有效日期(应为YYYY-MM-DD或YYYY/MM/DD)", text))
+                if not_future and d > today:
+                    raise _Rejected(p(row, spec, "date_future", f"「{h}」不能晚于今天", text))
+                if len(dates) < _MEMO:
+                    dates[text] = d.isoformat()
+                return d.isoformat()
+            return parse_date
         if spec.type == "decimal":
-            try:
-                num = Decimal(text.replace(",", ""))
-            except InvalidOperation:
-                return None, self._p(row, spec, "decimal_format", f"「{h}」不是有效数字", text)
-            if not num.is_finite():
-                return None, self._p(row, spec, "decimal_format", f"「{h}」不是有效数字", text)
-            if spec.min is not None and num < Decimal(str(spec.min)):
-                return None, self._p(row, spec, "decimal_min", f"「{h}」不能为负数", text)
-            exp = num.as_tuple().exponent
-            if spec.scale is not None and isinstance(exp, int) and -exp > spec.scale:
-                return None, self._p(row, spec, "decimal_scale",
-                                     f"「{h}」最多保留{spec.scale}位小数(单位:万元)", text)
-            return format(num.normalize(), "f"), None
-        if spec.type == "enum":
-            value = (spec.aliases or {}).get(text, text)
-            if value in (spec.codes or []):
-                return value, None
-            if spec.other_prefix and value.startswith(spec.other_prefix) and \
-                    len(value) > len(spec.other_prefix):
-                return value, None
-            allowed = "、".join(spec.codes or [])
-            return None, self._p(row, spec, "enum", f"「{h}」的值不在代码表中(可选:{allowed})",
-                                 text)
-        if spec.type == "enum_set":
-            parts = [p.strip() for p in _SET_SPLIT.split(text) if p.strip()]
-            bad = [p for p in parts if p not in (spec.codes or [])]
-            if bad or not parts:
-                return None, self._p(row, spec, "enum", f"「{h}」含有代码表以外的值:"
-                                     f"{'、'.join(bad)}", text)
-            return sorted(set(parts), key=(spec.codes or []).index), None
-        if spec.type == "uscc":
-            if text == PLACEHOLDER and spec.placeholder_for:
-                return PLACEHOLDER, None
-            try:
-                return validate_uscc(text).code, None
-            except UsccError as exc:
-                return None, self._p(row, spec, exc.rule, f"「{h}」{exc}", text)
-        if spec.type == "person_id":
-            id_type = texts.get(spec.id_type_field or "") or RESIDENT_ID
-            if id_type == RESIDENT_ID:
+            low = Decimal(str(spec.min)) if spec.min is not None else None
+            scale = spec.scale
+            # Plain non-negative numbers within the scale are normalised as text (what
+            # Decimal.normalize() then format "f" gives); anything else takes Decimal's path.
+            plain = low is None or low <= 0
+
+            def parse_decimal(row: int, text: str) -> Any:
+                text = text.replace(",", "")
+                # (28 digits at most: beyond, normalize() rounds to the context precision.)
+                if plain and len(text) <= 28 and _PLAIN_DECIMAL.match(text):
+                    whole, _dot, frac = text.partition(".")
+                    if scale is None or len(frac) <= scale:
+                        frac = frac.rstrip("0")
+                        whole = whole.lstrip("0") or "0"
+                        return f"{whole}.{frac}" if frac else whole
                 try:
-                    text = validate_resident_id(text)
-                except PersonIdError as exc:
-                    return None, self._p(row, spec, "person_id", f"「{h}」{exc}")
-            return mask_id(text), None
+                    num = Decimal(text)
+                except InvalidOperation:
+                    num = None
+                if num is None or not num.is_finite():
+                    raise _Rejected(p(row, spec, "decimal_format", f"「{h}」不是有效数字", text))
+                if low is not None and num < low:
+                    raise _Rejected(p(row, spec, "decimal_min", f"「{h}」不能为负数", text))
+                exp = num.as_tuple().exponent
+                if scale is not None and isinstance(exp, int) and -exp > scale:
+                    raise _Rejected(p(row, spec, "decimal_scale",
+                                      f"「{h}」最多保留{scale}位小数(单位:万元)", text))
+                return format(num.normalize(), "f")
+            return parse_decimal
+        if spec.type == "enum":
+            codes = frozenset(spec.codes or [])
+            aliases = spec.aliases or {}
+            prefix = spec.other_prefix
+            allowed = "、".join(spec.codes or [])
+
+            def parse_enum(row: int, text: str) -> Any:
+                value = aliases.get(text, text)
+                if value in codes:
+                    return value
+                if prefix and value.startswith(prefix) and len(value) > len(prefix):
+                    return value
+                raise _Rejected(p(row, spec, "enum",
+                                  f"「{h}」的值不在代码表中(可选:{allowed})", text))
+            return parse_enum
+        if spec.type == "enum_set":
+            order = {c: i for i, c in enumerate(spec.codes or [])}
+
+            sets: dict[str, list[str]] = {}  # few distinct combinations: remembered
+
+            def parse_enum_set(row: int, text: str) -> Any:
+                hit = sets.get(text)
+                if hit is not None:
+                    return list(hit)  # a fresh list: the row's values are its own
+                parts = [s for s in (q.strip() for q in _SET_SPLIT.split(text)) if s]
+                bad = [q for q in parts if q not in order]
+                if bad or not parts:
+                    raise _Rejected(p(row, spec, "enum", f"「{h}」含有代码表以外的值:"
+                                      f"{'、'.join(bad)}", text))
+                value = sorted(set(parts), key=order.__getitem__)
+                if len(sets) < _MEMO:
+                    sets[text] = list(value)
+                return value
+            return parse_enum_set
+        if spec.type == "uscc":
+            placeholder_ok = spec.placeholder_for is not None
+
+            def parse_uscc(row: int, text: str) -> Any:
+                if text == PLACEHOLDER and placeholder_ok:
+                    return PLACEHOLDER
+                try:
+                    return validate_uscc(text).code
+                except UsccError as exc:
+                    raise _Rejected(p(row, spec, exc.rule, f"「{h}」{exc}", text)) from None
+            return parse_uscc
         raise AssertionError(spec.type)  # the loader refuses unknown types
+
+    def _person_id(self, row: int, spec: FieldSpec, text: str,
+                   texts: Mapping[str, str | None]) -> tuple[Any, Problem | None]:
+        id_type = texts.get(spec.id_type_field or "") or RESIDENT_ID
+        if id_type == RESIDENT_ID:
+            try:
+                text = validate_resident_id(text)
+            except PersonIdError as exc:
+                return None, self._p(row, spec, "person_id", f"「{spec.header}」{exc}")
+        return mask_id(text), None
 
     @staticmethod
     def _holds(cond: Condition, values: Mapping[str, Any]) -> bool:
@@ -230,7 +379,7 @@ class RowValidator:
                                             f"「{spec.header}」不能早于「{other}」",
                                             texts[spec.name]))
         decided = values.get("decision_date")
-        if decided and decided > self.received_on.isoformat():
+        if decided and decided > self.received_iso:
             spec = self.rt.field("decision_date")
             problems.append(self._p(row, spec, "decision_after_receipt",
                                     f"「{spec.header}」晚于本批次接收日期", decided))

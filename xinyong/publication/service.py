@@ -1,11 +1,12 @@
 """Publication use cases on top of the pure rules: judge records, and answer "what of this
 subject was public on day D" for the web site and the API.
 
-When records are judged: at the end of every ingest batch (`judge_records(batch_id=...)`,
-called by the ingest service), and by `xinyong publication judge` for records loaded before
-this module existed or written around the ingest path (bulk loads). A record without a
-judgement is never shown. The judgement keeps the rule set id it was judged under; an
-updated record version is re-judged under the rule set its decision date selects.
+When records are judged: as an ingest batch writes them, in its transaction (`BatchJudge`
+for new records, `judge_records(record_ids=...)` for changed ones, which may carry
+overrides), and by `xinyong publication judge` for records loaded before this module existed
+or written around the ingest path (bulk loads). A record without a judgement is never shown.
+The judgement keeps the rule set id it was judged under; an updated record version is
+re-judged under the rule set its decision date selects.
 
 `as_of` (time travel): a record counts as public on day D when it had been received by D, its
 window contains D and `is_public` says so; overrides (repair, revocation) carry their own
@@ -14,7 +15,7 @@ effective dates, so a dispute about what the site showed last March has an answe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -36,6 +37,7 @@ from xinyong.publication.rules import (
     penalty_window,
 )
 from xinyong.publication.tables import PublicationJudgement, PublicationOverride
+from xinyong.subjects.bulk import Job
 from xinyong.subjects.search_tables import SubjectSearch
 from xinyong.subjects.tables import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
@@ -100,6 +102,98 @@ def _window_for(rt: RecordType, data: dict[str, Any], decision: date,
     return row
 
 
+def _judged(rt: RecordType, data: dict[str, Any], decision: date,
+            overrides: Sequence[PublicationOverride], kind: str, rules: RuleBook,
+            cal: WorkingCalendar) -> tuple[dict[str, Any], bool]:
+    """The judgement columns of one record version, and whether it is ever shown."""
+    try:
+        row = _window_for(rt, data, decision, overrides, rules, cal)
+    except (XinyongError, ValueError) as exc:
+        # No rule set in force on the decision date, bad dates: never public, and
+        # the judgement says why.
+        why = ("no_rule_set" if getattr(exc, "code", "") == "publication_rules_missing"
+               else "invalid")
+        row = {"rule_set_id": "none", "severity": None, "severity_source": None,
+               "min_end": None, "max_end": None, "never_early": False,
+               "window_start": None, "window_end": None, "ended_by": why}
+    shown = (row["window_start"] is not None and is_public(
+        rt, kind, Window(row["window_start"], None, "open"), row["window_start"]
+    ).reason != "natural_person")
+    return row, shown
+
+
+JUDGEMENT_COLUMNS = ("record_id", "record_version", "record_type", "judged_at", "public_from",
+                     "rule_set_id", "severity", "severity_source", "min_end", "max_end",
+                     "never_early", "window_start", "window_end", "ended_by")
+_MEMO = 1 << 14  # judgements remembered per batch: bounded (a few MB), so memory stays flat
+
+
+class BatchJudge:
+    """Judges the records an ingest batch creates, as it writes them (same rules and result
+    as `judge_records`, which still judges updated records: they may carry overrides).
+
+    A new record has no override, so its judgement depends only on its type, the fields the
+    rules read, its decision date and its subject's kind: judgements are remembered under
+    that key (bounded), since a batch repeats few combinations. The key must name every
+    input of `_window_for` for an override-free record: penalties `judge_penalty`'s fields
+    (severity, penalty_categories, sector, violation_type, penalty_basis), licences
+    `licence_window`'s (status and the window's start and end fields). A test holds the
+    result to `judge_records` on varied data.
+    """
+
+    def __init__(self, session: Session, *, catalog: Catalog | None = None,
+                 rules: RuleBook | None = None) -> None:
+        self.catalog = catalog or default_catalog()
+        self.rules = rules or default_rules()
+        self.cal = load_calendar(session)
+        self._memo: dict[tuple[Any, ...], tuple[tuple[Any, ...], str | None]] = {}
+        self._keyers: dict[str, Callable[[dict[str, Any], date, str], tuple[Any, ...]]] = {}
+
+    def _keyer(self, rt: RecordType) -> Callable[[dict[str, Any], date, str], tuple[Any, ...]]:
+        window = rt.publication.window
+        if window == "repair_rules":
+            def penalty_key(data: dict[str, Any], decision: date, kind: str) -> tuple[Any, ...]:
+                kinds = data.get("penalty_categories")
+                return (kind, decision, data.get("severity"),
+                        tuple(kinds) if isinstance(kinds, list) else kinds, data.get("sector"),
+                        data.get("violation_type"), data.get("penalty_basis"))
+            return penalty_key
+        if window == "while_valid":
+            starts, ends = rt.publication.starts, rt.publication.ends or "valid_to"
+
+            def licence_key(data: dict[str, Any], decision: date, kind: str) -> tuple[Any, ...]:
+                return (kind, data.get("status"), data.get(starts), data.get("valid_from"),
+                        data.get(ends))
+            return licence_key
+        return lambda data, decision, kind: (kind,)
+
+    def row(self, rt: RecordType, record_id: int, version: int, data: dict[str, Any],
+            decision: date, received_iso: str, kind: str, judged_at: str) -> tuple[Any, ...]:
+        """One judgement row in JUDGEMENT_COLUMNS order, DB-ready for `BulkWriter` (dates as
+        ISO text: `received_iso` the record's receipt day, `judged_at` from iso_datetime)."""
+        keyer = self._keyers.get(rt.id)
+        if keyer is None:
+            keyer = self._keyers[rt.id] = self._keyer(rt)
+        key = (rt.id, *keyer(data, decision, kind))
+        hit = self._memo.get(key)
+        if hit is None:
+            judged, shown = _judged(rt, data, decision, (), kind, self.rules, self.cal)
+            hit = (tuple(v.isoformat() if isinstance(v, date) else v
+                         for v in (judged[c] for c in JUDGEMENT_COLUMNS[5:])),
+                   judged["window_start"].isoformat() if shown else None)
+            if len(self._memo) < _MEMO:
+                self._memo[key] = hit
+        cols, start = hit
+        # ISO dates compare as text: the later of window start and receipt.
+        public_from = max(start, received_iso) if start is not None else None
+        return (record_id, version, rt.id, judged_at, public_from, *cols)
+
+    @staticmethod
+    def job(rows: list[tuple[Any, ...]]) -> Job:
+        """The rows as a BulkWriter job (table, columns, rows)."""
+        return ("publication_judgement", JUDGEMENT_COLUMNS, rows)
+
+
 def judge_records(session: Session, *, record_ids: Iterable[int] | None = None,
                   batch_id: int | None = None, rejudge: bool = False,
                   catalog: Catalog | None = None, rules: RuleBook | None = None,
@@ -152,20 +246,8 @@ def judge_records(session: Session, *, record_ids: Iterable[int] | None = None,
         values = []
         for r in part:
             rt = catalog.get(r.record_type)
-            try:
-                row = _window_for(rt, r.data, r.decision_date, overrides.get(r.id, []),
-                                  rules, cal)
-            except (XinyongError, ValueError) as exc:
-                # No rule set in force on the decision date, bad dates: never public, and
-                # the judgement says why.
-                why = ("no_rule_set" if getattr(exc, "code", "") == "publication_rules_missing"
-                       else "invalid")
-                row = {"rule_set_id": "none", "severity": None, "severity_source": None,
-                       "min_end": None, "max_end": None, "never_early": False,
-                       "window_start": None, "window_end": None, "ended_by": why}
-            shown = (row["window_start"] is not None and is_public(
-                rt, r.kind, Window(row["window_start"], None, "open"), row["window_start"]
-            ).reason != "natural_person")
+            row, shown = _judged(rt, r.data, r.decision_date, overrides.get(r.id, []),
+                                 r.kind, rules, cal)
             public_from = max(row["window_start"], r.received_on) if shown else None
             values.append({"record_id": r.id, "record_version": r.version,
                            "record_type": r.record_type, "judged_at": now,

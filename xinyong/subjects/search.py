@@ -5,9 +5,10 @@ traditional/simplified, case, punctuation) and its core without the company-form
 "華盛食品有限責任公司" finds "华盛食品有限公司". The query's core is searched as a substring:
 
 * 3+ characters: SQLite FTS5 trigram table / PostgreSQL pg_trgm GIN index (LIKE '%q%').
-* 2 characters: the bigram table. Trigram indexes cannot answer them (SQLite 3.40 returns no
-  rows, silently; pg_trgm extracts no trigram and scans the whole index), yet most trade
-  names (字号: 腾讯, 华为) are two characters.
+* 2 characters: the bigrams of each name (`SubjectSearch.grams`): SQLite an FTS5 table of
+  them, PostgreSQL a GIN index on the array. Trigram indexes cannot answer them (SQLite 3.40
+  returns no rows, silently; pg_trgm extracts no trigram and scans the whole index), yet most
+  trade names (字号: 腾讯, 华为) are two characters.
 * 18 code characters: the USCC, validated first (wrong check digit -> Invalid), then looked
   up by the unique index on subject.uscc.
 
@@ -22,12 +23,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.core.errors import Invalid
 from xinyong.screening import normalise
-from xinyong.subjects.search_tables import SubjectSearch, SubjectSearchGram
+from xinyong.subjects.bulk import BulkWriter
+from xinyong.subjects.search_tables import SubjectSearch
 from xinyong.subjects.tables import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import normalise as normalise_code
@@ -73,41 +75,50 @@ def haystack_of(name: str) -> tuple[str, str, str]:
     return key, core, key if core in key else f"{key}|{core}"
 
 
-def bigrams(haystack: str) -> set[str]:
-    return {g for part in haystack.split("|") for g in (part[i:i + 2]
-                                                        for i in range(len(part) - 1))}
+def bigram_text(haystack: str) -> str:
+    """The distinct bigrams of a haystack, space-separated, in order of first occurrence (the
+    `grams` column; normalised text holds no spaces or ASCII punctuation, so each bigram is one
+    token for FTS5's ascii tokenizer and one element of string_to_array)."""
+    return " ".join(dict.fromkeys(part[i:i + 2] for part in haystack.split("|")
+                                  for i in range(len(part) - 1)))
 
 
-def index_names(session: Session, entries: Sequence[tuple[int, str, bool]]) -> int:
-    """Add (subject_id, name, current) to the index; names already indexed are skipped.
-    Callers pass no natural persons."""
+SEARCH_COLUMNS = ("id", "subject_id", "name", "current", "key", "core", "haystack", "grams")
+
+
+def index_names(session: Session, entries: Sequence[tuple[int, str, bool]], *,
+                new: bool = False, writer: BulkWriter | None = None) -> int:
+    """Add (subject_id, name, current) to the index; names already indexed are skipped
+    (`new`: the caller knows none is, e.g. subjects it has just created). Callers pass no
+    natural persons. Rows are written set-based (one insert per table per call)."""
     wanted = {(sid, name): current for sid, name, current in entries if name}
     if not wanted:
         return 0
-    sids = {sid for sid, _n in wanted}
-    for sid, name in session.execute(select(SubjectSearch.subject_id, SubjectSearch.name)
-                                     .where(SubjectSearch.subject_id.in_(sids))):
-        wanted.pop((sid, name), None)
-    if not wanted:
-        return 0
-    rows = []
-    for (sid, name), current in wanted.items():
+    if not new:
+        sids = {sid for sid, _n in wanted}
+        for sid, name in session.execute(select(SubjectSearch.subject_id, SubjectSearch.name)
+                                         .where(SubjectSearch.subject_id.in_(sids))):
+            wanted.pop((sid, name), None)
+        if not wanted:
+            return 0
+    writer = writer or BulkWriter(session)
+    ids = writer.allocate_ids("subject_search", len(wanted))
+    rows: list[tuple[object, ...]] = []
+    for search_id, ((sid, name), current) in zip(ids, wanted.items(), strict=True):
         key, core, hay = haystack_of(name)
-        rows.append({"subject_id": sid, "name": name, "current": current, "key": key,
-                     "core": core, "haystack": hay})
-    result = session.execute(insert(SubjectSearch).returning(SubjectSearch.id,
-                                                             SubjectSearch.haystack), rows)
-    grams = [{"gram": g, "search_id": sid} for sid, hay in result for g in bigrams(hay)]
-    if grams:
-        session.execute(insert(SubjectSearchGram), grams)
+        rows.append((search_id, sid, name, current, key, core, hay, bigram_text(hay)))
+    writer.insert("subject_search", SEARCH_COLUMNS, rows)
+    if not writer.postgres:
+        # The FTS5 tables have no insert trigger (see search_tables): filled here, in bulk.
+        writer.insert("subject_search_fts", ("rowid", "haystack"), [(r[0], r[6]) for r in rows])
+        writer.insert("subject_search_bigram", ("rowid", "grams"), [(r[0], r[7]) for r in rows])
     return len(rows)
 
 
 def reindex(session: Session, *, chunk: int = 5000) -> int:
     """Rebuild the whole index from the registry (after a bulk load or a normalisation
     change); incremental updates happen in resolve_subjects."""
-    session.execute(delete(SubjectSearchGram))
-    session.execute(delete(SubjectSearch))
+    session.execute(delete(SubjectSearch))  # the FTS5 tables follow by trigger (SQLite)
     total = 0
     batch: list[tuple[int, str, bool]] = []
     current = select(Subject.id, Subject.name).where(Subject.kind != PERSON)
@@ -139,11 +150,17 @@ def _code_query(session: Session, q: str) -> Subject | None | bool:
 
 
 def _candidate_ids(session: Session, term: str) -> list[int]:
+    sqlite = session.get_bind().dialect.name == "sqlite"
     if len(term) < 3:
-        stmt = (select(SubjectSearchGram.search_id).where(SubjectSearchGram.gram == term)
-                .limit(MATCH_CAP + 1))
-        return list(session.scalars(stmt))
-    if session.get_bind().dialect.name == "sqlite":
+        if sqlite:
+            return list(session.scalars(text(
+                "SELECT rowid FROM subject_search_bigram WHERE subject_search_bigram MATCH :q "
+                "LIMIT :n"), {"q": '"' + term.replace('"', '""') + '"', "n": MATCH_CAP + 1}))
+        # The expression exactly as indexed (ix_subject_search_grams), separator inline.
+        return list(session.scalars(text(
+            "SELECT id FROM subject_search WHERE string_to_array(grams, ' ') "
+            "@> ARRAY[CAST(:g AS text)] LIMIT :n"), {"g": term, "n": MATCH_CAP + 1}))
+    if sqlite:
         phrase = '"' + term.replace('"', '""') + '"'
         return list(session.scalars(text(
             "SELECT rowid FROM subject_search_fts WHERE subject_search_fts MATCH :q LIMIT :n"),
@@ -227,17 +244,20 @@ def search_subjects(session: Session, q: str, *, page: int = 1,
     return SearchPage(q, items, len(ranked), page, per_page, capped=capped)
 
 
-def index_new_subjects(session: Session, rows: Sequence[tuple[int, str, str]]) -> None:
+def index_new_subjects(session: Session, rows: Sequence[tuple[int, str, str]], *,
+                       writer: BulkWriter | None = None) -> None:
     """Hook for resolve_subjects: (subject_id, name, kind) of newly created subjects."""
-    index_names(session, [(sid, name, True) for sid, name, kind in rows if kind != PERSON])
+    index_names(session, [(sid, name, True) for sid, name, kind in rows if kind != PERSON],
+                new=True, writer=writer)
 
 
-def index_other_name(session: Session, subject_id: int, name: str) -> None:
-    """Hook for resolve_subjects: a subject reported under another name (name history)."""
-    kind = session.scalar(select(Subject.kind).where(Subject.id == subject_id))
-    if kind is not None and kind != PERSON:
-        index_names(session, [(subject_id, name, False)])
+def index_other_names(session: Session, rows: Sequence[tuple[int, str, str]], *,
+                      writer: BulkWriter | None = None) -> None:
+    """Hook for resolve_subjects: (subject_id, name, kind) of subjects reported under another
+    name (name history)."""
+    index_names(session, [(sid, name, False) for sid, name, kind in rows if kind != PERSON],
+                writer=writer)
 
 
 __all__ = ["MATCH_CAP", "SearchHit", "SearchPage", "highlight", "index_names",
-           "index_new_subjects", "index_other_name", "reindex", "search_subjects"]
+           "index_new_subjects", "index_other_names", "reindex", "search_subjects"]

@@ -1,13 +1,17 @@
 """The name search index: one row per (subject, name) with the normalised forms searched.
 
 Maintained by `xinyong.subjects.search.index_names`, called where subjects and their other
-names are created (resolve_subjects). SQLite adds an FTS5 trigram table over `haystack`
-(created by the migration, kept in step by triggers); PostgreSQL a pg_trgm GIN index.
+names are created (resolve_subjects); rows are only ever added there and removed by
+`reindex`. SQLite adds two FTS5 tables, both filled by `index_names` itself, in bulk (a
+per-row trigger costs several times the insert; delete and update triggers keep them in step
+when rows are removed): a trigram table over `haystack` and a bigram table over `grams`.
+PostgreSQL has a pg_trgm GIN index on `haystack` and a GIN index on the bigram array
+`string_to_array(grams, ' ')` (migrations 0002 and 0007).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
@@ -26,14 +30,7 @@ class SubjectSearch(Base):
     core: Mapped[str] = mapped_column(String(200), index=True)  # without company-form suffix
     # key, plus "|" + core when the core is not a substring of the key ("(集团)" inside).
     haystack: Mapped[str] = mapped_column(String(410))
-
-
-class SubjectSearchGram(Base):
-    """Every distinct character bigram of a haystack: trigram indexes cannot answer a
-    two-character query (SQLite 3.40 FTS5 returns nothing, pg_trgm scans everything), and most
-    trade names (字号) are two characters."""
-
-    __tablename__ = "subject_search_gram"
-
-    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
-    search_id: Mapped[int] = mapped_column(ForeignKey("subject_search.id"), primary_key=True)
+    # Every distinct character bigram of haystack, space-separated: trigram indexes cannot
+    # answer a two-character query (SQLite 3.40 FTS5 returns nothing, pg_trgm scans
+    # everything), and most trade names (字号) are two characters.
+    grams: Mapped[str | None] = mapped_column(Text)

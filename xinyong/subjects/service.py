@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Row, insert, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.errors import NotFound
-from xinyong.subjects.search import index_new_subjects, index_other_name
+from xinyong.subjects.bulk import BulkWriter, iso_datetime, probe
+from xinyong.subjects.search import index_new_subjects, index_other_names
 from xinyong.subjects.tables import CodeReview, Subject, SubjectName
 from xinyong.subjects.uscc import UsccError, validate
 
@@ -20,9 +21,9 @@ SAME_CODE = "same_code_different_names"
 SAME_NAME = "same_name_different_codes"
 
 
-@dataclass(frozen=True)
-class SubjectRef:
-    """What a record row says about its subject."""
+class SubjectRef(NamedTuple):
+    """What a record row says about its subject (a named tuple: one per ingested row, so
+    cheap to make)."""
 
     uscc: str | None
     person_key: str | None
@@ -36,7 +37,11 @@ class SubjectRef:
         return self.uscc or f"p:{self.person_key}"
 
 
-def _new_subject_row(ref: SubjectRef, now: datetime) -> dict[str, object]:
+SUBJECT_COLUMNS = ("id", "uscc", "person_key", "person_id_masked", "kind", "derived_kind",
+                   "name", "legal_representative", "region_code", "created_at", "updated_at")
+
+
+def _new_subject_row(sid: int, ref: SubjectRef, stamp: str) -> tuple[object, ...]:
     kind = KIND_BY_CATEGORY.get(ref.category, "organisation")
     derived = region = None
     if ref.uscc:
@@ -45,86 +50,128 @@ def _new_subject_row(ref: SubjectRef, now: datetime) -> dict[str, object]:
         if kind == "organisation" and derived in ("government_body", "public_institution",
                                                   "social_organisation"):
             kind = derived
-    return {"uscc": ref.uscc, "person_key": ref.person_key,
-            "person_id_masked": ref.person_id_masked, "kind": kind, "derived_kind": derived,
-            "name": ref.name, "legal_representative": ref.legal_representative,
-            "region_code": region, "created_at": now, "updated_at": now}
+    return (sid, ref.uscc, ref.person_key, ref.person_id_masked, kind, derived, ref.name,
+            ref.legal_representative, region, stamp, stamp)
 
 
 def resolve_subjects(session: Session, refs: Sequence[SubjectRef], *,
                      batch_id: int | None = None) -> dict[str, int]:
     """Return subject ids by ref.key, creating new subjects and recording name differences."""
+    return {k: sid for k, (sid, _kind) in
+            resolve_subject_kinds(session, refs, batch_id=batch_id).items()}
+
+
+def resolve_subject_kinds(session: Session, refs: Sequence[SubjectRef], *,
+                          batch_id: int | None = None,
+                          writer: BulkWriter | None = None) -> dict[str, tuple[int, str]]:
+    """(subject id, kind) by ref.key, creating new subjects and recording name differences.
+
+    Set-based for a chunk of rows: one query for the subjects already held, one insert for the
+    new ones (and their search rows), one query and one insert for names not seen before.
+    """
+    writer = writer or BulkWriter(session)
     now = datetime.now()
     by_key: dict[str, SubjectRef] = {}
     for ref in refs:
         by_key.setdefault(ref.key, ref)
     usccs = [r.uscc for r in by_key.values() if r.uscc]
     pkeys = [r.person_key for r in by_key.values() if r.person_key]
-    found: dict[str, tuple[int, str]] = {}
-    if usccs or pkeys:
+    found: dict[str, tuple[int, str, str]] = {}  # key -> id, registry name, kind
+    # Core rather than ORM execution for these lookups (thousands of plain rows per chunk);
+    # nothing they read is pending in the session.
+    conn = session.connection()
+    held: list[Row[Any]] = []
+    if conn.dialect.name == "postgresql":  # see bulk.probe
+        columns = "SELECT id, uscc, person_key, name, kind FROM subject"
+        held = [*probe(session, usccs, f"{columns} WHERE uscc = :key"),
+                *probe(session, pkeys, f"{columns} WHERE person_key = :key")]
+    elif usccs or pkeys:
         conds = []
         if usccs:
             conds.append(Subject.uscc.in_(usccs))
         if pkeys:
             conds.append(Subject.person_key.in_(pkeys))
-        for sid, uscc, pkey, name in session.execute(
-                select(Subject.id, Subject.uscc, Subject.person_key, Subject.name)
-                .where(or_(*conds))):
-            found[uscc or f"p:{pkey}"] = (sid, name)
+        held = list(conn.execute(
+            select(Subject.id, Subject.uscc, Subject.person_key, Subject.name, Subject.kind)
+            .where(or_(*conds))))
+    for sid, uscc, pkey, name, kind in held:
+        found[uscc or f"p:{pkey}"] = (sid, name, kind)
 
     new_refs = [r for k, r in by_key.items() if k not in found]
     if new_refs:
-        rows = [_new_subject_row(r, now) for r in new_refs]
-        result = session.execute(insert(Subject).returning(Subject.id, Subject.uscc,
-                                                           Subject.person_key), rows)
-        for sid, uscc, pkey in result:
-            key = uscc or f"p:{pkey}"
-            found[key] = (sid, by_key[key].name)
+        stamp = iso_datetime(now)
+        ids = writer.allocate_ids("subject", len(new_refs))
+        rows = [_new_subject_row(sid, r, stamp) for sid, r in zip(ids, new_refs, strict=True)]
+        writer.insert("subject", SUBJECT_COLUMNS, rows)
+        for sid, r, row in zip(ids, new_refs, rows, strict=True):
+            found[r.key] = (sid, r.name, str(row[4]))
         _flag_same_name(session, [r for r in new_refs if r.uscc], found, batch_id, now)
         # Keep the public name search in step (natural persons are never indexed).
-        index_new_subjects(session, [(found[r.key][0], r.name, str(row["kind"]))
-                                     for r, row in zip(new_refs, rows, strict=True) if r.uscc])
+        index_new_subjects(session, [(found[r.key][0], r.name, found[r.key][2])
+                                     for r in new_refs if r.uscc], writer=writer)
 
     # Same code, different name: keep every name and ask the credit office to review.
+    others: dict[tuple[int, str], str] = {}  # (subject id, other name) -> registry name
     for ref in refs:
-        sid, registry_name = found[ref.key]
+        sid, registry_name, _kind = found[ref.key]
         if ref.uscc and ref.name != registry_name:
-            _record_other_name(session, sid, registry_name, ref.name, batch_id, now)
-    return {k: v[0] for k, v in found.items()}
+            others.setdefault((sid, ref.name), registry_name)
+    if others:
+        _record_other_names(session, others, found, batch_id, now, writer)
+    return {k: (v[0], v[2]) for k, v in found.items()}
 
 
-def _record_other_name(session: Session, sid: int, registry_name: str, name: str,
-                       batch_id: int | None, now: datetime) -> None:
-    exists = session.scalar(select(SubjectName.id).where(SubjectName.subject_id == sid,
-                                                         SubjectName.name == name))
-    if exists:
+def _record_other_names(session: Session, others: dict[tuple[int, str], str],
+                        found: dict[str, tuple[int, str, str]], batch_id: int | None,
+                        now: datetime, writer: BulkWriter) -> None:
+    sids = {sid for sid, _name in others}
+    for sid, name in session.connection().execute(select(SubjectName.subject_id, SubjectName.name)
+                                     .where(SubjectName.subject_id.in_(sids))):
+        others.pop((sid, name), None)
+    if not others:
         return
-    session.add(SubjectName(subject_id=sid, name=name, first_seen_at=now, batch_id=batch_id))
-    session.add(CodeReview(kind=SAME_CODE, subject_id=sid, name=registry_name, other_name=name,
-                           status="open", batch_id=batch_id, detected_at=now))
-    session.flush()
-    index_other_name(session, sid, name)  # a former/other name is searchable too
+    session.execute(insert(SubjectName), [
+        {"subject_id": sid, "name": name, "first_seen_at": now, "batch_id": batch_id}
+        for sid, name in others])
+    session.execute(insert(CodeReview), [
+        {"kind": SAME_CODE, "subject_id": sid, "name": registry_name, "other_name": name,
+         "status": "open", "batch_id": batch_id, "detected_at": now}
+        for (sid, name), registry_name in others.items()])
+    kinds = {sid: kind for sid, _name, kind in found.values()}
+    # A former/other name is searchable too.
+    index_other_names(session, [(sid, name, kinds[sid]) for sid, name in others],
+                      writer=writer)
 
 
 def _flag_same_name(session: Session, refs: Sequence[SubjectRef],
-                    found: dict[str, tuple[int, str]], batch_id: int | None,
+                    found: dict[str, tuple[int, str, str]], batch_id: int | None,
                     now: datetime) -> None:
     names = {r.name for r in refs}
     if not names:
         return
     holders: dict[str, set[int]] = {}
-    for sid, name in session.execute(select(Subject.id, Subject.name)
-                                     .where(Subject.name.in_(names), Subject.uscc.is_not(None))):
+    if session.get_bind().dialect.name == "postgresql":  # see bulk.probe
+        held = [*probe(session, names, "SELECT id, name FROM subject WHERE name = :key "
+                                       "AND uscc IS NOT NULL"),
+                *probe(session, names, "SELECT subject_id, name FROM subject_name "
+                                       "WHERE name = :key")]
+    else:
+        conn = session.connection()
+        held = [*conn.execute(select(Subject.id, Subject.name)
+                              .where(Subject.name.in_(names), Subject.uscc.is_not(None))),
+                *conn.execute(select(SubjectName.subject_id, SubjectName.name)
+                              .where(SubjectName.name.in_(names)))]
+    for sid, name in held:
         holders.setdefault(name, set()).add(sid)
-    for sid, name in session.execute(select(SubjectName.subject_id, SubjectName.name)
-                                     .where(SubjectName.name.in_(names))):
-        holders.setdefault(name, set()).add(sid)
+    reviews = []
     for ref in refs:
         sid = found[ref.key][0]
         for other in sorted(holders.get(ref.name, set()) - {sid}):
-            session.add(CodeReview(kind=SAME_NAME, subject_id=sid, other_subject_id=other,
-                                   name=ref.name, status="open", batch_id=batch_id,
-                                   detected_at=now))
+            reviews.append({"kind": SAME_NAME, "subject_id": sid, "other_subject_id": other,
+                            "name": ref.name, "status": "open", "batch_id": batch_id,
+                            "detected_at": now})
+    if reviews:
+        session.execute(insert(CodeReview), reviews)
 
 
 def get_subject(session: Session, raw_uscc: str) -> Subject:
