@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from tests.factories import COMPANY_2, PROVIDER, licence, penalty, person_penalty
 from tests.ingest.helpers import push
@@ -18,6 +18,7 @@ from xinyong.ingest.service import content_hash, serialise
 from xinyong.ingest.validate import RowValidator
 from xinyong.publication.service import judge_records
 from xinyong.publication.tables import PublicationJudgement
+from xinyong.repair.notices import issue_notices
 from xinyong.repair.tables import RepairNotice
 from xinyong.subjects.bulk import BulkWriter
 
@@ -65,6 +66,18 @@ def test_judgements_made_while_ingesting_equal_a_full_rejudge(engine, settings):
     with unit_of_work(engine) as s:
         assert judge_records(s, rejudge=True) == len(written)
     assert _judgements(engine) == written
+    # The repair notices written with the records state what issue_notices would issue from
+    # the stored judgements: one per penalty with a minimum end, none for a licence.
+    n = RepairNotice
+    cols = [c for c in n.__table__.columns if c.name != "id"]
+    with unit_of_work(engine) as s:
+        issued = set(s.execute(select(*cols)))
+        s.execute(delete(n))
+    assert {row.record_id for row in issued} == {
+        rid for rid, row in written.items() if row[2] == "penalty"}
+    with unit_of_work(engine) as s:
+        assert issue_notices(s, today=RECEIVED) == len(issued)
+        assert set(s.execute(select(*cols))) == issued
 
 
 def test_changes_across_chunks_keep_history_and_judge_the_last_version(engine, settings):

@@ -17,7 +17,8 @@ Per chunk of rows (the work is set-based, a few statements per chunk, never per 
    work overlaps with validating the next chunk). Updated records are re-judged through
    `judge_records`, which honours their overrides.
 
-At the end: repair notices for the batch's penalty versions (两书同达), counts, audit (caller).
+New penalty versions get their repair notices (两书同达) in the same bulk insert; changed
+records get theirs after re-judging. At the end: counts, audit (caller).
 Nothing is deferred past the commit: search index, judgements and notices are consistent when
 the batch becomes visible.
 """
@@ -34,7 +35,7 @@ from datetime import date, datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.model import RecordType
@@ -50,6 +51,7 @@ from xinyong.subjects.uscc import validate as validate_uscc
 
 if TYPE_CHECKING:
     from xinyong.publication.service import BatchJudge
+    from xinyong.repair.notices import NoticeRows
 
 ProblemSink = Callable[[Problem], None]
 # SQLite page cache while a batch is written (see BulkWriter): bounded, whatever the file.
@@ -175,8 +177,8 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
            on_progress: Callable[[int], None] | None = None) -> BatchSummary:
     # Imported here: publication and repair read the ingest tables, so a module-level import
     # would be circular.
-    from xinyong.publication.service import BatchJudge
-    from xinyong.repair.notices import issue_notices
+    from xinyong.publication.service import JUDGEMENT_COLUMNS, BatchJudge
+    from xinyong.repair.notices import NoticeRows
 
     rt = batch_in.record_type
     provider = get_or_create_provider(session, batch_in.provider_uscc, batch_in.provider_name)
@@ -201,6 +203,7 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
     with BulkWriter(session, cache_mib=SQLITE_CACHE_MIB) as writer:
         ctx = _Chunk(session=session, rt=rt, provider_id=provider.id, batch_id=batch.id,
                      summary=summary, sink=sink, writer=writer, judge=BatchJudge(session),
+                     notices=NoticeRows(JUDGEMENT_COLUMNS, batch_in.received_on),
                      timeliness=_Timeliness(calendar, rt.timeliness_working_days,
                                             batch_in.received_on))
         # Validating chunk N+1 overlaps with the server's work on chunk N's records
@@ -224,12 +227,8 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
         if batch_in.atomic and summary.rejected:
             raise Invalid(f"本批次有{summary.rejected}行未通过校验,整批未导入",
                           code="batch_rejected", errors=collected)
-        # Every record of the batch was judged as it was written (_write_chunk), in this
-        # transaction. 两书同达: a repair notice for every penalty version the batch leaves,
-        # issued page by page over the batch's record ids (one statement for the whole batch
-        # buffered a million RETURNING rows: +190 MB at 1M rows).
-        for page in ctx.written.pages():
-            issue_notices(session, record_ids=page, today=batch_in.received_on)
+        # Every record of the batch was judged, and every penalty version it leaves has its
+        # repair notice (两书同达), as it was written (_write_chunk), in this transaction.
         session.flush()
     return summary
 
@@ -313,41 +312,8 @@ class _Chunk:
     sink: ProblemSink
     writer: BulkWriter
     judge: BatchJudge
+    notices: NoticeRows
     timeliness: _Timeliness
-    written: _IdRuns = field(default_factory=lambda: _IdRuns())
-
-
-class _IdRuns:
-    """The ids of the records a batch wrote (new or changed), as runs of consecutive ids: a
-    few entries per chunk however many rows, so memory stays flat; pages of them feed the
-    end-of-batch steps that must see exactly the batch's records."""
-
-    def __init__(self) -> None:
-        self.runs: list[tuple[int, int]] = []  # (first, last), inclusive
-
-    def add(self, ids: Iterable[int]) -> None:
-        for i in sorted(ids):
-            if self.runs and self.runs[-1][1] + 1 == i:
-                self.runs[-1] = (self.runs[-1][0], i)
-            else:
-                self.runs.append((i, i))
-
-    def pages(self, size: int = 5000) -> Iterator[list[int]]:
-        merged: list[tuple[int, int]] = []
-        for first, last in sorted(self.runs):  # an id changed twice is in two runs
-            if merged and first <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], last))
-            else:
-                merged.append((first, last))
-        page: list[int] = []
-        for first, last in merged:
-            for i in range(first, last + 1):
-                page.append(i)
-                if len(page) == size:
-                    yield page
-                    page = []
-        if page:
-            yield page
 
 
 @dataclass(slots=True)
@@ -453,8 +419,12 @@ def _insert_new(ctx: _Chunk, fresh: list[_Version], stamp: str) -> None:
                      v.version, v.digest, v.blob, batch_id, batch_id, stamp, stamp))
         judgements.append(ctx.judge.row(rt, rid, v.version, values,
                                         date.fromisoformat(decided), received, v.kind, stamp))
-    ctx.writer.insert_soon([("record", RECORD_COLUMNS, rows), ctx.judge.job(judgements)])
-    ctx.written.add(ids)
+    jobs = [("record", RECORD_COLUMNS, rows), ctx.judge.job(judgements)]
+    # 两书同达: the repair notices of the new penalty versions go out with them.
+    notices = ctx.notices.rows(rt.id, judgements)
+    if notices:
+        jobs.append(ctx.notices.job(notices))
+    ctx.writer.insert_soon(jobs)
 
 
 def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
@@ -475,7 +445,6 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
         for old, rec in history])
     if not changed:
         return
-    ctx.written.add(changed)
     for rid, v in changed.items():
         values = v.values or {}
         session.execute(update(Record).where(Record.id == rid).values(
@@ -485,5 +454,16 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
     # Re-judged through the general path: a held record may carry overrides (repair,
     # revocation) that its new version's window must honour.
     from xinyong.publication.service import judge_records
+    from xinyong.repair.notices import issue_notices
+    from xinyong.repair.tables import RepairNotice
 
     judge_records(session, record_ids=list(changed))
+    # A version written earlier in this batch and changed now was never visible: its notice,
+    # issued with it, goes (one notice per record for the version the batch leaves). A held
+    # version from an earlier batch keeps its notice: the subject received it.
+    superseded = [(rec.record_id, old.version) for old, rec in history
+                  if old.batch_id == ctx.batch_id and rec.record_id in changed]
+    if superseded:
+        session.execute(delete(RepairNotice).where(
+            tuple_(RepairNotice.record_id, RepairNotice.record_version).in_(superseded)))
+    issue_notices(session, record_ids=list(changed), today=ctx.timeliness.received_on)

@@ -1,16 +1,18 @@
 """Repair notices (两书同达): one per penalty record version, issued when the record is
 ingested, downloadable by the subject as a PDF.
 
-Issuing is one INSERT ... SELECT over the batch's judgements (no per-row work in the ingest
-transaction); the PDF is rendered from the stored facts on download, byte-identical each
+Ingest issues them with the records it writes (`NoticeRows`, in bulk); `issue_notices` is one
+INSERT ... SELECT over judgements that have no notice yet (re-judged records, the catch-up
+command); the PDF is rendered from the stored facts on download, byte-identical each
 time, so its sha256 identifies the notice the subject received.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, exists, insert, literal, select
+from sqlalchemy import ColumnElement, and_, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog import Catalog, default_catalog
@@ -31,12 +33,53 @@ def repairable_types(catalog: Catalog) -> list[str]:
             if rt.publication.window == "repair_rules"]
 
 
+# The columns a notice takes from its judgement, in the notice table's order (without id).
+NOTICE_COLUMNS = ("record_id", "record_version", "issued_on", "rule_set_id", "severity",
+                  "min_end", "max_end", "never_early")
+
+
+class NoticeRows:
+    """Notice rows made from judgement rows as ingest writes them (BulkWriter jobs), so that
+    a batch's notices go out with its records instead of in one pass at its end: the same
+    facts and the same rule as `issue_notices` (a repairable record type, a judged minimum
+    publication end), for a new record version, which has no notice yet by construction."""
+
+    def __init__(self, judgement_columns: tuple[str, ...], issued_on: date,
+                 catalog: Catalog | None = None) -> None:
+        self.types = frozenset(repairable_types(catalog or default_catalog()))
+        pos = {c: i for i, c in enumerate(judgement_columns)}
+        self._take = [pos["record_id"], pos["record_version"], pos["rule_set_id"],
+                      pos["severity"], pos["min_end"], pos["max_end"], pos["never_early"]]
+        self._min_end = pos["min_end"]
+        self.issued = issued_on.isoformat()
+
+    def rows(self, record_type: str, judgements: list[tuple[Any, ...]]
+             ) -> list[tuple[Any, ...]]:
+        if record_type not in self.types:
+            return []
+        rid, ver, rule, sev, lo, hi, never = self._take
+        return [(j[rid], j[ver], self.issued, j[rule], j[sev], j[lo], j[hi], j[never])
+                for j in judgements if j[self._min_end] is not None]
+
+    @staticmethod
+    def job(rows: list[tuple[Any, ...]]) -> tuple[str, tuple[str, ...], list[tuple[Any, ...]]]:
+        """The rows as a BulkWriter job (table, columns, rows); ids from the table's own."""
+        return ("repair_notice", NOTICE_COLUMNS, rows)
+
+
 def issue_notices(session: Session, *, batch_id: int | None = None,
                   record_ids: list[int] | None = None, today: date | None = None) -> int:
     """Issue notices for judged penalty versions that have none yet; returns how many."""
     today = today or date.today()
     j, n = PublicationJudgement, RepairNotice
-    conds = [j.record_type.in_(repairable_types(default_catalog())), j.min_end.is_not(None),
+    kind: ColumnElement[str] = j.record_type.expression
+    if record_ids is not None:
+        # Ingest calls this page by page over a batch's record ids. Without statistics
+        # SQLite would rather walk the record_type index (every penalty judgement, on every
+        # page: quadratic over a large batch) than look the listed ids up by primary key; an
+        # expression over the column ('' || record_type) is not indexable, so it does not.
+        kind = literal("") + j.record_type
+    conds = [kind.in_(repairable_types(default_catalog())), j.min_end.is_not(None),
              ~exists().where(and_(n.record_id == j.record_id,
                                   n.record_version == j.record_version))]
     src = select(j.record_id, j.record_version, literal(today), j.rule_set_id, j.severity,
