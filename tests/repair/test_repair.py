@@ -29,7 +29,12 @@ from xinyong.core.workdays import load_calendar
 from xinyong.exchange import ExchangeEvent, export_pending
 from xinyong.grading import GradeReevaluation
 from xinyong.ingest import Record
-from xinyong.publication.service import get_public_record, list_public_records
+from xinyong.publication.service import (
+    counts_by_type,
+    get_public_record,
+    list_column,
+    list_public_records,
+)
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair.notices import latest_notice, notice_pdf
 from xinyong.repair.service import (
@@ -353,6 +358,20 @@ def test_broken_commitment_publishes_the_record_again_to_its_maximum(engine, set
         assert _public_ids(s, date(2026, 10, 15)) == [rid]
         assert _public_ids(s, date(2027, 5, 31)) == [rid]
         assert _public_ids(s, date(2027, 6, 1)) == []
+        # History stays as it was (as_of, for disputes): public up to the day before the
+        # repair, off the site from the repair to the day before the voiding, then again;
+        # the same on every public read (credit file, one record, the column, the counts).
+        for day, shown in ((date(2026, 10, 7), True), (date(2026, 10, 8), False),
+                           (date(2026, 10, 14), False), (date(2026, 10, 15), True)):
+            assert _public_ids(s, day) == ([rid] if shown else []), day
+            column = list_column(s, "penalty", day)
+            assert [r.id for r in column.items] == ([rid] if shown else []), day
+            assert counts_by_type(s, day)["penalty"] == int(shown), day
+            if shown:
+                assert get_public_record(s, rid, day)[0].id == rid
+            else:
+                with pytest.raises(NotFound):
+                    get_public_record(s, rid, day)
         assert [e.kind for e in s.scalars(select(ExchangeEvent).order_by(ExchangeEvent.id))] \
             == ["repair.approved", "repair.voided"]
         assert [g.reason for g in s.scalars(select(GradeReevaluation)

@@ -301,19 +301,47 @@ def public_type_ids(catalog: Catalog) -> list[str]:
             if rt.disclosure == "public" and rt.publication.window != "not_published"]
 
 
-def public_conditions(day: date, catalog: Catalog) -> list[ColumnElement[bool]]:
+def hidden_by_voided_repair(session: Session, day: date,
+                            record_ids: Iterable[int] | None = None) -> set[int]:
+    """Records that a repair had taken off the site on `day` although the repair was voided
+    later (a broken commitment, `repair.service.break_commitment`).
+
+    Voiding re-judges the record to its full window, which is right from the voiding day
+    on; but on the days between the repair and its voiding the record was not public, and a
+    read `as_of` one of those days (a dispute about what the site showed) must say so. Only
+    repairs are ever voided, and a repair hides the record from its effective day (the
+    window ended the day before), so the hidden days are exactly [effective_on, voided_on).
+    Few records ever have such an override; `record_ids` narrows the look-up to a page
+    (indexed by record)."""
+    o = PublicationOverride
+    stmt = select(o.record_id).where(o.reason == REPAIRED, o.voided_on.is_not(None),
+                                     o.effective_on <= day, o.voided_on > day)
+    if record_ids is not None:
+        ids = list(record_ids)
+        if not ids:
+            return set()
+        stmt = stmt.where(o.record_id.in_(ids))
+    return set(session.scalars(stmt))
+
+
+def public_conditions(day: date, catalog: Catalog,
+                      hidden: Iterable[int] = ()) -> list[ColumnElement[bool]]:
     """The SQL form of `is_public` (plus "received by then") for listings and counts; the
-    credit file uses `is_public` itself, and a test keeps the two in agreement."""
+    credit file uses `is_public` itself, and a test keeps the two in agreement. `hidden`:
+    `hidden_by_voided_repair` for that day."""
     j = PublicationJudgement
-    return [j.record_type.in_(public_type_ids(catalog)), j.public_from <= day,
-            or_(j.window_end.is_(None), j.window_end >= day)]
+    conds = [j.record_type.in_(public_type_ids(catalog)), j.public_from <= day,
+             or_(j.window_end.is_(None), j.window_end >= day)]
+    if hidden := sorted(hidden):
+        conds.append(j.record_id.not_in(hidden))
+    return conds
 
 
-def _public_select(day: date, catalog: Catalog, *cols: Any) -> Select[Any]:
+def _public_select(session: Session, day: date, catalog: Catalog, *cols: Any) -> Select[Any]:
     return (select(*cols)
             .join(PublicationJudgement, PublicationJudgement.record_id == Record.id)
             .join(Subject, Subject.id == Record.subject_id)
-            .where(*public_conditions(day, catalog)))
+            .where(*public_conditions(day, catalog, hidden_by_voided_repair(session, day))))
 
 
 @dataclass(frozen=True)
@@ -414,8 +442,10 @@ def _window_of(j: PublicationJudgement) -> Window | None:
 
 
 def record_is_public(rt: RecordType, subject_kind: str, rec: Record,
-                     j: PublicationJudgement | None, day: date) -> bool:
-    if j is None or rec.received_on > day:
+                     j: PublicationJudgement | None, day: date,
+                     hidden: Iterable[int] = ()) -> bool:
+    """`hidden`: `hidden_by_voided_repair` for that day (for this record or more)."""
+    if j is None or rec.received_on > day or rec.id in hidden:
         return False
     return is_public(rt, subject_kind, _window_of(j), day).public
 
@@ -459,10 +489,11 @@ def list_public_records(session: Session, subject: Subject, day: date, *,
     if record_type:
         stmt = stmt.where(Record.record_type == record_type)
     out = []
-    for rec, j, prov in session.execute(stmt.order_by(Record.decision_date.desc(),
-                                                      Record.id.desc())):
+    rows = session.execute(stmt.order_by(Record.decision_date.desc(), Record.id.desc())).all()
+    hidden = hidden_by_voided_repair(session, day, (rec.id for rec, _j, _p in rows))
+    for rec, j, prov in rows:
         rt = catalog.get(rec.record_type)
-        if record_is_public(rt, subject.kind, rec, j, day):
+        if record_is_public(rt, subject.kind, rec, j, day, hidden):
             out.append(_to_public(rt, rec, j, prov))
     return _mark_disputed(session, out, day)
 
@@ -504,7 +535,8 @@ def get_public_record(session: Session, record_id: int, day: date, *,
         raise NotFound(f"记录 {record_id} 不存在或未公示", code="record_not_found")
     rec, j, prov, subject, first_batch = row
     rt = catalog.record_types.get(rec.record_type)
-    if rt is None or not record_is_public(rt, subject.kind, rec, j, day):
+    if rt is None or not record_is_public(rt, subject.kind, rec, j, day,
+                                          hidden_by_voided_repair(session, day, [rec.id])):
         raise NotFound(f"记录 {record_id} 不存在或未公示", code="record_not_found")
     assert j is not None
     title = None
@@ -530,11 +562,14 @@ def counts_by_type(session: Session, day: date, *,
     j = PublicationJudgement  # one narrow table, no join (public_from); two index ranges
     # instead of "window_end IS NULL OR >= day", which no index can serve.
     types = public_type_ids(catalog)
+    hidden = sorted(hidden_by_voided_repair(session, day))
     for open_ended in (False, True):
         end = j.window_end.is_(None) if open_ended else j.window_end >= day
         stmt = (select(j.record_type, func.count())
                 .where(j.record_type.in_(types), end, j.public_from <= day)
                 .group_by(j.record_type))
+        if hidden:
+            stmt = stmt.where(j.record_id.not_in(hidden))
         for rt_id, n in session.execute(stmt):
             counts[rt_id] += n
     return counts
@@ -579,11 +614,11 @@ def list_column(session: Session, record_type: str, day: date, *,
         conds.append(Record.decision_date <= date_to)
     # Newest first, as the page reads: recent records are the public ones, so the capped
     # count stops early instead of walking years of expired windows.
-    base = (_public_select(day, catalog, Record.id).where(and_(*conds))
+    base = (_public_select(session, day, catalog, Record.id).where(and_(*conds))
             .order_by(Record.decision_date.desc()))
     total = session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1)
                                                                 .subquery())) or 0
-    stmt = (_public_select(day, catalog, Record, PublicationJudgement, Provider, Subject)
+    stmt = (_public_select(session, day, catalog, Record, PublicationJudgement, Provider, Subject)
             .join(Provider, Provider.id == Record.provider_id).where(and_(*conds))
             .order_by(Record.decision_date.desc(), Record.id.desc())
             .offset((page - 1) * per_page).limit(per_page))
@@ -611,7 +646,7 @@ def export_column(session: Session, record_type: str, day: date, *,
     shown = [f for f in rt.fields if f.name not in HIDDEN_FIELDS and f.type != "person_id"]
     yield ["信息编号", "主体名称", "统一社会信用代码", "数据提供单位", "公示截止日期",
            "异议处理中", *[f.header for f in shown]]
-    stmt = (_public_select(day, catalog, Record, PublicationJudgement, Provider, Subject)
+    stmt = (_public_select(session, day, catalog, Record, PublicationJudgement, Provider, Subject)
             .join(Provider, Provider.id == Record.provider_id)
             .where(Record.record_type == record_type)
             .order_by(Record.decision_date.desc(), Record.id.desc()).limit(EXPORT_CAP)
