@@ -388,6 +388,10 @@ def test_overdue_lists_late_objections_with_working_days_late(engine, settings):
         [row] = overdue(s, cal, today=date(2026, 10, 14))
         assert (row.objection.id, row.step, row.due, row.working_days_late) == (
             late.id, "decide", date(2026, 10, 12), 2)
+        # A page asks only about the objections it shows.
+        assert overdue(s, cal, today=date(2026, 10, 14), ids=[done.id]) == []
+        assert [r.objection.id for r in overdue(s, cal, today=date(2026, 10, 14),
+                                                ids=[late.id, done.id])] == [late.id]
 
 
 def test_effective_ratio_counts_corrected_and_revoked_per_department(engine, settings):

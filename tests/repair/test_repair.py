@@ -262,6 +262,9 @@ def test_overdue_steps_are_listed(engine, settings):
         assert overdue(s, today=date(2026, 10, 9)) == []
         assert [(o.application.id, o.step, o.due) for o in overdue(s, today=date(2026, 10, 13))] \
             == [(waiting.id, "accept", date(2026, 10, 9)), (done.id, "sync", date(2026, 10, 12))]
+        # A page asks only about the applications it shows.
+        assert [o.application.id for o in overdue(s, today=date(2026, 10, 13), ids=[done.id])] \
+            == [done.id]
 
 
 # -- approval -----------------------------------------------------------------------------

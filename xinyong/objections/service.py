@@ -392,14 +392,16 @@ class Overdue:
     working_days_late: int | None
 
 
-def overdue(session: Session, calendar: WorkingCalendar, today: date | None = None
-            ) -> list[Overdue]:
+def overdue(session: Session, calendar: WorkingCalendar, today: date | None = None, *,
+            ids: Iterable[int] | None = None) -> list[Overdue]:
     """Open objections past their clock (or whose clock the calendar cannot compute), for the
-    credit office."""
+    credit office; `ids` narrows it to the objections a page shows."""
     today = today or date.today()
     out: list[Overdue] = []
-    for o in session.scalars(select(Objection).where(Objection.state.in_(OPEN_STATES))
-                             .order_by(Objection.filed_on, Objection.id)):
+    stmt = select(Objection).where(Objection.state.in_(OPEN_STATES))
+    if ids is not None:
+        stmt = stmt.where(Objection.id.in_(list(ids)))
+    for o in session.scalars(stmt.order_by(Objection.filed_on, Objection.id)):
         step, due = ("route", o.route_due) if o.state == MARKED else ("decide", o.decide_due)
         if due is not None and due >= today:
             continue

@@ -419,13 +419,17 @@ class OverdueStep:
     due: date | None
 
 
-def overdue(session: Session, today: date | None = None) -> list[OverdueStep]:
-    """Open steps past their clock (or with a clock the calendar cannot compute)."""
+def overdue(session: Session, today: date | None = None, *,
+            ids: Iterable[int] | None = None) -> list[OverdueStep]:
+    """Open steps past their clock (or with a clock the calendar cannot compute); `ids`
+    narrows it to the applications a page shows."""
     today = today or date.today()
     out = []
-    for app in session.scalars(select(RepairApplication).where(
-            RepairApplication.state.in_((*OPEN_STATES, APPROVED)))
-            .order_by(RepairApplication.id)):
+    stmt = select(RepairApplication).where(RepairApplication.state.in_((*OPEN_STATES,
+                                                                        APPROVED)))
+    if ids is not None:
+        stmt = stmt.where(RepairApplication.id.in_(list(ids)))
+    for app in session.scalars(stmt.order_by(RepairApplication.id)):
         step, due = {SUBMITTED: ("forward", app.forward_due),
                      FORWARDED: ("accept", app.accept_due),
                      ACCEPTED: ("decide", app.decide_due),

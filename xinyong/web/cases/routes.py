@@ -153,7 +153,8 @@ def objection_queue(request: Request, actor: ActorDep, session: SessionDep,
                                               limit=QUEUE_LIMIT)
     except XinyongError as exc:
         items, error, status = [], exc.message, 422
-    late = {od.objection.id: od for od in objections.overdue(session, load_calendar(session))}
+    late = {od.objection.id: od for od in objections.overdue(
+        session, load_calendar(session), ids=[o.id for o in items])}
     docs = _documents(session, (o.record_id for o in items if o.record_id is not None))
     entry_ids = [o.list_entry_id for o in items if o.list_entry_id is not None]
     entries = dict(session.execute(select(ListEntry.id, ListEntry.document_number).where(
@@ -202,8 +203,7 @@ def _objection_page(request: Request, session: Session, settings: Settings, acto
         if may_route else []
     docs = _documents(session, [o.record_id] if o.record_id is not None else [])
     entry = session.get(ListEntry, o.list_entry_id) if o.list_entry_id is not None else None
-    late = next((od for od in objections.overdue(session, load_calendar(session))
-                 if od.objection.id == o.id), None)
+    late = next(iter(objections.overdue(session, load_calendar(session), ids=[o.id])), None)
     return _page(request, settings, "cases_objection.html", {
         "title": f"异议 #{o.id}", "o": o, "actor": actor, "overdue_steps": OBJECTION_STEPS,
         "target": _target_label(o, docs, {entry.id: entry.document_number} if entry else {}),
@@ -319,7 +319,7 @@ def repair_queue(request: Request, actor: ActorDep, session: SessionDep,
         items = repair.list_applications(session, actor, state=asked, limit=QUEUE_LIMIT)
     except XinyongError as exc:
         items, error, status = [], exc.message, 422
-    late = {od.application.id: od for od in repair.overdue(session)}
+    late = {od.application.id: od for od in repair.overdue(session, ids=[a.id for a in items])}
     docs = _documents(session, (a.record_id for a in items))
     rows = [(a, docs.get(a.record_id, ("", "")), _current_due(a), late.get(a.id))
             for a in items]
@@ -343,7 +343,7 @@ def _repair_page(request: Request, session: Session, settings: Settings, actor: 
            "reject": deciding and app.state == repair.ACCEPTED,
            "commitment-broken": deciding and app.state in (repair.APPROVED, repair.SYNCED)
            and app.commitment_state == "in_force"}
-    late = next((od for od in repair.overdue(session) if od.application.id == app.id), None)
+    late = next(iter(repair.overdue(session, ids=[app.id])), None)
     return _page(request, settings, "cases_repair.html", {
         "title": f"信用修复申请 #{app.id}", "a": app, "actor": actor, "may": may,
         "overdue_steps": REPAIR_STEPS,
