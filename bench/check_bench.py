@@ -5,10 +5,12 @@
 * a batch of 10,000 applicants with name variants through POST /api/v1/checks/batch,
   goal < 5 s, with recall@1 and false-hit rate on the generated variants (truth known).
 
-Data goes into a scratch SQLite database with executemany (not through the validating
-ingest); the name index is then built with the same code as `xinyong screening reindex`.
-`--reuse` skips the build when the database file exists (the data is regenerated from the
-seed, so the truth is the same; checks stored by earlier runs stay in it).
+Data goes into a scratch SQLite database (or, with `--backend postgresql`, a PostgreSQL
+schema `cbench_<subjects>_<listed>_<seed>` in the `test` database, kept for `--reuse`) with
+executemany (not through the validating ingest); the name index is then built with the same
+code as `xinyong screening reindex`. `--reuse` skips the build when the database file (or
+schema) exists (the data is regenerated from the seed, so the truth is the same; checks
+stored by earlier runs stay in it).
 
 Reading the typo and absent figures: the generated names are region + 字号 (two or three of
 94 characters) + industry, so at a million names almost every absent name and every typo has
@@ -18,6 +20,7 @@ xinyong.screening.check), so typo recall is reported apart for truths that are l
 check's purpose) and those that are not (always missed, by design).
 
     .venv/bin/python bench/check_bench.py --subjects 1000000 --listed 50000
+    .venv/bin/python bench/check_bench.py --subjects 1000000 --listed 50000 --backend postgresql
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ import opencc
 from xinyong.core.db import build_engine, unit_of_work, upgrade
 from xinyong.screening.match import reindex
 from xinyong.subjects.uscc import make
+
+PG_ADMIN = os.environ.get("XINYONG_BENCH_POSTGRES_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 REGIONS = ["北京市", "上海市", "天津市", "重庆市", "广州市", "深圳市", "杭州市", "南京市", "苏州市",
            "成都市", "武汉市", "西安市", "厦门市", "福州市", "泉州市", "青岛市", "济南市", "郑州市",
@@ -86,6 +92,11 @@ def build(url: str, n: int, listed: int, seed: int, write: bool = True) -> dict[
                 "former_ids": set(listed_ids[:20000]), "load_s": 0.0, "index_s": 0.0,
                 "indexed": 0}
     upgrade(eng)
+    # The DBAPI's placeholder: sqlite3 takes ?, psycopg %s.
+    mark = "?" if eng.dialect.name == "sqlite" else "%s"
+
+    def values(n: int) -> str:
+        return "VALUES (" + ",".join([mark] * n) + ")"
     now = datetime.now()
     rows = []
     for i, (region, trade, ind, suf) in enumerate(parts):
@@ -95,7 +106,10 @@ def build(url: str, n: int, listed: int, seed: int, write: bool = True) -> dict[
     with eng.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO subject (id, uscc, kind, derived_kind, name, legal_representative, "
-            "region_code, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            f"region_code, created_at, updated_at) {values(9)}", rows)
+        if eng.dialect.name == "postgresql":  # ids were given: the sequence must follow
+            conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('subject', 'id'), "
+                                 "(SELECT max(id) FROM subject))")
         listed_ids = rng.sample(range(1, n + 1), listed)
         entries = []
         for j, sid in enumerate(listed_ids):
@@ -108,11 +122,11 @@ def build(url: str, n: int, listed: int, seed: int, write: bool = True) -> dict[
             "INSERT INTO list_entry (list_kind, subject_id, subject_name, state, document_type, "
             "document_number, document_date, issuing_body, legal_basis_id, facts, decided_on, "
             "listed_until, version, created_at, updated_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", entries)
+            f"{values(15)}", entries)
         # Former names for 20,000 listed subjects.
         former_ids = listed_ids[:20000]
         conn.exec_driver_sql(
-            "INSERT INTO subject_name (subject_id, name, first_seen_at) VALUES (?,?,?)",
+            f"INSERT INTO subject_name (subject_id, name, first_seen_at) {values(3)}",
             [(sid, parts[sid - 1][0] + "老" + parts[sid - 1][1] + parts[sid - 1][2] + "厂",
               now) for sid in former_ids])
     load_s = time.perf_counter() - t0
@@ -184,21 +198,38 @@ def main() -> None:
     ap.add_argument("--listed", type=int, default=50_000)
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--requests", type=int, default=2000)
-    ap.add_argument("--db", default="/tmp/xinyong_check_bench.db")
+    ap.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--db", default="/tmp/xinyong_check_bench.db",
+                    help="SQLite file (--backend sqlite)")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--reuse", action="store_true",
                     help="keep an existing --db built with the same sizes and seed")
     args = ap.parse_args()
-    reuse = args.reuse and Path(args.db).exists()
-    if not reuse:
-        Path(args.db).unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(args.db + suffix).unlink(missing_ok=True)
-    url = f"sqlite:///{args.db}"
+    if args.backend == "sqlite":
+        reuse = args.reuse and Path(args.db).exists()
+        if not reuse:
+            Path(args.db).unlink(missing_ok=True)
+            for suffix in ("-wal", "-shm"):
+                Path(args.db + suffix).unlink(missing_ok=True)
+        url = f"sqlite:///{args.db}"
+        where = args.db
+    else:
+        schema = f"cbench_{args.subjects}_{args.listed}_{args.seed}"
+        admin = build_engine(PG_ADMIN)
+        with admin.begin() as conn:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).first()
+            reuse = args.reuse and exists is not None
+            if not reuse:
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        admin.dispose()
+        url = f"{PG_ADMIN}?options=-csearch_path%3D{schema}"
+        where = f"schema {schema}"
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     data = build(url, args.subjects, args.listed, args.seed, write=not reuse)
     if reuse:
-        print(f"reusing {args.db}", flush=True)
+        print(f"reusing {where}", flush=True)
     else:
         print(f"loaded {args.subjects:,} subjects / {args.listed:,} listed in "
               f"{data['load_s']:.1f} s; name index {data['indexed']:,} names in "
@@ -206,12 +237,13 @@ def main() -> None:
     # Read the database file once: the figures are of a warm server, not of this VM's disk
     # (idle page-cache pages are reclaimed here, so a reused file is cold).
     t0 = time.perf_counter()
-    for path in (Path(args.db), Path(args.db + "-wal")):
+    for path in ((Path(args.db), Path(args.db + "-wal")) if args.backend == "sqlite" else ()):
         if path.exists():
             with path.open("rb") as f:
                 while f.read(1 << 24):
                     pass
-    print(f"read the database file in {time.perf_counter() - t0:.1f} s", flush=True)
+    if args.backend == "sqlite":
+        print(f"read the database file in {time.perf_counter() - t0:.1f} s", flush=True)
     rng = random.Random(args.seed + 1)
     port = free_port()
     env = dict(os.environ, XINYONG_DATABASE_URL=url)
