@@ -50,19 +50,28 @@ from sqlalchemy import (
     any_,
     bindparam,
     delete,
+    exists,
     func,
     insert,
     null,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.dml import ReturningDelete
 from sqlalchemy.types import TypeEngine
 
 from xinyong.screening.normalise import SUFFIX, NormalisedName, normalise, region_end
-from xinyong.screening.tables import ScreeningBlock, ScreeningName
+from xinyong.screening.tables import (
+    PENDING_NAME,
+    PENDING_SUBJECT,
+    ScreeningBlock,
+    ScreeningName,
+    ScreeningPending,
+)
 from xinyong.subjects import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
@@ -79,6 +88,9 @@ FUZZY_MIN_CORE = 4  # shorter cores are not compared by similarity: blocks of <=
 WINDOW = 4  # characters after the region prefix with a block each: the 字号 is 2-4 long
 CHUNK = 400  # applicants (or ids) per query: well inside SQLite's and PostgreSQL's limits
 PERSON = "person"
+RANGE_SPAN = 20000  # ids of pending runs read per query when indexing them
+RANGES_PER_QUERY = 200
+INDEX_LOCK = 0x5C4EE41D  # PostgreSQL advisory lock key of the name index (see _lock)
 
 STEP_LABELS = {"full_width": "全角转半角", "traditional": "繁体转简体", "case": "大小写",
                "spacing_punctuation": "空格和标点", SUFFIX: "公司类型后缀"}
@@ -236,49 +248,121 @@ def _index(session: Session, entries: Iterable[tuple[int, str, int | None]],
     return total + len(rows)
 
 
+def _lock(session: Session, *, exclusive: bool) -> None:
+    """PostgreSQL: a rebuild excludes refreshes that index anything (shared among them).
+    Without it a refresh could claim a batch committed while a rebuild runs, look for its
+    subjects in the index as it was before the rebuild, and index them as the rebuild does.
+    A refresh with nothing new never takes it. SQLite: writers are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        session.execute(text(f"SELECT {lock}(:key)"), {"key": INDEX_LOCK})
+
+
 def reindex(session: Session) -> int:
     """Rebuild the name index from the registry (after a bulk load or a change of the
     normalisation or blocking rules). Returns the number of names indexed."""
+    _lock(session, exclusive=True)
+    # Every pending row seen now was committed with its subjects, which the reads below see:
+    # covered. Rows committed later stay for the next refresh, which skips what is indexed.
+    session.execute(delete(cast(Table, ScreeningPending.__table__)))
     session.execute(delete(ScreeningBlock))
     session.execute(delete(ScreeningName))
-    return refresh_index(session)
+    return (_index(session, ((sid, name, None) for sid, name in session.execute(
+                select(Subject.id, Subject.name).where(Subject.kind != PERSON)
+                .order_by(Subject.id))))
+            + _index(session, ((sid, name, nid) for nid, sid, name in session.execute(
+                select(SubjectName.id, SubjectName.subject_id, SubjectName.name)
+                .join(Subject, Subject.id == SubjectName.subject_id)
+                .where(Subject.kind != PERSON).order_by(SubjectName.id)))))
 
 
 @cache
-def _newest_stmt() -> Select[tuple[int | None, int | None, int | None, int | None]]:
-    """Built once: constructing it costs more than running it (see refresh_index)."""
-    newest_subject = (select(Subject.id).where(Subject.kind != PERSON)
-                      .order_by(Subject.id.desc()).limit(1).scalar_subquery())
-    newest_name = (select(SubjectName.id).join(Subject, Subject.id == SubjectName.subject_id)
-                   .where(Subject.kind != PERSON)
-                   .order_by(SubjectName.id.desc()).limit(1).scalar_subquery())
-    return select(newest_subject, select(func.max(ScreeningName.subject_id)).scalar_subquery(),
-                  newest_name,
-                  select(func.max(ScreeningName.source_name_id)).scalar_subquery())
+def _pending_stmt() -> Select[tuple[int]]:
+    """Built once: constructing it costs more than running it (see refresh_index). On the
+    table, not the ORM entity: run on the connection it costs half as much."""
+    return select(cast(Table, ScreeningPending.__table__).c.id)
+
+
+@cache
+def _claim_stmt(dialect: str) -> ReturningDelete[tuple[str, int, int]]:
+    """Delete exactly the pending rows read, returning those this transaction deleted. On
+    PostgreSQL rows are locked in id order first (two refreshes never deadlock); a row
+    another refresh claimed is waited for and then not returned, so it is indexed once."""
+    pending = cast(Table, ScreeningPending.__table__)
+    locked = (select(pending.c.id).where(member(pending.c.id, "ids", Integer(), dialect))
+              .order_by(pending.c.id).with_for_update())
+    return (delete(pending).where(pending.c.id.in_(locked))
+            .returning(pending.c.kind, pending.c.first_id, pending.c.last_id))
+
+
+def _merged(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for first, last in sorted(ranges):
+        if out and first <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
+def _batches(ranges: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """Merged id ranges in groups for one query each: at most RANGES_PER_QUERY ranges and
+    RANGE_SPAN ids (a long range is cut), so that each answer is read whole before its names
+    are inserted, in bounded memory."""
+    batch: list[tuple[int, int]] = []
+    span = 0
+    for first, last in _merged(ranges):
+        while first <= last:
+            end = min(last, first + RANGE_SPAN - span - 1)
+            batch.append((first, end))
+            span += end - first + 1
+            first = end + 1
+            if span >= RANGE_SPAN or len(batch) >= RANGES_PER_QUERY:
+                yield batch
+                batch, span = [], 0
+    if batch:
+        yield batch
+
+
+def _within(col: InstrumentedAttribute[int], ranges: list[tuple[int, int]]
+            ) -> ColumnElement[bool]:
+    return or_(*(col.between(first, last) for first, last in ranges))
+
+
+def _index_claimed(session: Session, claimed: Sequence[tuple[str, int, int]]) -> int:
+    """Index the subjects and other names of claimed runs that are not indexed yet (a
+    rebuild may have covered them already)."""
+    added = 0
+    unindexed_subject = ~exists().where(ScreeningName.subject_id == Subject.id,
+                                        ScreeningName.source_name_id.is_(None))
+    for ranges in _batches([(f, t) for kind, f, t in claimed if kind == PENDING_SUBJECT]):
+        added += _index(session, [(sid, name, None) for sid, name in session.execute(
+            select(Subject.id, Subject.name)
+            .where(_within(Subject.id, ranges), Subject.kind != PERSON, unindexed_subject)
+            .order_by(Subject.id))])
+    unindexed_name = ~exists().where(ScreeningName.source_name_id == SubjectName.id)
+    for ranges in _batches([(f, t) for kind, f, t in claimed if kind == PENDING_NAME]):
+        added += _index(session, [(sid, name, nid) for nid, sid, name in session.execute(
+            select(SubjectName.id, SubjectName.subject_id, SubjectName.name)
+            .join(Subject, Subject.id == SubjectName.subject_id)
+            .where(_within(SubjectName.id, ranges), Subject.kind != PERSON, unindexed_name)
+            .order_by(SubjectName.id))])
+    return added
 
 
 def refresh_index(session: Session) -> int:
-    """Index subjects and other names added since the newest indexed ones. Cheap when
-    nothing is new: one round trip of four lookups that each read one index entry (the
-    newest organisation is found from the end of the primary key, so natural persons added
-    last do not make every check look again)."""
-    row = session.execute(_newest_stmt()).one()
-    max_subject, indexed_subject, max_name, indexed_name = (v or 0 for v in row)
-    added = 0
-    if max_subject > indexed_subject:
-        added += _index(session, (
-            (sid, name, None) for sid, name in session.execute(
-                select(Subject.id, Subject.name)
-                .where(Subject.id > indexed_subject, Subject.kind != PERSON)
-                .order_by(Subject.id))))
-    if max_name > indexed_name:
-        added += _index(session, (
-            (sid, name, nid) for nid, sid, name in session.execute(
-                select(SubjectName.id, SubjectName.subject_id, SubjectName.name)
-                .join(Subject, Subject.id == SubjectName.subject_id)
-                .where(SubjectName.id > indexed_name, Subject.kind != PERSON)
-                .order_by(SubjectName.id))))
-    return added
+    """Index the subjects and other names recorded as pending (screening_pending) by the
+    transactions that created them; returns the number of names indexed. Exact whatever
+    order transactions commit in: a row is seen when its subjects are, and claimed by
+    deleting it. Cheap when nothing is new: one read of a table that is then empty, and no
+    write (on SQLite a write would wait for a running ingest)."""
+    ids = session.connection().execute(_pending_stmt()).scalars().all()
+    if not ids:
+        return 0
+    dialect = session.get_bind().dialect.name
+    _lock(session, exclusive=False)
+    claimed = session.execute(_claim_stmt(dialect), {"ids": bound(dialect, ids)}).tuples().all()
+    return _index_claimed(session, claimed)
 
 
 # ---------------------------------------------------------------- matching

@@ -6,8 +6,9 @@ suffix) columns. `screening_block` holds the typo blocks of each name: one row p
 one character of its trade-name window deleted (see match.blocks), stored as a 64-bit hash,
 so that a one-character typo in the trade name (字号) still meets the registry name in one
 indexed lookup, and a check never scans the registry. Both are built from the registry by
-`xinyong screening reindex` and kept up to date lazily: each check first indexes subjects and
-other names newer than the newest indexed ones (see match.refresh_index).
+`xinyong screening reindex` and kept up to date lazily: the transaction that creates subjects
+or other names also records their ids in `screening_pending`, and each check first indexes
+what is recorded there (see match.refresh_index).
 """
 
 from __future__ import annotations
@@ -60,6 +61,28 @@ class ScreeningBlock(Base):
     block: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     name_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     subject_id: Mapped[int] = mapped_column(Integer)
+
+
+PENDING_SUBJECT = "subject"  # screening_pending.kind: a run of subject.id
+PENDING_NAME = "name"  # a run of subject_name.id (other names)
+PENDING_COLUMNS = ("kind", "first_id", "last_id")
+
+
+class ScreeningPending(Base):
+    """Subjects or other names not yet in the name index: one row per run of consecutive new
+    ids (first_id..last_id of subject.id or subject_name.id, by `kind`; natural persons may
+    sit inside a run, the index skips them). Written by the transaction that creates the
+    subjects (subjects.service), so a row becomes visible exactly when they do, whatever
+    order transactions commit in: ids from a sequence are no high-water mark. A refresh
+    claims rows by deleting them (match.refresh_index); a chunk of thousands of new subjects
+    is a row or two."""
+
+    __tablename__ = "screening_pending"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    first_id: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
 
 
 class ScreeningCheck(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -10,6 +10,12 @@ from sqlalchemy import Row, insert, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.errors import NotFound
+from xinyong.screening.tables import (
+    PENDING_COLUMNS,
+    PENDING_NAME,
+    PENDING_SUBJECT,
+    ScreeningPending,
+)
 from xinyong.subjects.bulk import BulkWriter, iso_datetime, probe
 from xinyong.subjects.search import index_new_subjects, index_other_names
 from xinyong.subjects.tables import CodeReview, Subject, SubjectName
@@ -19,6 +25,7 @@ KIND_BY_CATEGORY = {"法人及非法人组织": "organisation", "个体工商户
                     "自然人": "person"}
 SAME_CODE = "same_code_different_names"
 SAME_NAME = "same_name_different_codes"
+PERSON = "person"
 
 
 class SubjectRef(NamedTuple):
@@ -105,6 +112,8 @@ def resolve_subject_kinds(session: Session, refs: Sequence[SubjectRef], *,
         writer.insert("subject", SUBJECT_COLUMNS, rows)
         for sid, r, row in zip(ids, new_refs, rows, strict=True):
             found[r.key] = (sid, r.name, str(row[4]))
+        _pending(writer, PENDING_SUBJECT, ((sid, row[4] != PERSON)
+                                           for sid, row in zip(ids, rows, strict=True)))
         _flag_same_name(session, [r for r in new_refs if r.uscc], found, batch_id, now)
         # Keep the public name search in step (natural persons are never indexed).
         index_new_subjects(session, [(found[r.key][0], r.name, found[r.key][2])
@@ -130,9 +139,14 @@ def _record_other_names(session: Session, others: dict[tuple[int, str], str],
         others.pop((sid, name), None)
     if not others:
         return
+    # Ids allocated here (not by the insert) so that the name index can be told about them.
+    name_ids = writer.allocate_ids("subject_name", len(others))
     session.execute(insert(SubjectName), [
-        {"subject_id": sid, "name": name, "first_seen_at": now, "batch_id": batch_id}
-        for sid, name in others])
+        {"id": nid, "subject_id": sid, "name": name, "first_seen_at": now,
+         "batch_id": batch_id} for nid, (sid, name) in zip(name_ids, others, strict=True)])
+    kinds = {sid: kind for sid, _name, kind in found.values()}
+    _pending(writer, PENDING_NAME, ((nid, kinds[sid] != PERSON)
+                                    for nid, (sid, _name) in zip(name_ids, others, strict=True)))
     session.execute(insert(CodeReview), [
         {"kind": SAME_CODE, "subject_id": sid, "name": registry_name, "other_name": name,
          "status": "open", "batch_id": batch_id, "detected_at": now}
@@ -141,6 +155,35 @@ def _record_other_names(session: Session, others: dict[tuple[int, str], str],
     # A former/other name is searchable too.
     index_other_names(session, [(sid, name, kinds[sid]) for sid, name in others],
                       writer=writer)
+
+
+def _runs(ids: Iterable[tuple[int, bool]]) -> list[tuple[int, int]]:
+    """Runs of consecutive ids, each from its first to its last wanted id; a run without a
+    wanted id is left out. (id, wanted) pairs in any order."""
+    out: list[tuple[int, int]] = []
+    first = last = prev = -1
+    for i, wanted in sorted(ids):
+        if i != prev + 1 and first >= 0:
+            out.append((first, last))
+            first = -1
+        if wanted:
+            if first < 0:
+                first = i
+            last = i
+        prev = i
+    if first >= 0:
+        out.append((first, last))
+    return out
+
+
+def _pending(writer: BulkWriter, kind: str, ids: Iterable[tuple[int, bool]]) -> None:
+    """Tell the check's name index about new ids (screening.match.refresh_index), in this
+    transaction: one row per run of consecutive ids, natural persons (not wanted) only inside
+    a run, where the index skips them. The index learns of them when, and only when, they
+    are committed, whatever order transactions commit in."""
+    rows = [(kind, first, last) for first, last in _runs(ids)]
+    if rows:
+        writer.insert(ScreeningPending.__tablename__, PENDING_COLUMNS, rows)
 
 
 def _flag_same_name(session: Session, refs: Sequence[SubjectRef],
