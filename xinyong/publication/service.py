@@ -337,11 +337,12 @@ def public_conditions(day: date, catalog: Catalog,
     return conds
 
 
-def _public_select(session: Session, day: date, catalog: Catalog, *cols: Any) -> Select[Any]:
+def _public_select(day: date, catalog: Catalog, hidden: Iterable[int], *cols: Any
+                   ) -> Select[Any]:
     return (select(*cols)
             .join(PublicationJudgement, PublicationJudgement.record_id == Record.id)
             .join(Subject, Subject.id == Record.subject_id)
-            .where(*public_conditions(day, catalog, hidden_by_voided_repair(session, day))))
+            .where(*public_conditions(day, catalog, hidden)))
 
 
 @dataclass(frozen=True)
@@ -614,11 +615,13 @@ def list_column(session: Session, record_type: str, day: date, *,
         conds.append(Record.decision_date <= date_to)
     # Newest first, as the page reads: recent records are the public ones, so the capped
     # count stops early instead of walking years of expired windows.
-    base = (_public_select(session, day, catalog, Record.id).where(and_(*conds))
+    hidden = hidden_by_voided_repair(session, day)
+    base = (_public_select(day, catalog, hidden, Record.id).where(and_(*conds))
             .order_by(Record.decision_date.desc()))
     total = session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1)
                                                                 .subquery())) or 0
-    stmt = (_public_select(session, day, catalog, Record, PublicationJudgement, Provider, Subject)
+    stmt = (_public_select(day, catalog, hidden, Record, PublicationJudgement, Provider,
+                           Subject)
             .join(Provider, Provider.id == Record.provider_id).where(and_(*conds))
             .order_by(Record.decision_date.desc(), Record.id.desc())
             .offset((page - 1) * per_page).limit(per_page))
@@ -646,7 +649,8 @@ def export_column(session: Session, record_type: str, day: date, *,
     shown = [f for f in rt.fields if f.name not in HIDDEN_FIELDS and f.type != "person_id"]
     yield ["信息编号", "主体名称", "统一社会信用代码", "数据提供单位", "公示截止日期",
            "异议处理中", *[f.header for f in shown]]
-    stmt = (_public_select(session, day, catalog, Record, PublicationJudgement, Provider, Subject)
+    stmt = (_public_select(day, catalog, hidden_by_voided_repair(session, day), Record,
+                           PublicationJudgement, Provider, Subject)
             .join(Provider, Provider.id == Record.provider_id)
             .where(Record.record_type == record_type)
             .order_by(Record.decision_date.desc(), Record.id.desc()).limit(EXPORT_CAP)
