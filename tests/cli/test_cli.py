@@ -128,3 +128,24 @@ def test_demo_data_ingests_with_exactly_the_planted_errors(engine, settings, tmp
     assert sum(p["submitted"] for p in q) == rows
     assert sum(p["submitted"] - p["valid"] for p in q) == planted > 0
     assert sum(p["late"] for p in q) > 0
+
+
+def test_ingest_indexes_the_batch_names_for_the_check_once_committed(engine, settings,
+                                                                      tmp_path):
+    """The first case officer's check after a batch does not wait for its new names: the
+    ingest command indexes them after the commit; `screening refresh` finds nothing left."""
+    from sqlalchemy import func, select
+
+    from xinyong.core.db import unit_of_work
+    from xinyong.screening.tables import ScreeningName, ScreeningPending
+
+    path = write_csv(tmp_path / "p.csv", "penalty", [penalty()])
+    result = runner.invoke(app, ["ingest", str(path), "--type", "penalty", "--provider",
+                                 PROVIDER, "--json"], env=_env(settings))
+    assert result.exit_code == 0, result.output
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(func.count()).select_from(ScreeningPending)) == 0
+        assert list(s.scalars(select(ScreeningName.name))) == [penalty()["subject_name"]]
+    again = runner.invoke(app, ["screening", "refresh", "--json"], env=_env(settings))
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout.strip().splitlines()[-1]) == {"indexed": 0}

@@ -17,7 +17,14 @@ from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
-from xinyong.cli.screening import check, expire_lists, lists_app, measures_app, screening_app
+from xinyong.cli.screening import (
+    check,
+    expire_lists,
+    lists_app,
+    measures_app,
+    refresh_check_index,
+    screening_app,
+)
 from xinyong.core.db import unit_of_work, upgrade
 from xinyong.core.workdays import add_year, covered_years, load_calendar, load_year_file
 from xinyong.ingest import provider_quality, write_template
@@ -148,6 +155,10 @@ def ingest_cmd(
             summary, error_path = run_file_batch(
                 eng, default_catalog(), settings(ctx), job,
                 on_progress=lambda n: progress.advance(task, n))
+        # The batch is committed; its new names go into the check's index now, not during
+        # the next case officer's check.
+        with err.console.status("更新核查名称索引"):
+            refresh_check_index(ctx)
     result = {**summary.as_dict(), "errors_file": str(error_path) if error_path else None}
     if as_json:
         print_json(result)
@@ -270,6 +281,7 @@ def demo_data(
             for k in totals:
                 totals[k] += getattr(summary, k)
             progress.advance(task)
+        refresh_check_index(ctx)
     out.print("演示数据已导入: " + json.dumps(totals, ensure_ascii=False))
 
 
@@ -282,6 +294,7 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None
 
     engine(ctx)
     expire_lists(ctx)  # listings whose period ran out while the server was down
+    refresh_check_index(ctx)  # names of batches committed while it was down
     uvicorn.run(create_app(settings(ctx)), host=host, port=port, log_level="info")
 
 

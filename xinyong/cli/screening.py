@@ -332,6 +332,26 @@ def measures_check() -> None:
     out.print(f"[green]✓[/] {len(cat.measures)} 项措施,{len(cat.matters)} 类事项,均有设定依据")
 
 
+def refresh_check_index(ctx: typer.Context) -> int:
+    """Index the subjects and names that committed batches recorded as pending, in a
+    transaction of its own after the batch: otherwise the first case officer's check after
+    a large batch would wait for it."""
+    from xinyong.screening.match import refresh_index
+
+    with unit_of_work(engine(ctx)) as session:
+        return refresh_index(session)
+
+
+@screening_app.command("refresh")
+def screening_refresh(ctx: typer.Context,
+                      as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Index what committed batches left pending for the check (also run after ingest and
+    by serve; every check does it too)."""
+    with reported(as_json):
+        n = refresh_check_index(ctx)
+    print_json({"indexed": n}) if as_json else out.print(f"已索引 {n} 个新名称")
+
+
 @screening_app.command("reindex")
 def screening_reindex(ctx: typer.Context) -> None:
     """Rebuild the check's name index from the registry (after a bulk load)."""
