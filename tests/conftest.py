@@ -7,6 +7,7 @@ PostgreSQL unreachable is a failure, not a skip. Each run migrates once into its
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -15,8 +16,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from xinyong.core import clock
 from xinyong.core.db import build_engine, load_all_tables, upgrade
 from xinyong.core.settings import Settings
+
+# The platform takes its dates in Asia/Shanghai whatever the server's zone: the tests run
+# the process in UTC so that any date taken from the server's clock shows up as a bug.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 PG_URL = os.environ.get("XINYONG_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -68,4 +75,4 @@ def engine(settings: Settings) -> Iterator[Engine]:
 
 @pytest.fixture
 def today() -> date:
-    return date.today()
+    return clock.today()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from tests.accounts.helpers import client_as
 from tests.lists.helpers import ACME, CASE_OFFICER, OFFICER, add_subject
+from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 
 DOC = {"type": "行政处罚决定书", "number": "示市监处罚〔2026〕88号", "date": "2026-09-01",
@@ -63,7 +62,7 @@ def test_lists_and_check_and_feedback_round_trip(engine, settings):
     assert items[0]["reason"] == "合同已于列入前签订" and items[0]["actor"] == "张警官"
     stats = office.get("/api/v1/measures/stats").json()["items"]
     assert stats[0]["initiated"] == 1 and stats[0]["not_applied"] == 1
-    month = date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     csv = office.get(f"/api/v1/measures/report?month={month}&format=csv")
     assert csv.status_code == 200 and "合同已于列入前签订" in csv.content.decode("utf-8-sig")
     xlsx = office.get(f"/api/v1/measures/report?month={month}&format=xlsx")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -15,9 +15,10 @@ from tests.accounts.helpers import ACTORS, client_as
 from tests.factories import COMPANY, COMPANY_2, PROVIDER, penalty
 from tests.ingest.helpers import push
 from xinyong.accounts import Actor, Role
+from xinyong.core import clock
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = date.today()
+TODAY = clock.today()
 DECIDED = TODAY - timedelta(days=200)  # 一般 under Order 36: past its 3-month minimum
 SUBJECT = ACTORS[Role.SUBJECT]
 OFFICER = ACTORS[Role.DATA_OFFICER]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select
 from typer.testing import CliRunner
@@ -14,7 +14,7 @@ from tests.factories import penalty
 from tests.ingest.helpers import push
 from xinyong.accounts import Role
 from xinyong.cli.main import app
-from xinyong.core import attachments
+from xinyong.core import attachments, clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest import Record
@@ -33,7 +33,7 @@ def _env(settings):
 
 
 def test_overdue_report_and_exchange_export(engine, settings, tmp_path):
-    today = date.today()
+    today = clock.today()
     decided = today - timedelta(days=200)
     push(engine, settings, "penalty", [
         penalty(decision_date=decided.isoformat(),

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from tests.factories import PROVIDER
 from xinyong.catalog import default_catalog
+from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Problem
 from xinyong.core.settings import Settings
@@ -27,6 +28,6 @@ def push(engine: Engine, settings: Settings, record_type: str, rows: Sequence[di
                                              received_on=received_on, atomic=atomic),
                          json_rows(list(rows), rt), calendar=load_calendar(session),
                          secret=settings.secret_key, today=today or max(received_on,
-                                                                        date.today()),
+                                                                        clock.today()),
                          chunk_rows=chunk_rows, on_problem=problems.append)
     return summary, problems

@@ -22,6 +22,7 @@ from xinyong.accounts.access import read_own_file, read_shared
 from xinyong.accounts.policy import DeclaredPurpose, Purpose
 from xinyong.audit import AuditEntry
 from xinyong.catalog import default_catalog
+from xinyong.core import clock
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
@@ -271,7 +272,7 @@ def test_overdue_steps_are_listed(engine, settings):
 
 def test_approval_stops_publication_sharing_and_use_at_once(engine, settings, tmp_path):
     # Shared reads and the own file look at the real today: the approval is dated today.
-    today = date.today()
+    today = clock.today()
     decided = today - timedelta(days=120)  # past its 3-month minimum under either order
     _push(engine, settings, penalty(decision_date=decided.isoformat(),
                                     penalty_valid_until=(decided + timedelta(days=365))
@@ -330,7 +331,7 @@ def test_approval_stops_publication_sharing_and_use_at_once(engine, settings, tm
         assert (sent["kind"], sent["payload"]["application_id"]) == ("repair.approved", app.id)
         assert "信用中国" in sent["targets"]
         s.refresh(app)
-        assert (app.state, app.synced_on) == ("synced", date.today())
+        assert (app.state, app.synced_on) == ("synced", clock.today())
         assert [x.action for x in steps_of(s, app.id)] == ["submit", "forward", "accept",
                                                             "approve", "sync"]
         assert export_pending(s, tmp_path / "out", on_sent=mark_synced) == (None, 0)

@@ -10,6 +10,7 @@ import pytest
 from tests.factories import penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import ACME, CASE_OFFICER, OFFICER, OTHER, add_subject, proposal
+from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
 from xinyong.lists import decide, notify, propose, publish
@@ -186,7 +187,7 @@ def test_feedback_recorded_overrides_need_a_reason_and_are_reported(engine):
         assert [(x.department, x.measure_id, x.initiated, x.responded, x.applied,
                  x.not_applied) for x in stats] == [
             ("示范市财政局", "procurement_ban_serious", 2, 2, 1, 1)]
-        month = date.today().strftime("%Y-%m")
+        month = clock.today().strftime("%Y-%m")
         rows = case_rows(s, month)
         assert [r[12] for r in rows] == ["未实施", "已实施"]
         assert rows[0][13] == "采购项目已于名单列入前签约"

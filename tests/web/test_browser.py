@@ -17,6 +17,7 @@ import uvicorn
 
 from tests.factories import COMPANY
 from xinyong.api.app import create_app
+from xinyong.core import clock
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -164,18 +165,18 @@ def test_a_subject_files_an_objection_and_a_repair_application(browser, site_dat
                                                                engine):
     """End to end as the company: log in, object to one penalty from 我的信用 with a PDF,
     see the mark on the public page, then apply for repair of an older penalty."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.accounts.helpers import make_account
     from tests.factories import penalty
     from tests.ingest.helpers import push
     from xinyong.accounts import Role
 
-    decided = date.today() - timedelta(days=200)
+    decided = clock.today() - timedelta(days=200)
     push(engine, settings, "penalty", [penalty(
         document_number="示市监处罚〔2026〕50号", decision_date=decided.isoformat(),
         penalty_valid_until=(decided + timedelta(days=365)).isoformat())],
-        received_on=decided + timedelta(days=1), today=date.today())
+        received_on=decided + timedelta(days=1), today=clock.today())
     make_account(engine, "huasheng", Role.SUBJECT, password="Correct-Horse-7", subject=COMPANY)
     http = settings.model_copy(update={"session_cookie_secure": False})
     with serving(http) as url:

@@ -20,6 +20,7 @@ from xinyong.accounts import Actor, Role
 from xinyong.api.app import create_app
 from xinyong.api.deps import get_actor
 from xinyong.audit import AuditEntry
+from xinyong.core import clock
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
 from xinyong.core.settings import Settings
@@ -30,7 +31,7 @@ from xinyong.objections import service as objections
 from xinyong.objections.clocks import load_clocks
 from xinyong.repair import service as repair
 
-TODAY = date.today()
+TODAY = clock.today()
 REPAIRABLE = TODAY - timedelta(days=200)  # 一般 under Order 36: past its 3-month minimum
 DOC1, DOC2, DOC3 = ("示市监处罚〔2026〕1号", "示市监处罚〔2026〕2号", "示市监处罚〔2026〕3号")
 LATE_FILED = date(2026, 9, 29)  # decided within 5 working days of routing: by 2026-10-12

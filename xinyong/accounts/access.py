@@ -21,6 +21,7 @@ from xinyong.accounts.policy import (
 )
 from xinyong.audit.rules import mask_value
 from xinyong.catalog import Catalog
+from xinyong.core import clock
 from xinyong.core.errors import Forbidden
 from xinyong.ingest.tables import Provider, Record
 from xinyong.subjects import get_subject
@@ -64,7 +65,7 @@ def _records(session: Session, catalog: Catalog, subject: Subject,
         .join(Provider, Provider.id == Record.provider_id)
         .where(Record.subject_id == subject.id, Record.record_type.in_(types))
         .order_by(Record.decision_date.desc(), Record.id)).tuples())
-    today = date.today()
+    today = clock.today()
     repaired = repaired_ids(session, [r.id for r, _u, _n in rows], today)
     disputed = open_for_records(session, [r.id for r, _u, _n in rows], today) if own else {}
     # Personal identifiers are masked at ingest; masking again guards any field the catalog

@@ -31,6 +31,7 @@ from xinyong.accounts.secrets import (
     verify_password,
 )
 from xinyong.accounts.tables import Account, ApiKey
+from xinyong.core import clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.ingest.service import get_or_create_provider
 from xinyong.ingest.tables import Provider
@@ -41,7 +42,7 @@ CREATABLE_ROLES = tuple(r for r in Role if r != Role.PUBLIC)
 
 
 def _now() -> datetime:
-    return datetime.now().replace(tzinfo=None)
+    return clock.now()
 
 
 def find_account(session: Session, name: str) -> Account | None:

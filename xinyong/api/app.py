@@ -16,6 +16,7 @@ from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import repair as repair_api
+from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema, session_factory
 from xinyong.core.settings import Settings
 from xinyong.web import STATIC_DIR
@@ -33,6 +34,7 @@ def session_secret(settings: Settings) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    clock.configure(settings.time_zone)
     app = FastAPI(title=f"xinyong — {settings.platform_name} API", version=__version__,
                   docs_url="/docs")
     app.state.settings = settings

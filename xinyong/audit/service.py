@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from xinyong.accounts.policy import Actor, DeclaredPurpose
 from xinyong.audit.rules import GENESIS, canonical_details, entry_hash, mask_text
 from xinyong.audit.tables import AuditEntry
+from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
 
 # Key of the PostgreSQL advisory lock that serialises appends ("xyaudit" in ASCII).
@@ -52,7 +52,7 @@ def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | N
     last = conn.execute(_HEAD).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
-        "seq": seq, "at": datetime.now().replace(tzinfo=None), "action": action,
+        "seq": seq, "at": clock.now(), "action": action,
         "actor_name": mask_text(actor.name)[:100], "role": actor.role.value,
         "account_id": actor.account_id, "department_uscc": actor.department_uscc,
         "department_name": actor.department_name, "subject_uscc": subject_uscc,

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
 
+from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema
 from xinyong.core.errors import XinyongError
 from xinyong.core.settings import Settings
@@ -44,6 +45,7 @@ err = LazyConsole(stderr=True)
 def settings(ctx: typer.Context) -> Settings:
     if ctx.obj is None:
         ctx.obj = Settings()
+        clock.configure(ctx.obj.time_zone)
     assert isinstance(ctx.obj, Settings)
     return ctx.obj
 

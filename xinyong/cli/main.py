@@ -25,6 +25,7 @@ from xinyong.cli.screening import (
     refresh_check_index,
     screening_app,
 )
+from xinyong.core import clock
 from xinyong.core.db import unit_of_work, upgrade
 from xinyong.core.workdays import add_year, covered_years, load_calendar, load_year_file
 from xinyong.ingest import provider_quality, write_template
@@ -139,8 +140,8 @@ def ingest_cmd(
     """Ingest one file of records; print the summary and write rejected rows to an error file."""
     with reported(as_json):
         eng = engine(ctx)
-        received = date.fromisoformat(received_on) if received_on else date.today()
-        if received > date.today():
+        received = date.fromisoformat(received_on) if received_on else clock.today()
+        if received > clock.today():
             err.print("[red]--received-on 不能晚于今天[/]")
             raise typer.Exit(2)
         job = FileBatch(path=path, record_type=record_type, provider_uscc=provider,
@@ -262,7 +263,7 @@ def demo_data(
     from xinyong.demo import generate_demo
 
     target = output or settings(ctx).var_dir / "demo"
-    day = date.fromisoformat(today) if today else date.today()
+    day = date.fromisoformat(today) if today else clock.today()
     files = generate_demo(target, subjects=subjects, seed=seed, today=day)
     out.print(f"已生成 {len(files)} 个演示文件: {target}")
     if not load:

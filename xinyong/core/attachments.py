@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, Integer, LargeBinary, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from xinyong.core import clock
 from xinyong.core.db import Base
 from xinyong.core.errors import Invalid, NotFound, Problem
 
@@ -86,7 +87,7 @@ def check_uploads(uploads: list[Upload], *, required: bool = False) -> list[tupl
 
 def store(session: Session, owner_kind: str, owner_id: int,
           checked: list[tuple[Upload, str]]) -> list[Attachment]:
-    now = datetime.now()
+    now = clock.now()
     rows = [Attachment(owner_kind=owner_kind, owner_id=owner_id, file_name=up.file_name,
                        content_type=ct, size=len(up.content),
                        sha256=hashlib.sha256(up.content).hexdigest(), content=up.content,

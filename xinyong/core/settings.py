@@ -7,8 +7,9 @@ accounts are data in the database.
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
                               "<var_dir>/xinyong.db (WAL)")
     secret_key: str = Field(DEV_SECRET, description="Key for the keyed hash of personal "
                             "identifiers (HMAC-SHA256); must be set outside dev")
+    time_zone: str = Field("Asia/Shanghai", description="IANA zone in which every date and "
+                           "timestamp of the platform is taken (receipt dates, clocks, "
+                           "publication days, audit times), whatever the server's zone")
     platform_name: str = Field("信用中国(示范市)", description="Name of the platform shown on the "
                                "web site and in documents")
     timeliness_working_days: int = Field(7, description="A record is late when received more "
@@ -55,6 +59,16 @@ class Settings(BaseSettings):
         if self.environment == "production" and not self.audit_reads:
             raise ValueError("XINYONG_AUDIT_READS cannot be turned off in production")
         return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as "
+                             "Asia/Shanghai)") from exc
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from xinyong.core import clock
 from xinyong.core.calendar_tables import CalendarDay, CalendarYear
 from xinyong.core.errors import ConfigError, Invalid, XinyongError
 
@@ -138,7 +139,7 @@ def add_year(session: Session, arrangement: YearArrangement, *, replace: bool = 
         session.delete(existing)
         session.flush()
     session.add(CalendarYear(year=arrangement.year, source=arrangement.source,
-                             added_at=datetime.now()))
+                             added_at=clock.now()))
     for day, is_workday, name in arrangement.days():
         session.add(CalendarDay(day=day, is_workday=is_workday, name=name))
     session.flush()

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.core import clock
 from xinyong.exchange.tables import ExchangeEvent
 
 # Platforms a repair result must reach (Order 36 Art. 3; 国办发〔2025〕22号: 征信机构 sync).
@@ -25,7 +25,7 @@ def queue_event(session: Session, kind: str, payload: dict[str, Any], *,
                 targets: Sequence[str] = REPAIR_TARGETS) -> ExchangeEvent:
     event = ExchangeEvent(kind=kind, subject_uscc=subject_uscc, record_id=record_id,
                           ref_kind=ref[0] if ref else None, ref_id=ref[1] if ref else None,
-                          targets=list(targets), payload=payload, created_at=datetime.now())
+                          targets=list(targets), payload=payload, created_at=clock.now())
     session.add(event)
     session.flush()
     return event
@@ -45,7 +45,7 @@ def export_pending(session: Session, out_dir: Path, *,
     if not events:
         return None, 0
     out_dir.mkdir(parents=True, exist_ok=True)
-    now = datetime.now()
+    now = clock.now()
     path = out_dir / f"exchange-{now:%Y%m%d%H%M%S}-{events[0].id}-{events[-1].id}.jsonl"
     tmp = path.with_suffix(".part")
     with tmp.open("w", encoding="utf-8") as fh:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from xinyong.core import clock
 from xinyong.core.db import Base
 
 
@@ -26,7 +27,7 @@ def request_reevaluation(session: Session, subject_id: int, reason: str, *,
                          ref: tuple[str, int] | None = None) -> GradeReevaluation:
     row = GradeReevaluation(subject_id=subject_id, reason=reason,
                             ref_kind=ref[0] if ref else None, ref_id=ref[1] if ref else None,
-                            requested_at=datetime.now())
+                            requested_at=clock.now())
     session.add(row)
     session.flush()
     return row

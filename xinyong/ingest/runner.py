@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong import audit
 from xinyong.accounts import Actor, Role, authorize_write
 from xinyong.catalog import Catalog
+from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
@@ -68,7 +69,7 @@ def run_file_batch(engine: Engine, catalog: Catalog, settings: Settings, job: Fi
                        channel="file", received_on=job.received_on, file_name=job.path.name,
                        file_sha256=source.sha256, atomic=job.atomic),
             source.rows, calendar=load_calendar(session), secret=settings.secret_key,
-            today=date.today(), chunk_rows=settings.ingest_chunk_rows,
+            today=clock.today(), chunk_rows=settings.ingest_chunk_rows,
             on_problem=errors.add, on_progress=on_progress)
         audit_batch(session, actor, summary, "file")
     return summary, (errors_path if errors.count else None)

@@ -39,6 +39,7 @@ from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from xinyong.catalog.model import RecordType
+from xinyong.core import clock
 from xinyong.core.errors import Invalid, Problem
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.ingest.tables import Batch, Provider, Record, RecordVersion
@@ -119,7 +120,7 @@ def get_or_create_provider(session: Session, raw_uscc: str, name: str | None) ->
         raise Invalid(f"上报单位统一社会信用代码无效:{exc}", code=exc.rule) from exc
     provider = session.scalar(select(Provider).where(Provider.uscc == code))
     if provider is None:
-        provider = Provider(uscc=code, name=name or code, created_at=datetime.now())
+        provider = Provider(uscc=code, name=name or code, created_at=clock.now())
         session.add(provider)
         session.flush()
     elif name and provider.name == provider.uscc:
@@ -182,7 +183,7 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
 
     rt = batch_in.record_type
     provider = get_or_create_provider(session, batch_in.provider_uscc, batch_in.provider_name)
-    now = datetime.now()
+    now = clock.now()
     batch = Batch(record_type=rt.id, provider_id=provider.id, operator=batch_in.operator,
                   channel=batch_in.channel, file_name=batch_in.file_name,
                   file_sha256=batch_in.file_sha256, received_on=batch_in.received_on,
@@ -220,7 +221,7 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
         for name in ("total", "accepted", "updated", "duplicates", "rejected", "late",
                      "timeliness_unknown"):
             setattr(batch, name, getattr(summary, name))
-        batch.finished_at = datetime.now()
+        batch.finished_at = clock.now()
         if summary.timeliness_unknown:
             summary.warnings.append(f"{summary.timeliness_unknown}条记录的及时性无法判定:"
                                     "所涉年份的节假日安排尚未配置")
@@ -394,7 +395,7 @@ def _write_chunk(ctx: _Chunk, chunk: _Prepared) -> None:
             summary.late += 1
         elif late is None:
             summary.timeliness_unknown += 1
-    now = datetime.now()
+    now = clock.now()
     stamp = iso_datetime(now)
     _insert_new(ctx, fresh, stamp)
     if history:

@@ -7,12 +7,13 @@ and bumps the entry's version, so that a reviewed false match is raised again af
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import Actor
+from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
 from xinyong.core.masking import mask_name
 from xinyong.core.workdays import load_calendar
@@ -51,7 +52,7 @@ def _who(actor: Actor) -> tuple[str, str | None]:
 
 def _record(session: Session, entry: ListEntry, action: str, to_state: str, actor: str,
             department: str | None, reason: str, today: date) -> None:
-    now = datetime.now()
+    now = clock.now()
     session.add(ListTransition(entry_id=entry.id, action=action, from_state=entry.state,
                                to_state=to_state, actor=actor, department=department,
                                reason=reason, on_day=today, at=now))
@@ -92,14 +93,14 @@ def _check_document(kind: ListKind, p: Proposal) -> None:
 
 def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None = None
             ) -> ListEntry:
-    today = today or date.today()
+    today = today or clock.today()
     kind = get_list_kind(p.list_kind)
     _check_document(kind, p)
     if not p.facts.strip():
         raise Invalid("须填写列入事实(facts)", code="facts_required")
     subject: Subject = get_subject(session, p.uscc)
     assert p.document.date is not None
-    now = datetime.now()
+    now = clock.now()
     entry = ListEntry(
         list_kind=kind.id, subject_id=subject.id, subject_name=subject.name,
         state=rules.PROPOSED, document_type=p.document.type.strip(),
@@ -138,7 +139,7 @@ def _begin(session: Session, entry_id: int, action: str) -> tuple[ListEntry, Lis
 def notify(session: Session, entry_id: int, actor: Actor, reason: str, *,
            today: date | None = None) -> ListEntry:
     """告知: the statement period runs from the day after, in working days."""
-    today = today or date.today()
+    today = today or clock.today()
     entry, kind = _begin(session, entry_id, "notify")
     calendar = load_calendar(session)
     entry.notice_sent_on = today
@@ -151,7 +152,7 @@ def notify(session: Session, entry_id: int, actor: Actor, reason: str, *,
 def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: str, *,
            today: date | None = None) -> ListEntry:
     """Decide listed or dropped; a listing runs for the kind's period from today."""
-    today = today or date.today()
+    today = today or clock.today()
     entry, kind = _begin(session, entry_id, "decide")
     if outcome not in (rules.LISTED, rules.DROPPED):
         raise Invalid("决定结果只能是 listed(列入)或 dropped(不列入)", code="outcome_invalid")
@@ -166,7 +167,7 @@ def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: 
 
 def publish(session: Session, entry_id: int, actor: Actor, reason: str, *,
             today: date | None = None) -> ListEntry:
-    today = today or date.today()
+    today = today or clock.today()
     entry, kind = _begin(session, entry_id, "publish")
     entry.published_on = today
     _record(session, entry, "publish", rules.PUBLISHED, *_who(actor), _require_reason(reason),
@@ -177,7 +178,7 @@ def publish(session: Session, entry_id: int, actor: Actor, reason: str, *,
 def remove(session: Session, entry_id: int, actor: Actor, reason: str, *,
            today: date | None = None) -> ListEntry:
     """Early removal after correction, under the kind's rule (expiry is `expire`)."""
-    today = today or date.today()
+    today = today or clock.today()
     entry, kind = _begin(session, entry_id, "remove")
     reason = _require_reason(reason)
     early = kind.early_removal
@@ -198,7 +199,7 @@ def withdraw(session: Session, entry_id: int, actor: Actor, reason: str, *,
              today: date | None = None) -> ListEntry:
     """Removal because the listing itself was wrong (an objection upheld, the document behind
     it revoked): not an early removal, so the kind's early-removal rule does not apply."""
-    today = today or date.today()
+    today = today or clock.today()
     entry, _kind = _begin(session, entry_id, "remove")
     entry.removed_on = today
     entry.removal_reason = "objection"
@@ -209,7 +210,7 @@ def withdraw(session: Session, entry_id: int, actor: Actor, reason: str, *,
 
 def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
     """Remove every entry whose period has run (idempotent; run on start and on schedule)."""
-    today = today or date.today()
+    today = today or clock.today()
     due = list(session.scalars(select(ListEntry).where(
         ListEntry.state.in_(rules.IN_FORCE), ListEntry.listed_until <= today)
         .order_by(ListEntry.id)))

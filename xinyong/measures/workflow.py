@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts import Actor
+from xinyong.core import clock
 from xinyong.core.errors import Conflict, Invalid, NotFound, RuleViolation
 from xinyong.measures.tables import CheckFeedback, CheckPrompt
 
@@ -44,7 +45,7 @@ def record_feedback(session: Session, check_id: int, items: Sequence[FeedbackIte
     prompts = {p.measure_id: p for p in prompts_of(session, check_id)}
     done = set(session.scalars(select(CheckFeedback.measure_id)
                                .where(CheckFeedback.check_id == check_id)))
-    now = datetime.now()
+    now = clock.now()
     rows: list[CheckFeedback] = []
     for item in items:
         prompt = prompts.get(item.measure_id)

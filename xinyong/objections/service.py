@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -22,7 +22,7 @@ from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
 from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
-from xinyong.core import attachments
+from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.core.masking import keyed_hash, mask_name
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
@@ -83,7 +83,7 @@ def _step(session: Session, o: Objection, action: str, from_state: str | None, a
     session.add(ObjectionStep(objection_id=o.id, action=action, from_state=from_state,
                               to_state=o.state, actor=actor.name,
                               department=actor.department_name or actor.department_uscc,
-                              note=note, on_day=today, at=datetime.now()))
+                              note=note, on_day=today, at=clock.now()))
 
 
 def _verify_applicant(actor: Actor, subject: Subject, filing: Filing, secret: str
@@ -109,7 +109,7 @@ def _verify_applicant(actor: Actor, subject: Subject, filing: Filing, secret: st
 def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: ObjectionClocks,
                    calendar: WorkingCalendar, secret: str, today: date | None = None
                    ) -> Objection:
-    today = today or date.today()
+    today = today or clock.today()
     reasons = _clean_text(filing.reasons, "异议理由")
     contact = _clean_text(filing.contact, "联系方式", required=False, limit=100)
     checked = attachments.check_uploads(list(filing.uploads))
@@ -148,7 +148,7 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
                   provider_name=provider_name, applicant_kind=kind, applicant_name=applicant,
                   applicant_account_id=actor.account_id, applicant_contact=contact,
                   reasons=reasons or "", state=MARKED, clock_rule_id=clocks.id,
-                  filed_on=today, filed_at=datetime.now(), marked_on=today,
+                  filed_on=today, filed_at=clock.now(), marked_on=today,
                   mark_due=_due(calendar, today, clocks.mark_working_days),
                   route_due=_due(calendar, today, clocks.route_working_days))
     session.add(o)
@@ -210,7 +210,7 @@ def route(session: Session, objection_id: int, actor: Actor, provider_uscc: str,
           ) -> Objection:
     """The credit office routes an objection whose target names no department."""
     authorize(actor, Permission.OBJECTIONS_MANAGE)
-    today = today or date.today()
+    today = today or clock.today()
     o = get_objection(session, objection_id)
     if o.state != MARKED:
         raise Conflict(f"异议 {o.id} 当前状态为「{STATE_LABELS[o.state]}」,不能转办",
@@ -240,7 +240,7 @@ class Decision:
 
 def decide(session: Session, objection_id: int, actor: Actor, decision: Decision, *,
            calendar: WorkingCalendar, secret: str, today: date | None = None) -> Objection:
-    today = today or date.today()
+    today = today or clock.today()
     o = get_objection(session, objection_id)
     _may_decide(actor, o)
     if o.state not in OPEN_STATES:
@@ -342,7 +342,7 @@ def open_for_records(session: Session, record_ids: Iterable[int], day: date | No
                      ) -> dict[int, Objection]:
     """Objections open on `day` (default today) about these records, by record id."""
     ids = sorted(set(record_ids))
-    day = day or date.today()
+    day = day or clock.today()
     found: dict[int, Objection] = {}
     for i in range(0, len(ids), 500):
         for o in session.scalars(select(Objection).where(
@@ -355,7 +355,7 @@ def open_for_records(session: Session, record_ids: Iterable[int], day: date | No
 def open_for_entries(session: Session, entry_ids: Iterable[int], day: date | None = None
                      ) -> dict[int, Objection]:
     ids = sorted(set(entry_ids))
-    day = day or date.today()
+    day = day or clock.today()
     found: dict[int, Objection] = {}
     for i in range(0, len(ids), 500):
         for o in session.scalars(select(Objection).where(
@@ -396,7 +396,7 @@ def overdue(session: Session, calendar: WorkingCalendar, today: date | None = No
             ids: Iterable[int] | None = None) -> list[Overdue]:
     """Open objections past their clock (or whose clock the calendar cannot compute), for the
     credit office; `ids` narrows it to the objections a page shows."""
-    today = today or date.today()
+    today = today or clock.today()
     out: list[Overdue] = []
     stmt = select(Objection).where(Objection.state.in_(OPEN_STATES))
     if ids is not None:

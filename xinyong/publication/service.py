@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, s
 from sqlalchemy.orm import Session
 
 from xinyong.catalog import Catalog, RecordType, default_catalog
+from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, XinyongError
 from xinyong.core.masking import mask_name
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar, load_calendar
@@ -214,7 +215,7 @@ def judge_records(session: Session, *, record_ids: Iterable[int] | None = None,
         stmt = stmt.where(Record.batch_id == batch_id)  # indexed
     if record_ids is not None:
         stmt = stmt.where(Record.id.in_(list(record_ids)))
-    now = datetime.now()
+    now = clock.now()
     done, last = 0, 0
     while True:
         # Keyset pages: memory stays flat however large the batch (ingest's promise).
@@ -272,7 +273,7 @@ def add_override(session: Session, record_id: int, reason: str, effective_on: da
         raise Invalid("终止公示日期不能早于决定日期", code="override_before_decision")
     session.add(PublicationOverride(record_id=record_id, reason=reason,
                                     effective_on=effective_on, note=note,
-                                    created_by=created_by, created_at=datetime.now()))
+                                    created_by=created_by, created_at=clock.now()))
     session.flush()
     judge_records(session, record_ids=[record_id], rejudge=True)
     judgement = session.get(PublicationJudgement, record_id)

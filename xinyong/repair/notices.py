@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
 from xinyong.catalog import Catalog, default_catalog
+from xinyong.core import clock
 from xinyong.core.errors import NotFound
 from xinyong.ingest.tables import Provider, Record
 from xinyong.publication.loader import default_rules
@@ -70,7 +71,7 @@ class NoticeRows:
 def issue_notices(session: Session, *, batch_id: int | None = None,
                   record_ids: list[int] | None = None, today: date | None = None) -> int:
     """Issue notices for judged penalty versions that have none yet; returns how many."""
-    today = today or date.today()
+    today = today or clock.today()
     j, n = PublicationJudgement, RepairNotice
     kind: ColumnElement[str] = j.record_type.expression
     if record_ids is not None:

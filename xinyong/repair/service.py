@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
 from xinyong.catalog import default_catalog
-from xinyong.core import attachments
+from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.exchange.service import queue_event
@@ -86,7 +86,7 @@ def _step(session: Session, app: RepairApplication, action: str, before: str | N
     session.add(RepairStep(application_id=app.id, action=action, from_state=before,
                            to_state=app.state, actor=actor.name,
                            department=actor.department_name or actor.department_uscc,
-                           note=note, on_day=today, at=datetime.now()))
+                           note=note, on_day=today, at=clock.now()))
     session.flush()
 
 
@@ -195,7 +195,7 @@ def apply(session: Session, actor: Actor, application: Application, *,
           calendar: WorkingCalendar, today: date | None = None) -> RepairApplication:
     """A subject applies for repair of one of its penalties; the platform forwards it to the
     department that made the finding (谁认定、谁修复) at once."""
-    today = today or date.today()
+    today = today or clock.today()
     authorize(actor, Permission.REPAIR_APPLY)
     record = session.get(Record, application.record_id)
     if record is None:
@@ -219,7 +219,7 @@ def apply(session: Session, actor: Actor, application: Application, *,
         fulfilment=fulfilment,
         commitment_text=commitment_text(subject.name,
                                         str(record.data.get("document_number", "")), rs),
-        commitment_state="made", submitted_on=today, submitted_at=datetime.now(),
+        commitment_state="made", submitted_on=today, submitted_at=clock.now(),
         forward_due=_due(calendar, today, rs.repair.forward.working_days))
     session.add(app)
     session.flush()
@@ -276,7 +276,7 @@ def _code(code: str | None) -> str:
 
 def accept(session: Session, app_id: int, actor: Actor, *, calendar: WorkingCalendar,
            today: date | None = None) -> RepairApplication:
-    today = today or date.today()
+    today = today or clock.today()
     app = _deciding(session, app_id, actor, (FORWARDED,), "受理")
     rs = default_rules().get(app.rule_set_id)
     app.state, app.accepted_on = ACCEPTED, today
@@ -289,7 +289,7 @@ def accept(session: Session, app_id: int, actor: Actor, *, calendar: WorkingCale
 def _turn_down(session: Session, app_id: int, actor: Actor, reasons: str, code: str,
                today: date | None, *, refusing: bool) -> RepairApplication:
     """不予受理 (refusing, at acceptance) or 不予修复 (at the decision): reasons and a code."""
-    today = today or date.today()
+    today = today or clock.today()
     action, label = ("refuse", "不予受理") if refusing else ("reject", "不予修复")
     before = FORWARDED if refusing else ACCEPTED
     app = _deciding(session, app_id, actor, (before,), label)
@@ -317,7 +317,7 @@ def reject(session: Session, app_id: int, actor: Actor, reasons: str, code: str,
 
 def approve(session: Session, app_id: int, actor: Actor, reasons: str, *,
             calendar: WorkingCalendar, today: date | None = None) -> RepairApplication:
-    today = today or date.today()
+    today = today or clock.today()
     app = _deciding(session, app_id, actor, (ACCEPTED,), "作出准予修复决定")
     rs = default_rules().get(app.rule_set_id)
     # The rules are checked again at the decision: a repeat penalty, a second application
@@ -355,15 +355,15 @@ def mark_synced(session: Session, events: list[ExchangeEvent]) -> None:
     system = Actor(role=Role.ADMIN, name="exchange")
     for app in session.scalars(select(RepairApplication).where(
             RepairApplication.id.in_(ids), RepairApplication.state == APPROVED)):
-        app.state, app.synced_on = SYNCED, date.today()
-        _step(session, app, "sync", APPROVED, system, "修复结果已推送至上级平台", date.today())
+        app.state, app.synced_on = SYNCED, clock.today()
+        _step(session, app, "sync", APPROVED, system, "修复结果已推送至上级平台", clock.today())
 
 
 def break_commitment(session: Session, app_id: int, actor: Actor, reasons: str, *,
                      today: date | None = None) -> RepairApplication:
     """The subject broke its repair commitment: the repair is voided and the penalty is
     published again until its maximum period ends (信用修复型承诺 违诺责任)."""
-    today = today or date.today()
+    today = today or clock.today()
     authorize(actor, Permission.REPAIR_DECIDE)
     app = get_application(session, app_id)
     if actor.role != Role.ADMIN and actor.department_uscc != app.provider_uscc:
@@ -423,7 +423,7 @@ def overdue(session: Session, today: date | None = None, *,
             ids: Iterable[int] | None = None) -> list[OverdueStep]:
     """Open steps past their clock (or with a clock the calendar cannot compute); `ids`
     narrows it to the applications a page shows."""
-    today = today or date.today()
+    today = today or clock.today()
     out = []
     stmt = select(RepairApplication).where(RepairApplication.state.in_((*OPEN_STATES,
                                                                         APPROVED)))

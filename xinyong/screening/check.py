@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from typing import Any, cast
 
@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xinyong.accounts import Actor
+from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.ingest import Record
 from xinyong.lists import IN_FORCE, ListEntry, default_list_kinds, in_force_for
@@ -250,7 +251,7 @@ def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
                today: date | None = None) -> list[dict[str, Any]]:
     """Check many applicants (one stored check each); results in the same order."""
     with _collector_paused(len(requests) >= GC_PAUSE_MIN):
-        return _run_checks(session, requests, actor, today or date.today())
+        return _run_checks(session, requests, actor, today or clock.today())
 
 
 def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
@@ -271,7 +272,7 @@ def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor
     reviews = _active_reviews(session, {m.name_key for m in matches if m.name_key},
                               {h.subject_id for m in matches for h in m.hits
                                if h.method != "code"})
-    now = datetime.now()
+    now = clock.now()
     outputs: list[dict[str, Any]] = []
     check_rows: list[dict[str, Any]] = []
     for_matter: dict[str, list[Measure]] = {}
@@ -445,7 +446,7 @@ def review_match(session: Session, check_id: int, subject_id: int, reason: str,
     review = MatchReview(query_key=key, subject_id=subject_id, content_hash=hit["content_hash"],
                          verdict=FALSE_MATCH, reason=reason, reviewer=actor.name,
                          department=actor.department_name or actor.department_uscc,
-                         check_id=check_id, reviewed_at=datetime.now(), active=True)
+                         check_id=check_id, reviewed_at=clock.now(), active=True)
     session.add(review)
     session.flush()
     return review

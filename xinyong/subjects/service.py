@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Row, insert, or_, select
 from sqlalchemy.orm import Session
 
+from xinyong.core import clock
 from xinyong.core.errors import NotFound
 from xinyong.screening.tables import (
     PENDING_COLUMNS,
@@ -77,7 +78,7 @@ def resolve_subject_kinds(session: Session, refs: Sequence[SubjectRef], *,
     new ones (and their search rows), one query and one insert for names not seen before.
     """
     writer = writer or BulkWriter(session)
-    now = datetime.now()
+    now = clock.now()
     by_key: dict[str, SubjectRef] = {}
     for ref in refs:
         by_key.setdefault(ref.key, ref)

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, CatalogDep, SessionDep, SettingsDep, require
+from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, XinyongError
 from xinyong.publication.service import (
     counts_by_type,
@@ -37,7 +38,7 @@ PublicReader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
 
 def _as_of(raw: str | None) -> tuple[date, bool]:
     if not raw:
-        return date.today(), False
+        return clock.today(), False
     try:
         return date.fromisoformat(raw), True
     except ValueError:

@@ -12,6 +12,7 @@ from xinyong.accounts import Actor, Permission, Role
 from xinyong.accounts import service as accounts
 from xinyong.accounts.tables import Account, ApiKey
 from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.core import clock
 from xinyong.core.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
@@ -66,7 +67,7 @@ class KeyPublic(BaseModel):
 def _account(a: Account) -> AccountPublic:
     return AccountPublic(id=a.id, name=a.name, role=a.role, display_name=a.display_name,
                          subject_uscc=a.subject_uscc, active=a.active,
-                         locked=bool(a.locked_until and a.locked_until > datetime.now()),
+                         locked=bool(a.locked_until and a.locked_until > clock.now()),
                          created_at=a.created_at)
 
 

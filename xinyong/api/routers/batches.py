@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
@@ -10,6 +9,7 @@ from pydantic import BaseModel
 
 from xinyong.accounts import Actor, Permission, authorize_write
 from xinyong.api.deps import CatalogDep, DbId, SessionDep, SettingsDep, require
+from xinyong.core import clock
 from xinyong.core.errors import NotFound
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest import Batch, BatchInput, ingest, json_rows
@@ -59,9 +59,9 @@ def push_batch(
         session,
         BatchInput(record_type=rt, provider_uscc=provider_uscc,
                    operator=f"{actor.name}@{actor.client or 'unknown'}"[:100],
-                   channel="api", received_on=date.today(), atomic=atomic),
+                   channel="api", received_on=clock.today(), atomic=atomic),
         json_rows(rows, rt), calendar=load_calendar(session), secret=settings.secret_key,
-        today=date.today(), chunk_rows=settings.ingest_chunk_rows, on_problem=problems.append)
+        today=clock.today(), chunk_rows=settings.ingest_chunk_rows, on_problem=problems.append)
     audit_batch(session, actor, summary, "api")
     return BatchPublic(**summary.as_dict(), errors=[p.as_dict() for p in problems])
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
+from xinyong.core import clock
 from xinyong.publication.service import (
     counts_by_type,
     export_column,
@@ -93,7 +94,7 @@ class LateList(BaseModel):
             summary="一条公示记录及其来源(数据提供单位、批次、接收日期、设定依据、公示规则版本)")
 def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
                as_of: AsOf = None) -> RecordDetail:
-    day = as_of or date.today()
+    day = as_of or clock.today()
     record, prov = get_public_record(session, record_id, day)
     return RecordDetail(as_of=day, record=record_out(record),
                         provenance=ProvenancePublic(**prov.__dict__))
@@ -110,7 +111,7 @@ def column(record_type: str, session: SessionDep, _actor: PublicReader,
            page: Annotated[int, Query(ge=1, le=10000)] = 1,
            per_page: Annotated[int, Query(ge=1, le=100)] = 20,
            as_of: AsOf = None) -> ColumnPublic:
-    p = list_column(session, record_type, as_of or date.today(), provider_id=provider,
+    p = list_column(session, record_type, as_of or clock.today(), provider_id=provider,
                     region=region or None, date_from=date_from, date_to=date_to, page=page,
                     per_page=per_page)
     return ColumnPublic(record_type=p.record_type, name=p.name, as_of=p.as_of,
@@ -124,7 +125,7 @@ def column(record_type: str, session: SessionDep, _actor: PublicReader,
             summary="专栏公示记录导出(CSV,UTF-8 带 BOM),与网站当日公示内容一致")
 def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
                   as_of: AsOf = None) -> Response:
-    day = as_of or date.today()
+    day = as_of or clock.today()
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
     writer = csv.writer(out)
@@ -139,7 +140,7 @@ def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
             summary="各类公示记录数量")
 def counts(session: SessionDep, _actor: PublicReader,
            as_of: AsOf = None) -> Counts:
-    day = as_of or date.today()
+    day = as_of or clock.today()
     return Counts(as_of=day, counts=counts_by_type(session, day))
 
 

@@ -3,7 +3,7 @@ commitments, and the subject's repair notice (两书同达). Handlers call xinyo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -21,7 +21,7 @@ from xinyong.api.routers.objections import (
     read_uploads,
     steps_out,
 )
-from xinyong.core import attachments
+from xinyong.core import attachments, clock
 from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest.tables import Record
@@ -107,7 +107,7 @@ class EligibilityOut(BaseModel):
 def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> EligibilityOut:
     record = own_record(session, actor, record_id)
     try:
-        el = repair.eligibility(session, record.id, date.today())
+        el = repair.eligibility(session, record.id, clock.today())
     except XinyongError as exc:
         return EligibilityOut(record_id=record.id, eligible=False, code=exc.code,
                               message=exc.message, rule_set_id=None, repairable_from=None,
@@ -258,4 +258,4 @@ def my_notice(record_id: DbId, session: SessionDep, settings: SettingsDep,
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
         "X-Notice-Issued-On": notice.issued_on.isoformat(),
         "Cache-Control": "private, no-store",
-        "X-Generated-At": datetime.now().replace(microsecond=0).isoformat()})
+        "X-Generated-At": clock.now().replace(microsecond=0).isoformat()})

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require, run_and_commit
+from xinyong.core import clock
 from xinyong.publication.service import CreditFile, PublicRecord, credit_file
 from xinyong.subjects.search import SearchPage, search_subjects
 
@@ -157,7 +158,7 @@ async def search(session: SessionDep, _actor: PublicReader,
 @router.get("/{uscc}", response_model=CreditFilePublic, summary="信用档案")
 async def get_credit_file(uscc: str, session: SessionDep,
                           _actor: PublicReader, as_of: AsOf = None) -> CreditFilePublic:
-    day = as_of or date.today()
+    day = as_of or clock.today()
     return await run_and_commit(session, lambda: credit_file_out(credit_file(session, uscc, day)))
 
 
@@ -165,7 +166,7 @@ async def get_credit_file(uscc: str, session: SessionDep,
 async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
                        type: Annotated[str | None, Query(description="信息类别,如 penalty")]
                        = None, as_of: AsOf = None) -> RecordList:
-    day = as_of or date.today()
+    day = as_of or clock.today()
 
     def work() -> RecordList:
         f = credit_file(session, uscc, day, record_type=type)

@@ -5,7 +5,6 @@ attachments. Each page calls the same service as its API twin; forms carry the C
 
 from __future__ import annotations
 
-from datetime import date
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from xinyong.accounts import Actor, Role
 from xinyong.accounts.access import read_own_file
 from xinyong.api.deps import ActorDep, CatalogDep, DbId, SessionDep, SettingsDep
 from xinyong.api.routers.objections import clocks_of
-from xinyong.core import attachments
+from xinyong.core import attachments, clock
 from xinyong.core.errors import XinyongError
 from xinyong.core.workdays import load_calendar
 from xinyong.objections import service as objections
@@ -65,7 +64,7 @@ def my_file(request: Request, actor: ActorDep, session: SessionDep, settings: Se
                if r.record_type in repairable}
     return _page(request, settings, "me.html", {
         "title": "我的信用", "view": view, "judged": judged, "notices": notices,
-        "today": date.today(), "actor": actor,
+        "today": clock.today(), "actor": actor,
         "objections": objections.list_objections(session, actor),
         "repairs": repair.list_applications(session, actor),
         "json_url": "/api/v1/me/file"})
@@ -137,7 +136,7 @@ def _repair_form(request: Request, session: Any, settings: Any, actor: Actor, re
     commitment = None
     eligible_from = None
     try:
-        el = repair.eligibility(session, record_id, date.today())
+        el = repair.eligibility(session, record_id, clock.today())
         if el.subject.uscc != actor.subject_uscc:
             raise XinyongError("只能对本主体的信息申请信用修复", code="repair_not_own")
         commitment = repair.commitment_text(el.subject.name,
