@@ -542,7 +542,7 @@ def throughput(base: str, paths: list[str], threads: int, seconds: float) -> flo
 
 
 def measure(engine: Engine, url: str, n: int, seconds: float, threads: int) -> dict[str, Any]:
-    from xinyong.publication.service import credit_file
+    from xinyong.publication.reads import credit_file
 
     rng = random.Random(11)
     codes, searches = queries(engine, n, rng)

@@ -16,7 +16,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.ingest import Batch, Record, RecordVersion
 from xinyong.ingest.service import content_hash, serialise
 from xinyong.ingest.validate import RowValidator
-from xinyong.publication.service import judge_records
+from xinyong.publication.judging import judge_records
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair.notices import issue_notices
 from xinyong.repair.tables import RepairNotice

@@ -45,7 +45,7 @@ from xinyong.objections.service import (
     steps_of,
 )
 from xinyong.objections.tables import Objection
-from xinyong.publication.service import credit_file, get_public_record, list_public_records
+from xinyong.publication.reads import credit_file, get_public_record, list_public_records
 from xinyong.screening.check import CheckRequest, run_check
 from xinyong.subjects.tables import Subject
 

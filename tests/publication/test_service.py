@@ -13,14 +13,13 @@ from tests.ingest.helpers import push
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.ingest import Record
-from xinyong.publication.service import (
-    add_override,
+from xinyong.ingest.quality import list_late
+from xinyong.publication.judging import end_publication, judge_records
+from xinyong.publication.reads import (
     counts_by_type,
     credit_file,
     get_public_record,
-    judge_records,
     list_column,
-    list_late,
 )
 from xinyong.publication.tables import PublicationJudgement
 
@@ -68,7 +67,7 @@ def test_repair_ends_the_window_early_and_as_of_shows_the_past(engine, settings)
     push(engine, settings, "penalty", [penalty()], received_on=RECEIVED)
     rid = _record_id(engine, "示市监处罚〔2026〕1号")
     with unit_of_work(engine) as s:
-        j = add_override(s, rid, "repaired", date(2027, 3, 1), created_by="信用办")
+        j = end_publication(s, rid, "repaired", date(2027, 3, 1), created_by="信用办")
         # A repair takes effect on its day: the last public day is the day before.
         assert (j.window_end, j.ended_by) == (date(2027, 2, 28), "repaired")
         assert j.rule_set_id == "ndrc_order_36_v1" and j.max_end == date(2027, 11, 19)
@@ -88,7 +87,7 @@ def test_revocation_unpublishes_within_three_working_days(engine, settings):
     rid = _record_id(engine, "示市监处罚〔2026〕1号")
     with unit_of_work(engine) as s:
         # Revoked on Friday 2026-12-04: Mon 7, Tue 8, Wed 9 -> last public day the 9th.
-        j = add_override(s, rid, "revoked", date(2026, 12, 4), created_by="信用办")
+        j = end_publication(s, rid, "revoked", date(2026, 12, 4), created_by="信用办")
         assert (j.window_end, j.ended_by) == (date(2026, 12, 9), "revoked")
     assert _public_ids(engine, date(2026, 12, 9)) == [rid]
     assert _public_ids(engine, date(2026, 12, 10)) == []
@@ -99,11 +98,11 @@ def test_override_is_checked(engine, settings):
     rid = _record_id(engine, "示市监处罚〔2026〕1号")
     with unit_of_work(engine) as s:
         with pytest.raises(Invalid):
-            add_override(s, rid, "forgotten", date(2027, 1, 1), created_by="x")
+            end_publication(s, rid, "forgotten", date(2027, 1, 1), created_by="x")
         with pytest.raises(Invalid):
-            add_override(s, rid, "repaired", date(2026, 1, 1), created_by="x")
+            end_publication(s, rid, "repaired", date(2026, 1, 1), created_by="x")
         with pytest.raises(NotFound):
-            add_override(s, 999999, "repaired", date(2027, 1, 1), created_by="x")
+            end_publication(s, 999999, "repaired", date(2027, 1, 1), created_by="x")
 
 
 def test_licence_is_public_while_valid(engine, settings):

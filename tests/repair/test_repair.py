@@ -30,7 +30,7 @@ from xinyong.core.workdays import load_calendar
 from xinyong.exchange import ExchangeEvent, export_pending
 from xinyong.grading import GradeReevaluation
 from xinyong.ingest import Record
-from xinyong.publication.service import (
+from xinyong.publication.reads import (
     counts_by_type,
     get_public_record,
     list_column,

@@ -24,6 +24,7 @@ from xinyong.catalog import Catalog
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden
 from xinyong.ingest.tables import Provider, Record
+from xinyong.recordstate import disputed_records, repaired_ids
 from xinyong.subjects import get_subject
 from xinyong.subjects.tables import Subject
 
@@ -57,9 +58,6 @@ def _records(session: Session, catalog: Catalog, subject: Subject,
     subject's own file keeps them, marked, with any open objection."""
     if not types:
         return []
-    from xinyong.objections.service import open_for_records
-    from xinyong.publication.service import repaired_ids
-
     rows = list(session.execute(
         select(Record, Provider.uscc, Provider.name)
         .join(Provider, Provider.id == Record.provider_id)
@@ -67,7 +65,8 @@ def _records(session: Session, catalog: Catalog, subject: Subject,
         .order_by(Record.decision_date.desc(), Record.id)).tuples())
     today = clock.today()
     repaired = repaired_ids(session, [r.id for r, _u, _n in rows], today)
-    disputed = open_for_records(session, [r.id for r, _u, _n in rows], today) if own else {}
+    disputed = (disputed_records(session, [r.id for r, _u, _n in rows], today) if own
+                else set())
     # Personal identifiers are masked at ingest; masking again guards any field the catalog
     # forgot to mark as personal.
     return [RecordView(r.id, r.record_type, catalog.get(r.record_type).name, puscc, pname,

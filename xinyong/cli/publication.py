@@ -21,7 +21,7 @@ def judge(ctx: typer.Context,
                                                 "those without a judgement")] = False) -> None:
     """Compute publication windows of records not judged yet (ingest does this by itself;
     needed after bulk loads or for records stored before the publication tables existed)."""
-    from xinyong.publication.service import judge_records
+    from xinyong.publication.judging import judge_records
 
     with reported(), unit_of_work(engine(ctx)) as session:
         n = judge_records(session, rejudge=rejudge)
@@ -34,7 +34,7 @@ def late(ctx: typer.Context,
          page: int = 1,
          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Records received more than 7 working days after their decision (迟报), newest first."""
-    from xinyong.publication.service import list_late
+    from xinyong.ingest.quality import list_late
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         items, total = list_late(session, provider_uscc=provider, page=page)
@@ -58,10 +58,10 @@ def end(ctx: typer.Context, record_id: int,
         note: Annotated[str | None, typer.Option()] = None,
         operator: Annotated[str, typer.Option()] = "信用办") -> None:
     """End a record's publication early: a repair or a revocation, with its date."""
-    from xinyong.publication.service import add_override
+    from xinyong.publication.judging import end_publication
 
     with reported(), unit_of_work(engine(ctx)) as session:
-        j = add_override(session, record_id, reason, date.fromisoformat(on),
+        j = end_publication(session, record_id, reason, date.fromisoformat(on),
                          created_by=operator, note=note)
         end_day = j.window_end.isoformat() if j.window_end else "长期"
     out.print(f"记录 {record_id} 最后公示日:{end_day}({j.ended_by})")

@@ -38,7 +38,7 @@ TABLE_MODULES = (
     "xinyong.audit.tables",
     "xinyong.lists.tables", "xinyong.screening.tables", "xinyong.measures.tables",
     "xinyong.core.attachments", "xinyong.objections.tables", "xinyong.repair.tables",
-    "xinyong.exchange.tables", "xinyong.grading.tables",
+    "xinyong.exchange.tables", "xinyong.grading.tables", "xinyong.recordstate.tables",
 )
 
 

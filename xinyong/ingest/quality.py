@@ -9,10 +9,12 @@ are printed with the figures.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from xinyong.core.workdays import CalendarNotCovered, load_calendar
 from xinyong.ingest.tables import Batch, Provider, Record
 
 
@@ -56,3 +58,44 @@ def provider_quality(session: Session) -> list[ProviderQuality]:
                                    int(total or 0) - int(rejected or 0), int(n_rec),
                                    int(ok or 0), int(late or 0), int(unknown or 0)))
     return out
+
+
+@dataclass(frozen=True)
+class LateRecord:
+    id: int
+    record_type: str
+    document_number: str
+    provider_name: str
+    provider_uscc: str
+    decision_date: date
+    deadline: date | None
+    received_on: date
+    working_days_late: int | None
+
+
+def list_late(session: Session, *, provider_uscc: str | None = None, page: int = 1,
+              per_page: int = 50) -> tuple[list[LateRecord], int]:
+    """Records received more than the timeliness limit after the decision (the spine's
+    `Record.late`), for the credit office."""
+    page = max(page, 1)
+    conds: list[ColumnElement[bool]] = [Record.late.is_(True)]
+    if provider_uscc:
+        conds.append(Provider.uscc == provider_uscc.strip().upper())
+    total = session.scalar(select(func.count()).select_from(Record)
+                           .join(Provider, Provider.id == Record.provider_id)
+                           .where(*conds)) or 0
+    cal = load_calendar(session)
+    out = []
+    for rec, prov in session.execute(
+            select(Record, Provider).join(Provider, Provider.id == Record.provider_id)
+            .where(*conds).order_by(Record.received_on.desc(), Record.id.desc())
+            .offset((page - 1) * per_page).limit(per_page)):
+        try:
+            late_by = (cal.working_days_between(rec.deadline, rec.received_on)
+                       if rec.deadline else None)
+        except CalendarNotCovered:
+            late_by = None
+        out.append(LateRecord(rec.id, rec.record_type, str(rec.data.get("document_number", "")),
+                              prov.name, prov.uscc, rec.decision_date, rec.deadline,
+                              rec.received_on, late_by))
+    return out, total

@@ -51,7 +51,7 @@ from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
 if TYPE_CHECKING:
-    from xinyong.publication.service import BatchJudge
+    from xinyong.publication.judging import BatchJudge
     from xinyong.repair.notices import NoticeRows
 
 ProblemSink = Callable[[Problem], None]
@@ -178,7 +178,7 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
            on_progress: Callable[[int], None] | None = None) -> BatchSummary:
     # Imported here: publication and repair read the ingest tables, so a module-level import
     # would be circular.
-    from xinyong.publication.service import JUDGEMENT_COLUMNS, BatchJudge
+    from xinyong.publication.judging import JUDGEMENT_COLUMNS, BatchJudge
     from xinyong.repair.notices import NoticeRows
 
     rt = batch_in.record_type
@@ -454,7 +454,7 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
             data=values, batch_id=ctx.batch_id, updated_at=now))
     # Re-judged through the general path: a held record may carry overrides (repair,
     # revocation) that its new version's window must honour.
-    from xinyong.publication.service import judge_records
+    from xinyong.publication.judging import judge_records
     from xinyong.repair.notices import issue_notices
     from xinyong.repair.tables import RepairNotice
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from xinyong import audit
+from xinyong import audit, recordstate
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
 from xinyong.accounts.policy import has_control_chars
@@ -30,6 +30,7 @@ from xinyong.ingest.tables import Provider, Record
 from xinyong.lists.tables import ListEntry
 from xinyong.objections.clocks import ObjectionClocks
 from xinyong.objections.tables import Objection, ObjectionStep
+from xinyong.publication.judging import end_publication
 from xinyong.subjects.tables import Subject
 
 MARKED, ROUTED, CORRECTED, REVOKED, KEPT = "marked", "routed", "corrected", "revoked", "kept"
@@ -153,6 +154,10 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
                   route_due=_due(calendar, today, clocks.route_working_days))
     session.add(o)
     session.flush()
+    recordstate.open_dispute(session, target=o.target,
+                             target_id=o.record_id if o.record_id is not None
+                             else filing.target_id, case_kind="objection", case_id=o.id,
+                             on=today)
     attachments.store(session, "objection", o.id, checked)
     _step(session, o, "file", None, actor, f"标注{MARK_LABEL}", today)
     audit.append(session, actor, "objection.file", subject_uscc=subject.uscc,
@@ -263,10 +268,7 @@ def decide(session: Session, objection_id: int, actor: Actor, decision: Decision
         if revoked_on > today:
             raise Invalid("撤销日期不能晚于今天", code="revoked_on_future")
         if o.record_id is not None:
-            from xinyong.publication.service import REVOKED as OVERRIDE_REVOKED
-            from xinyong.publication.service import add_override
-
-            add_override(session, o.record_id, OVERRIDE_REVOKED, revoked_on,
+            end_publication(session, o.record_id, recordstate.REVOKED, revoked_on,
                          created_by=actor.name, note=f"异议 {o.id}:{reasons}"[:500])
         elif o.list_entry_id is not None:
             from xinyong.lists.service import withdraw
@@ -277,6 +279,7 @@ def decide(session: Session, objection_id: int, actor: Actor, decision: Decision
     o.state, o.decided_on, o.decided_by, o.outcome_reasons = (decision.outcome, today,
                                                               actor.name, reasons)
     session.flush()
+    recordstate.close_dispute(session, case_kind="objection", case_id=o.id, on=today)
     _step(session, o, "decide", before, actor, reasons, today)
     subject = session.get(Subject, o.subject_id)
     audit.append(session, actor, "objection.decide", subject_uscc=subject.uscc if subject

@@ -1,9 +1,10 @@
-"""Publication tables: the judgement each record was given, and events that end a window.
+"""Publication tables: the judgement each record was given.
 
 A judgement is the output of the pure rules for one record version (rule set id, class, the
-minimum and maximum end), plus the window it gives together with the overrides. It is derived
-data: `judge_records` recomputes it from the record, the rule set it was judged under and the
-override rows; nothing here is a flag someone must remember to flip.
+minimum and maximum end), plus the window it gives together with the record's overrides
+(xinyong.recordstate: repaired, revoked). It is derived data: `judge_records` recomputes it
+from the record, the rule set it was judged under and the override rows; nothing here is a
+flag someone must remember to flip.
 """
 
 from __future__ import annotations
@@ -41,24 +42,3 @@ class PublicationJudgement(Base):
     # Lets listings and counts filter on this table alone (derived, rewritten by judging).
     public_from: Mapped[date | None] = mapped_column(Date)
     judged_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class PublicationOverride(Base):
-    """An event that ends publication early: a repair (信用修复) or a revocation (撤销).
-
-    Written by the repair and objection workflows and by the credit office. Never deleted: a
-    repair whose commitment is broken is voided (`voided_on`), and the record is re-judged to
-    its maximum period.
-    """
-
-    __tablename__ = "publication_override"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("record.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(20))  # repaired | revoked
-    effective_on: Mapped[date] = mapped_column(Date)
-    note: Mapped[str | None] = mapped_column(String(500))
-    created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    voided_on: Mapped[date | None] = mapped_column(Date)
-    voided_reason: Mapped[str | None] = mapped_column(String(500))

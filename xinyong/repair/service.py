@@ -30,15 +30,11 @@ from xinyong.exchange.service import queue_event
 from xinyong.exchange.tables import ExchangeEvent
 from xinyong.grading import request_reevaluation
 from xinyong.ingest.tables import Provider, Record
+from xinyong.publication.judging import end_publication, rejudge
 from xinyong.publication.loader import RuleSet, default_rules
 from xinyong.publication.rules import add_months
-from xinyong.publication.service import (
-    REPAIRED,
-    REVOKED,
-    add_override,
-    judge_records,
-)
-from xinyong.publication.tables import PublicationJudgement, PublicationOverride
+from xinyong.publication.tables import PublicationJudgement
+from xinyong.recordstate import REPAIRED, REVOKED, live_overrides, void_repairs
 from xinyong.repair.tables import RepairApplication, RepairStep
 from xinyong.subjects.tables import Subject
 
@@ -119,8 +115,7 @@ def eligibility(session: Session, record_id: int, today: date, *,
     rs = default_rules().get(j.rule_set_id)
     subject = session.get(Subject, record.subject_id)
     assert subject is not None
-    overrides = list(session.scalars(select(PublicationOverride).where(
-        PublicationOverride.record_id == record_id, PublicationOverride.voided_on.is_(None))))
+    overrides = live_overrides(session, record_id)
     if any(o.reason == REPAIRED for o in overrides):
         raise Conflict("该信息已完成信用修复", code="repair_already_done")
     if any(o.reason == REVOKED for o in overrides):
@@ -328,7 +323,7 @@ def approve(session: Session, app_id: int, actor: Actor, reasons: str, *,
     app.outcome_reasons, app.decided_by = why, actor.name
     app.commitment_state = "in_force"
     app.sync_due = _due(calendar, today, rs.repair.sync.working_days)
-    add_override(session, app.record_id, REPAIRED, today, created_by=actor.name,
+    end_publication(session, app.record_id, REPAIRED, today, created_by=actor.name,
                  note=f"修复申请 {app.id}")
     request_reevaluation(session, app.subject_id, "repair_approved", ref=("repair", app.id))
     subject = session.get(Subject, app.subject_id)
@@ -372,12 +367,8 @@ def break_commitment(session: Session, app_id: int, actor: Actor, reasons: str, 
     if app.state not in (APPROVED, SYNCED) or app.commitment_state != "in_force":
         raise Conflict("只有已准予修复且承诺有效的申请才能认定违诺", code="commitment_state")
     why = _text(reasons, "违诺事实")
-    for o in session.scalars(select(PublicationOverride).where(
-            PublicationOverride.record_id == app.record_id,
-            PublicationOverride.reason == REPAIRED, PublicationOverride.voided_on.is_(None))):
-        o.voided_on, o.voided_reason = today, f"违反信用修复承诺(修复申请 {app.id}):{why}"[:500]
-    session.flush()
-    judge_records(session, record_ids=[app.record_id], rejudge=True)
+    void_repairs(session, app.record_id, today, f"违反信用修复承诺(修复申请 {app.id}):{why}")
+    rejudge(session, app.record_id)
     app.commitment_state, app.commitment_broken_on = "broken", today
     app.commitment_broken_reason = why
     request_reevaluation(session, app.subject_id, "repair_voided", ref=("repair", app.id))

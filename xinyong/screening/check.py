@@ -53,8 +53,7 @@ from xinyong.measures import (
     default_measures,
     triggered_measures,
 )
-from xinyong.objections.service import open_for_entries, open_for_records
-from xinyong.publication.service import repaired_ids
+from xinyong.recordstate import disputed_entries, disputed_records, repaired_ids
 from xinyong.screening.match import (
     Applicant,
     Hit,
@@ -129,9 +128,9 @@ def _facts(session: Session, subject_ids: list[int], types: list[str], today: da
         for rec in found:
             if rec.id not in repaired:
                 records.setdefault(rec.subject_id, []).append(rec)
-    disputed: Disputed = {("record", rid) for rid in open_for_records(
+    disputed: Disputed = {("record", rid) for rid in disputed_records(
         session, [r.id for rs in records.values() for r in rs], today)}
-    disputed |= {("list", eid) for eid in open_for_entries(
+    disputed |= {("list", eid) for eid in disputed_entries(
         session, [e.id for es in entries.values() for e in es], today)}
     facts: dict[int, list[Fact]] = {}
     for sid in subject_ids:

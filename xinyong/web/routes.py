@@ -19,7 +19,7 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, CatalogDep, SessionDep, SettingsDep, require
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, XinyongError
-from xinyong.publication.service import (
+from xinyong.publication.reads import (
     counts_by_type,
     credit_file,
     get_public_record,

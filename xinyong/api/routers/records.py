@@ -17,12 +17,12 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
 from xinyong.core import clock
-from xinyong.publication.service import (
+from xinyong.ingest.quality import list_late
+from xinyong.publication.reads import (
     counts_by_type,
     export_column,
     get_public_record,
     list_column,
-    list_late,
 )
 
 router = APIRouter(tags=["records"])

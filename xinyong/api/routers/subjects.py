@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require, run_and_commit
 from xinyong.core import clock
-from xinyong.publication.service import CreditFile, PublicRecord, credit_file
+from xinyong.publication.reads import CreditFile, PublicRecord, credit_file
 from xinyong.subjects.search import SearchPage, search_subjects
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
