@@ -99,6 +99,20 @@ def test_legacy_dates_and_aliases_are_normalised(engine, settings):
         ("2026-11-20", "有效", "普通")
 
 
+@pytest.mark.parametrize("written", ["2026年11月20日", "2026年11月20", "２０２６年１１月２０日",
+                                     "2026 年 11 月 20 日", "20261120", "2026.11.20"])
+def test_dates_as_official_documents_print_them_are_accepted(engine, settings, written):
+    summary, problems = push(engine, settings, "penalty", [penalty(decision_date=written)])
+    assert summary.accepted == 1, problems
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Record.decision_date)) == date(2026, 11, 20)
+
+
+def test_an_impossible_chinese_date_names_the_accepted_forms(engine, settings):
+    _s, problems = push(engine, settings, "penalty", [penalty(decision_date="2026年2月30日")])
+    assert [(p.rule, "YYYY年M月D日" in p.message) for p in problems] == [("date_format", True)]
+
+
 def test_decision_after_receipt_is_rejected(engine, settings):
     _s, problems = push(engine, settings, "penalty", [penalty(decision_date="2026-11-20")],
                         received_on=date(2026, 11, 19))

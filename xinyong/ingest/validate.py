@@ -57,7 +57,19 @@ def _text(raw: Any) -> str | None:
     return text or None
 
 
+_CN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\Z")
+
+
 def _parse_date(text: str) -> date | None:
+    if not text.isascii():
+        # Decisions are often typed as official documents print dates (2026年3月1日), or
+        # with full-width digits.
+        text = unicodedata.normalize("NFKC", text).strip()
+        if m := _CN_DATE.match(text):
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return None
     text = text.split(" ")[0].split("T")[0]
     if len(text) == 10 and text[4] == "-":
         try:
@@ -237,7 +249,7 @@ class RowValidator:
                 d = _parse_date(text)
                 if d is None:
                     raise _Rejected(p(row, spec, "date_format",
-                                      f"「{h}」不是有效日期(应为YYYY-MM-DD或YYYY/MM/DD)", text))
+                                      f"「{h}」不是有效日期（应为YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）", text))
                 if not_future and d > today:
                     raise _Rejected(p(row, spec, "date_future", f"「{h}」不能晚于今天", text))
                 if len(dates) < _MEMO:
