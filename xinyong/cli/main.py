@@ -14,6 +14,7 @@ from rich.table import Table
 
 from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
+from xinyong.cli.calendar import calendar_app
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
@@ -27,7 +28,6 @@ from xinyong.cli.screening import (
 )
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work, upgrade
-from xinyong.core.workdays import add_year, covered_years, load_calendar, load_year_file
 from xinyong.ingest import provider_quality, write_template
 from xinyong.ingest.runner import FileBatch, run_file_batch
 
@@ -35,7 +35,6 @@ app = typer.Typer(help="xinyong 公共信用信息平台", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库 (database)", no_args_is_help=True)
 catalog_app = typer.Typer(help="公共信用信息目录 (catalog)", no_args_is_help=True)
-calendar_app = typer.Typer(help="工作日历 (official working-day calendar)", no_args_is_help=True)
 subjects_app = typer.Typer(help="信用主体 (subject registry)", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
@@ -199,27 +198,6 @@ def quality(ctx: typer.Context,
     out.print(table)
     out.print("合规率 = 通过校验行数 / 上报行数;及时率 = 决定之日起7个工作日内报送的记录 / "
               "可判定及时性的记录")
-
-
-@calendar_app.command("add")
-def calendar_add(ctx: typer.Context, path: Path,
-                 replace: Annotated[bool, typer.Option(help="replace a year already added")]
-                 = False) -> None:
-    """Add a year's holiday arrangement (the State Council notice) from a YAML file."""
-    with reported():
-        arrangement = load_year_file(path)
-        with unit_of_work(engine(ctx)) as session:
-            add_year(session, arrangement, replace=replace)
-    out.print(f"已添加{arrangement.year}年节假日安排:{len(arrangement.holidays)}个假期,"
-              f"{len(arrangement.workdays)}个调休上班日")
-
-
-@calendar_app.command("years")
-def calendar_years(ctx: typer.Context) -> None:
-    """List the years working-day clocks can be computed for."""
-    with unit_of_work(engine(ctx)) as session:
-        years = covered_years(load_calendar(session))
-    out.print(f"已覆盖年份: {years[0]}–{years[-1]}" if years else "无")
 
 
 @subjects_app.command("reviews")

@@ -40,8 +40,10 @@ from xinyong.core.holidays import (
     is_provisional_workday,
 )
 
-OFFICIAL, PACKAGE, PROVISIONAL = "official", "package", "provisional"
 Source = Literal["official", "package", "provisional"]
+OFFICIAL: Source = "official"
+PACKAGE: Source = "package"
+PROVISIONAL: Source = "provisional"
 SOURCE_LABELS = {OFFICIAL: "官方通知(已添加)", PACKAGE: "官方安排(随 chinesecalendar 发布)",
                  PROVISIONAL: "暂定(按法定节假日推算,无调休)"}
 PROVISIONAL_MARK = "(暂定)"
@@ -154,6 +156,17 @@ class WorkingCalendar:
         """working_days_between, marked provisional when it counted over a provisional year."""
         return Counted(self.working_days_between(start, end),
                        self.touches_provisional(start, end))
+
+
+def due_or_none(cal: WorkingCalendar, start: date | None, n: int) -> date | None:
+    """The n-th working day after `start`; None when there is no start or the calendar cannot
+    count the year (reported as "clock unknown" by the callers, never guessed)."""
+    if start is None:
+        return None
+    try:
+        return cal.add_working_days(start, n)
+    except CalendarNotCovered:
+        return None
 
 
 @dataclass(frozen=True)
