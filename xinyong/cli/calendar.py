@@ -10,9 +10,10 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from xinyong.cli.common import engine, out, print_json, reported, settings
+from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work
+from xinyong.core.logs import get_logger
 from xinyong.core.workdays import (
     PROVISIONAL,
     SOURCE_LABELS,
@@ -94,3 +95,16 @@ def calendar_years(ctx: typer.Context,
               "直至添加国务院通知(xinyong calendar add YEAR.yaml)")
     if view.warning:
         out.print(f"[yellow]注意:[/] {view.warning}")
+
+
+def warn_provisional_calendar(ctx: typer.Context) -> str | None:
+    """At server start: from 1 November, when next year has no notice yet (or this year has
+    none), say so in the log and on the console. Returns the warning."""
+    with unit_of_work(engine(ctx)) as session:
+        view = outlook(load_calendar(session))
+    if view.warning:
+        get_logger("xinyong.calendar").warning("calendar_provisional",
+                                               years=list(view.provisional_years),
+                                               message=view.warning)
+        err.print(f"[bold yellow]工作日历:[/] {view.warning}")
+    return view.warning

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
-from xinyong.cli.calendar import calendar_app
+from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
@@ -272,6 +272,7 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None
     from xinyong.api.app import create_app
 
     engine(ctx)
+    warn_provisional_calendar(ctx)
     expire_lists(ctx)  # listings whose period ran out while the server was down
     refresh_check_index(ctx)  # names of batches committed while it was down
     uvicorn.run(create_app(settings(ctx)), host=host, port=port, log_level="info")
