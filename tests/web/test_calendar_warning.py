@@ -96,3 +96,15 @@ def test_serve_warns_at_start(engine, settings, monkeypatch):
         "XINYONG_SECRET_KEY": settings.secret_key, "COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     assert "工作日历" in result.output and "2027" in result.output
+
+
+def test_the_api_names_the_provisional_due_dates(engine, settings):
+    oid = _objection_filed_28_december(engine, settings)
+    with web(settings, ADMIN) as c:
+        body = c.get(f"/api/v1/objections/{oid}").json()
+    assert body["decide_due"] == "2027-01-05" and body["provisional_dates"] == ["decide_due"]
+    with unit_of_work(engine) as s:
+        add_year(s, load_year_file(TEST_2027))
+    with web(settings, ADMIN) as c:
+        body = c.get(f"/api/v1/objections/{oid}").json()
+    assert body["provisional_dates"] == []

@@ -257,6 +257,7 @@ def add_year(session: Session, arrangement: YearArrangement, *, replace: bool = 
             CalendarDay.day.between(date(arrangement.year, 1, 1), date(arrangement.year, 12, 31))))
         session.delete(existing)
         session.flush()
+    session.info.pop("working_calendar", None)
     session.add(CalendarYear(year=arrangement.year, source=arrangement.source,
                              added_at=clock.now()))
     for day, is_workday, name in arrangement.days():
@@ -268,6 +269,20 @@ def load_calendar(session: Session) -> WorkingCalendar:
     years = frozenset(session.scalars(select(CalendarYear.year)))
     days = {row.day: row.is_workday for row in session.scalars(select(CalendarDay))}
     return WorkingCalendar(added_days=days, added_years=years)
+
+
+def session_calendar(session: Session) -> WorkingCalendar:
+    """The calendar loaded once per session (for output that marks many dates); `add_year`
+    forgets it."""
+    cal = session.info.get("working_calendar")
+    if not isinstance(cal, WorkingCalendar):
+        cal = session.info["working_calendar"] = load_calendar(session)
+    return cal
+
+
+def provisional_fields(cal: WorkingCalendar, obj: object, names: Iterable[str]) -> list[str]:
+    """The names of an object's date fields that lie in a provisional year."""
+    return [n for n in names if cal.is_provisional(getattr(obj, n))]
 
 
 def covered_years(cal: WorkingCalendar) -> list[int]:
