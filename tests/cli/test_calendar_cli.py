@@ -120,7 +120,7 @@ def test_calendar_years_says_where_each_year_comes_from(engine, settings):
     assert by_year[2004] == by_year[2026] == "package"
     runner.invoke(app, ["calendar", "add", str(TEST_2027)], env=_env(settings))
     human = runner.invoke(app, ["calendar", "years"], env=_env(settings))
-    assert "官方通知(已添加)" in human.output and "随 chinesecalendar" in human.output
+    assert "官方通知（已添加）" in human.output and "随 chinesecalendar" in human.output
     by_year = {y["year"]: y["source"] for y in json.loads(runner.invoke(
         app, ["calendar", "years", "--json"], env=_env(settings)).stdout)["years"]}
     assert by_year[2027] == "official"

@@ -66,15 +66,15 @@ def test_the_credit_office_sees_the_banner_and_provisional_due_dates(engine, set
         page = c.get(f"/cases/objections/{oid}").text
         queue = c.get("/cases/objections").text
     assert "工作日历暂定" in page and "calendar add 2027.yaml" in page
-    assert "2027-01-05(暂定)" in page and "2027-01-05(暂定)" in queue
+    assert "2027-01-05（暂定）" in page and "2027-01-05（暂定）" in queue
     with web(settings, OFFICER) as c:  # a data officer: the mark, not the banner
         page = c.get(f"/cases/objections/{oid}").text
-    assert "2027-01-05(暂定)" in page and "工作日历暂定" not in page
+    assert "2027-01-05（暂定）" in page and "工作日历暂定" not in page
     with unit_of_work(engine) as s:
         add_year(s, load_year_file(TEST_2027))
     with web(settings, ADMIN) as c:
         page = c.get(f"/cases/objections/{oid}").text
-    assert "工作日历暂定" not in page and "(暂定)" not in page
+    assert "工作日历暂定" not in page and "（暂定）" not in page
 
 
 def test_no_banner_before_november(engine, settings, monkeypatch):

@@ -49,9 +49,9 @@ def recompute_year(session: Session, calendar: WorkingCalendar, year: int,
     }
 
 
-RECOMPUTED = {"records": "信息报送时限(及时性)", "objections": "异议办理时限",
+RECOMPUTED = {"records": "信息报送时限（及时性）", "objections": "异议办理时限",
               "repairs": "信用修复各环节时限", "list_entries": "名单陈述申辩期",
-              "revocations": "撤销后停止公示日期(重新判定)"}
+              "revocations": "撤销后停止公示日期（重新判定）"}
 
 
 @calendar_app.command("add")
@@ -66,10 +66,10 @@ def calendar_add(ctx: typer.Context, path: Path,
             add_year(session, arrangement, replace=replace)
             counts = recompute_year(session, load_calendar(session), arrangement.year,
                                     settings(ctx).objection_clocks_file)
-    out.print(f"已添加{arrangement.year}年节假日安排:{len(arrangement.holidays)}个假期,"
+    out.print(f"已添加{arrangement.year}年节假日安排：{len(arrangement.holidays)}个假期，"
               f"{len(arrangement.workdays)}个调休上班日")
     moved = ",".join(f"{RECOMPUTED[k]} {n} 项" for k, n in counts.items() if n)
-    out.print(f"已按新安排重新计算:{moved}" if moved else "此前按暂定日历计算的时限无需调整")
+    out.print(f"已按新安排重新计算：{moved}" if moved else "此前按暂定日历计算的时限无需调整")
 
 
 @calendar_app.command("years")
@@ -91,10 +91,10 @@ def calendar_years(ctx: typer.Context,
         label = SOURCE_LABELS[s]
         table.add_row(str(y), f"[yellow]{label}[/]" if s == PROVISIONAL else label)
     out.print(table)
-    out.print(f"{years[-1][0] + 1}年及以后:{SOURCE_LABELS[PROVISIONAL]},"
-              "直至添加国务院通知(xinyong calendar add YEAR.yaml)")
+    out.print(f"{years[-1][0] + 1}年及以后：{SOURCE_LABELS[PROVISIONAL]}，"
+              "直至添加国务院通知（xinyong calendar add YEAR.yaml）")
     if view.warning:
-        out.print(f"[yellow]注意:[/] {view.warning}")
+        out.print(f"[yellow]注意：[/] {view.warning}")
 
 
 def warn_provisional_calendar(ctx: typer.Context) -> str | None:
@@ -106,5 +106,5 @@ def warn_provisional_calendar(ctx: typer.Context) -> str | None:
         get_logger("xinyong.calendar").warning("calendar_provisional",
                                                years=list(view.provisional_years),
                                                message=view.warning)
-        err.print(f"[bold yellow]工作日历:[/] {view.warning}")
+        err.print(f"[bold yellow]工作日历：[/] {view.warning}")
     return view.warning

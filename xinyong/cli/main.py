@@ -27,7 +27,7 @@ from xinyong.cli.screening import (
     screening_app,
 )
 from xinyong.core import clock
-from xinyong.core.db import unit_of_work, upgrade
+from xinyong.core.db import engine_for, unit_of_work, upgrade
 from xinyong.ingest import provider_quality, write_template
 from xinyong.ingest.runner import FileBatch, run_file_batch
 
@@ -55,9 +55,9 @@ app.command("check")(check)
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
-    """Apply all database migrations (every other command also does this by itself)."""
-    from xinyong.core.db import engine_for
-
+    """Create the database or apply all migrations (the other commands upgrade an existing
+    database by themselves, and refuse a SQLite file that does not exist)."""
+    engine(ctx, create=True)
     upgrade(engine_for(settings(ctx)))
     out.print(f"数据库已升级到最新版本: {settings(ctx).effective_database_url}")
 
@@ -246,7 +246,7 @@ def demo_data(
     out.print(f"已生成 {len(files)} 个演示文件: {target}")
     if not load:
         return
-    eng = engine(ctx)
+    eng = engine(ctx, create=True)
     totals = {"accepted": 0, "rejected": 0, "late": 0, "duplicates": 0, "updated": 0}
     with reported(), Progress(TextColumn("[bold]导入演示数据"), BarColumn(),
                               MofNCompleteColumn(), console=err.console) as progress:

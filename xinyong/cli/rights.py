@@ -13,6 +13,7 @@ from rich.table import Table
 
 from xinyong.cli.common import engine, out, print_json, reported
 from xinyong.core.db import unit_of_work
+from xinyong.core.workdays import PROVISIONAL_MARK
 
 objections_app = typer.Typer(help="异议 (objections)", no_args_is_help=True)
 repair_app = typer.Typer(help="信用修复 (credit repair)", no_args_is_help=True)
@@ -24,7 +25,7 @@ def _due_text(row: dict[str, Any]) -> str:
     """A due date as the table shows it: 暂定 when it lies in a provisional calendar year."""
     if not row["due"]:
         return "日历未覆盖"
-    return str(row["due"]) + ("(暂定)" if row["provisional"] else "")
+    return str(row["due"]) + (PROVISIONAL_MARK if row["provisional"] else "")
 
 
 @objections_app.command("overdue")

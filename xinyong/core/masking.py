@@ -59,11 +59,11 @@ def validate_resident_id(raw: str, *, today: date | None = None) -> str:
     value = normalise_id(raw)
     if len(value) != 18:
         if len(value) == 15 and set(value) <= _DIGITS:
-            raise PersonIdError(LENGTH, "身份证号码为15位的第一代号码(2013年1月1日起停止使用),"
+            raise PersonIdError(LENGTH, "身份证号码为15位的第一代号码（2013年1月1日起停止使用），"
                                 "请填写18位号码")
-        raise PersonIdError(LENGTH, f"身份证号码长度错误:应为18位,实为{len(value)}位")
+        raise PersonIdError(LENGTH, f"身份证号码长度错误：应为18位，实为{len(value)}位")
     if not set(value[:17]) <= _DIGITS or value[17] not in _DIGITS | {"X"}:
-        raise PersonIdError(CHARACTERS, "身份证号码含有非法字符:前17位应为数字,"
+        raise PersonIdError(CHARACTERS, "身份证号码含有非法字符：前17位应为数字，"
                             "第18位应为数字或X")
     if value[:2] not in PROVINCE_CODES:
         raise PersonIdError(PROVINCE, f"身份证号码的前两位「{value[:2]}」不是省级行政区划代码")

@@ -44,9 +44,9 @@ Source = Literal["official", "package", "provisional"]
 OFFICIAL: Source = "official"
 PACKAGE: Source = "package"
 PROVISIONAL: Source = "provisional"
-SOURCE_LABELS = {OFFICIAL: "官方通知(已添加)", PACKAGE: "官方安排(随 chinesecalendar 发布)",
-                 PROVISIONAL: "暂定(按法定节假日推算,无调休)"}
-PROVISIONAL_MARK = "(暂定)"
+SOURCE_LABELS = {OFFICIAL: "官方通知（已添加）", PACKAGE: "官方安排（随 chinesecalendar 发布）",
+                 PROVISIONAL: "暂定（按法定节假日推算，无调休）"}
+PROVISIONAL_MARK = "（暂定）"
 WARN_FROM = (11, 1)  # from 1 November the platform warns when next year is provisional
 
 
@@ -194,13 +194,13 @@ def outlook(cal: WorkingCalendar, today: date | None = None) -> Outlook:
     years = tuple(y for y in (today.year, today.year + 1) if cal.source(y) == PROVISIONAL)
     warning = None
     if today.year in years:
-        warning = (f"{today.year}年的国务院节假日安排尚未添加:工作日时限按法定节假日暂定计算"
-                   f"(无调休),标注“暂定”;请管理员执行 xinyong calendar add "
-                   f"{today.year}.yaml,已计算的时限将重新计算。")
+        warning = (f"{today.year}年的国务院节假日安排尚未添加：工作日时限按法定节假日暂定计算"
+                   f"（无调休），标注“暂定”；请管理员执行 xinyong calendar add "
+                   f"{today.year}.yaml，已计算的时限将重新计算。")
     elif today.year + 1 in years and (today.month, today.day) >= WARN_FROM:
-        warning = (f"{today.year + 1}年的国务院节假日安排尚未添加:跨入{today.year + 1}年的"
-                   f"工作日时限按法定节假日暂定计算(无调休),标注“暂定”;通知发布后请管理员执行 "
-                   f"xinyong calendar add {today.year + 1}.yaml,已计算的时限将重新计算。")
+        warning = (f"{today.year + 1}年的国务院节假日安排尚未添加：跨入{today.year + 1}年的"
+                   f"工作日时限按法定节假日暂定计算（无调休），标注“暂定”；通知发布后请管理员执行 "
+                   f"xinyong calendar add {today.year + 1}.yaml，已计算的时限将重新计算。")
     return Outlook(today.year, today.year + 1, years, warning)
 
 

@@ -235,7 +235,7 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
                                     "所涉年份的节假日安排尚未配置")
         if ctx.timeliness.provisional:
             summary.warnings.append(f"{ctx.timeliness.provisional}条记录的报送时限按暂定工作日历"
-                                    "计算(所涉年份的国务院节假日安排尚未添加),添加后将重新计算")
+                                    "计算（所涉年份的国务院节假日安排尚未添加），添加后将重新计算")
         if batch_in.atomic and summary.rejected:
             raise Invalid(f"本批次有{summary.rejected}行未通过校验,整批未导入",
                           code="batch_rejected", errors=collected)
