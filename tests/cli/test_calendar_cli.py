@@ -15,6 +15,7 @@ from tests.factories import COMPANY, PROVIDER, licence, penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import ACME, OFFICER, add_subject, proposal
 from xinyong.accounts import Actor, Role
+from xinyong.audit import AuditEntry
 from xinyong.cli.main import app
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
@@ -104,6 +105,10 @@ def test_clocks_cross_into_a_provisional_2027_and_move_when_the_notice_is_added(
     result = runner.invoke(app, ["calendar", "add", str(TEST_2027)], env=_env(settings))
     assert result.exit_code == 0, result.output
     assert "已按新安排重新计算" in result.output
+    with unit_of_work(engine) as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "calendar.add"))
+        details = json.loads(entry.details)
+        assert details["year"] == 2027 and details["recomputed"]["records"] == 1
     after = _dates(engine)
     # 2 January 2027 is a make-up Saturday in the added arrangement: every clock is a day
     # shorter, and the record received on 5 January is now late.

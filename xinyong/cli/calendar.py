@@ -10,6 +10,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from xinyong import audit
+from xinyong.cli.accounts import cli_actor
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work
@@ -66,6 +68,9 @@ def calendar_add(ctx: typer.Context, path: Path,
             add_year(session, arrangement, replace=replace)
             counts = recompute_year(session, load_calendar(session), arrangement.year,
                                     settings(ctx).objection_clocks_file)
+            audit.append(session, cli_actor(), "calendar.add", details={
+                "year": arrangement.year, "source": arrangement.source, "replace": replace,
+                "recomputed": counts})
     out.print(f"已添加{arrangement.year}年节假日安排：{len(arrangement.holidays)}个假期，"
               f"{len(arrangement.workdays)}个调休上班日")
     moved = ",".join(f"{RECOMPUTED[k]} {n} 项" for k, n in counts.items() if n)
