@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-
-from lunar_python import Lunar
+from typing import Any
 
 # The amended rules are in force from 2025; earlier years are the package's (2004-2024).
 PROVISIONAL_FROM = 2025
@@ -34,7 +33,13 @@ class Festival:
     days: tuple[date, ...]
 
 
-def _solar(lunar: Lunar) -> date:
+def _lunar(year: int, month: int, day: int) -> Any:
+    from lunar_python import Lunar  # imported when a provisional year is first computed
+
+    return Lunar.fromYmd(year, month, day)
+
+
+def _solar(lunar: Any) -> date:
     s = lunar.getSolar()
     return date(s.getYear(), s.getMonth(), s.getDay())
 
@@ -45,7 +50,7 @@ def _days(first: date, n: int) -> tuple[date, ...]:
 
 def qingming(year: int) -> date:
     """The day of the 清明 solar term (4 or 5 April)."""
-    term = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
+    term = _lunar(year, 3, 1).getJieQiTable()["清明"]
     day = date(term.getYear(), term.getMonth(), term.getDay())
     assert day.year == year and day.month == 4, day
     return day
@@ -53,14 +58,14 @@ def qingming(year: int) -> date:
 
 def festivals(year: int) -> list[Festival]:
     """The statutory holidays of all citizens in `year` (Article 2), in date order."""
-    new_year = _solar(Lunar.fromYmd(year, 1, 1))  # 正月初一
+    new_year = _solar(_lunar(year, 1, 1))  # 正月初一
     out = [
         Festival("元旦", (date(year, 1, 1),)),
         Festival("春节", _days(new_year - timedelta(days=1), 4)),  # 除夕 to 初三
         Festival("清明节", (qingming(year),)),
         Festival("劳动节", _days(date(year, 5, 1), 2)),
-        Festival("端午节", (_solar(Lunar.fromYmd(year, 5, 5)),)),
-        Festival("中秋节", (_solar(Lunar.fromYmd(year, 8, 15)),)),
+        Festival("端午节", (_solar(_lunar(year, 5, 5)),)),
+        Festival("中秋节", (_solar(_lunar(year, 8, 15)),)),
         Festival("国庆节", _days(date(year, 10, 1), 3)),
     ]
     return sorted(out, key=lambda f: (f.days[0], f.name))
