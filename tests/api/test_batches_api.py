@@ -84,7 +84,7 @@ def test_errors_have_one_json_shape(client, path, body, status, code):
 
 
 def test_health_and_docs(client):
-    assert client.get("/-/health").json() == {"status": "ok"}
+    assert client.get("/-/health").json()["status"] == "ok"
     assert client.get("/openapi.json").status_code == 200
 
 

@@ -34,12 +34,12 @@ def test_national_day_2025_example_from_the_notes():
     assert CAL.add_working_days(date(2025, 9, 26), 7) == date(2025, 10, 13)
 
 
-def test_uncovered_year_is_an_explicit_error():
+def test_a_year_before_the_package_is_an_explicit_error():
     with pytest.raises(CalendarNotCovered) as exc:
-        CAL.is_workday(date(2027, 1, 4))
-    assert "xinyong calendar add 2027.yaml" in exc.value.message
+        CAL.is_workday(date(2003, 1, 6))
+    assert "xinyong calendar add 2003.yaml" in exc.value.message
     with pytest.raises(CalendarNotCovered):
-        CAL.add_working_days(date(2026, 12, 30), 7)
+        CAL.add_working_days(date(2003, 12, 30), 7)
 
 
 YEAR_2027 = """
@@ -64,6 +64,7 @@ def test_added_year_is_used_and_persisted(engine, tmp_path):
     assert cal.is_workday(date(2027, 2, 13))  # make-up Saturday
     assert cal.is_workday(date(2027, 1, 4))
     assert cal.add_working_days(date(2026, 12, 30), 2) == date(2027, 1, 4)
+    assert cal.source(2027) == "official" and not cal.is_provisional(date(2027, 1, 4))
     with unit_of_work(engine) as s, pytest.raises(Invalid):
         add_year(s, load_year_file(path))  # twice without --replace
 

@@ -216,10 +216,21 @@ def test_lateness_follows_the_official_calendar(engine, settings, decided, recei
         assert s.scalar(select(Record.late)) is late
 
 
-def test_uncovered_year_is_reported_not_guessed(engine, settings):
+def test_a_deadline_in_a_provisional_year_is_computed_and_said_so(engine, settings):
     summary, _ = push(engine, settings, "penalty",
                       [penalty(decision_date="2026-12-28", penalty_valid_until="2027-12-31")],
                       received_on=date(2026, 12, 31), today=date(2026, 12, 31))
+    assert (summary.accepted, summary.late, summary.timeliness_unknown) == (1, 0, 0)
+    assert "暂定工作日历" in summary.warnings[0]
+    with unit_of_work(engine) as s:
+        # 29, 30, 31 December, 1 January off, 4-7 January: the 7th working day.
+        assert s.scalar(select(Record.deadline)) == date(2027, 1, 7)
+
+
+def test_a_year_before_the_calendar_is_reported_not_guessed(engine, settings):
+    summary, _ = push(engine, settings, "penalty",
+                      [penalty(decision_date="2003-12-26", penalty_valid_until="2027-12-31")],
+                      received_on=date(2026, 11, 27))
     assert (summary.accepted, summary.late, summary.timeliness_unknown) == (1, 0, 1)
     assert "节假日安排尚未配置" in summary.warnings[0]
 

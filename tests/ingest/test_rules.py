@@ -49,7 +49,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("fine_not_number", "penalty", penalty(fine_amount="两千元"), "decimal_format",
      "罚款金额(万元)"),
     ("person_id_checksum", "penalty", person_penalty(subject_id_number="110105194912310021"),
-     "person_id", "证件号码"),
+     "person_id_check_digit", "证件号码"),
     ("max_length", "penalty", penalty(subject_name="公" * 201), "max_length", "行政相对人名称"),
     ("provider_mismatch", "penalty", penalty(provider_uscc=OTHER_PROVIDER), "provider_mismatch",
      "数据来源单位统一社会信用代码"),

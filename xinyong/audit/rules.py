@@ -9,9 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from stdnum.cn import ric
-
-from xinyong.core.masking import mask_id
+from xinyong.core.masking import is_valid_resident_id, mask_id
 
 GENESIS = "0" * 64
 # Fields covered by the hash, in a fixed order; `hash` itself is not.
@@ -27,7 +25,7 @@ _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])
 
 def _mask_match(m: re.Match[str]) -> str:
     value = m.group(0)
-    return mask_id(value) if ric.is_valid(value) else value
+    return mask_id(value) if is_valid_resident_id(value) else value
 
 
 def mask_text(value: str) -> str:

@@ -1,4 +1,5 @@
-"""Shared plumbing for the commands: settings, engine (migrated on first use), error output."""
+"""Shared plumbing for the commands: settings, engine (an existing database, migrated on first
+use), error output."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 
 from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema
@@ -50,9 +52,33 @@ def settings(ctx: typer.Context) -> Settings:
     return ctx.obj
 
 
-def engine(ctx: typer.Context) -> Engine:
-    eng = engine_for(settings(ctx))
-    ensure_schema(eng)  # every command upgrades a fresh database by itself
+def sqlite_file(s: Settings) -> Path | None:
+    """The absolute path of the SQLite database file the settings name (None: another
+    database, or SQLite in memory)."""
+    url = make_url(s.effective_database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+def missing_database_message(path: Path) -> str:
+    return (f"找不到数据库文件 {path}（未创建新库）。"
+            "请在项目目录中运行，或用 XINYONG_DATABASE_URL（如 sqlite:////绝对路径/xinyong.db 或 "
+            "PostgreSQL 地址）或 XINYONG_VAR_DIR（数据库为 <目录>/xinyong.db）指定数据库；"
+            "新建数据库请执行 xinyong db upgrade，或 xinyong demo-data --ingest 导入演示数据。")
+
+
+def engine(ctx: typer.Context, *, create: bool = False) -> Engine:
+    """The database of the settings, upgraded to the latest schema. A SQLite file that does
+    not exist is refused (exit 2, naming the path looked for) unless `create`: a command run
+    from the wrong directory must not answer from a new empty database."""
+    s = settings(ctx)
+    path = sqlite_file(s)
+    if path is not None and not create and not path.is_file():
+        err.print(f"[bold red]错误[/] (database_missing): {missing_database_message(path)}")
+        raise typer.Exit(2)
+    eng = engine_for(s)
+    ensure_schema(eng)  # every command upgrades an older database by itself
     return eng
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
+from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
@@ -26,8 +27,7 @@ from xinyong.cli.screening import (
     screening_app,
 )
 from xinyong.core import clock
-from xinyong.core.db import unit_of_work, upgrade
-from xinyong.core.workdays import add_year, covered_years, load_calendar, load_year_file
+from xinyong.core.db import engine_for, unit_of_work, upgrade
 from xinyong.ingest import provider_quality, write_template
 from xinyong.ingest.runner import FileBatch, run_file_batch
 
@@ -35,7 +35,6 @@ app = typer.Typer(help="xinyong 公共信用信息平台", no_args_is_help=True,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="数据库 (database)", no_args_is_help=True)
 catalog_app = typer.Typer(help="公共信用信息目录 (catalog)", no_args_is_help=True)
-calendar_app = typer.Typer(help="工作日历 (official working-day calendar)", no_args_is_help=True)
 subjects_app = typer.Typer(help="信用主体 (subject registry)", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
@@ -56,9 +55,9 @@ app.command("check")(check)
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
-    """Apply all database migrations (every other command also does this by itself)."""
-    from xinyong.core.db import engine_for
-
+    """Create the database or apply all migrations (the other commands upgrade an existing
+    database by themselves, and refuse a SQLite file that does not exist)."""
+    engine(ctx, create=True)
     upgrade(engine_for(settings(ctx)))
     out.print(f"数据库已升级到最新版本: {settings(ctx).effective_database_url}")
 
@@ -201,27 +200,6 @@ def quality(ctx: typer.Context,
               "可判定及时性的记录")
 
 
-@calendar_app.command("add")
-def calendar_add(ctx: typer.Context, path: Path,
-                 replace: Annotated[bool, typer.Option(help="replace a year already added")]
-                 = False) -> None:
-    """Add a year's holiday arrangement (the State Council notice) from a YAML file."""
-    with reported():
-        arrangement = load_year_file(path)
-        with unit_of_work(engine(ctx)) as session:
-            add_year(session, arrangement, replace=replace)
-    out.print(f"已添加{arrangement.year}年节假日安排:{len(arrangement.holidays)}个假期,"
-              f"{len(arrangement.workdays)}个调休上班日")
-
-
-@calendar_app.command("years")
-def calendar_years(ctx: typer.Context) -> None:
-    """List the years working-day clocks can be computed for."""
-    with unit_of_work(engine(ctx)) as session:
-        years = covered_years(load_calendar(session))
-    out.print(f"已覆盖年份: {years[0]}–{years[-1]}" if years else "无")
-
-
 @subjects_app.command("reviews")
 def subjects_reviews(ctx: typer.Context,
                      as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -268,7 +246,7 @@ def demo_data(
     out.print(f"已生成 {len(files)} 个演示文件: {target}")
     if not load:
         return
-    eng = engine(ctx)
+    eng = engine(ctx, create=True)
     totals = {"accepted": 0, "rejected": 0, "late": 0, "duplicates": 0, "updated": 0}
     with reported(), Progress(TextColumn("[bold]导入演示数据"), BarColumn(),
                               MofNCompleteColumn(), console=err.console) as progress:
@@ -294,6 +272,7 @@ def serve(ctx: typer.Context, host: str = "127.0.0.1", port: int = 8000) -> None
     from xinyong.api.app import create_app
 
     engine(ctx)
+    warn_provisional_calendar(ctx)
     expire_lists(ctx)  # listings whose period ran out while the server was down
     refresh_check_index(ctx)  # names of batches committed while it was down
     uvicorn.run(create_app(settings(ctx)), host=host, port=port, log_level="info")

@@ -6,18 +6,26 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from xinyong.cli.common import engine, out, print_json, reported
 from xinyong.core.db import unit_of_work
+from xinyong.core.workdays import PROVISIONAL_MARK
 
 objections_app = typer.Typer(help="异议 (objections)", no_args_is_help=True)
 repair_app = typer.Typer(help="信用修复 (credit repair)", no_args_is_help=True)
 exchange_app = typer.Typer(help="数据交换 (exchange with upper-level platforms)",
                            no_args_is_help=True)
+
+
+def _due_text(row: dict[str, Any]) -> str:
+    """A due date as the table shows it: 暂定 when it lies in a provisional calendar year."""
+    if not row["due"]:
+        return "日历未覆盖"
+    return str(row["due"]) + (PROVISIONAL_MARK if row["provisional"] else "")
 
 
 @objections_app.command("overdue")
@@ -28,10 +36,12 @@ def objections_overdue(ctx: typer.Context,
     from xinyong.objections.service import overdue
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
-        items = overdue(session, load_calendar(session))
+        cal = load_calendar(session)
+        items = overdue(session, cal)
         rows = [{"id": od.objection.id, "subject": od.objection.subject_name,
                  "provider": od.objection.provider_name, "step": od.step,
                  "due": od.due.isoformat() if od.due else None,
+                 "provisional": cal.is_provisional(od.due),
                  "working_days_late": od.working_days_late} for od in items]
     if as_json:
         print_json({"total": len(rows), "items": rows})
@@ -41,7 +51,7 @@ def objections_overdue(ctx: typer.Context,
     for r in rows:
         table.add_row(str(r["id"]), str(r["subject"]), str(r["provider"] or "待转办"),
                       {"route": "转办", "decide": "核查办结"}[str(r["step"])],
-                      str(r["due"] or "日历未覆盖"), str(r["working_days_late"] or "—"))
+                      _due_text(r), str(r["working_days_late"] or "—"))
     out.print(table)
 
 
@@ -72,12 +82,15 @@ def objections_report(ctx: typer.Context,
 def repair_overdue(ctx: typer.Context,
                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Repair applications with a step past its working-day clock."""
+    from xinyong.core.workdays import load_calendar
     from xinyong.repair.service import overdue
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
+        cal = load_calendar(session)
         rows = [{"id": o.application.id, "subject": o.application.subject_name,
                  "provider": o.application.provider_name, "step": o.step,
-                 "due": o.due.isoformat() if o.due else None} for o in overdue(session)]
+                 "due": o.due.isoformat() if o.due else None,
+                 "provisional": cal.is_provisional(o.due)} for o in overdue(session)]
     if as_json:
         print_json({"total": len(rows), "items": rows})
         return
@@ -85,7 +98,7 @@ def repair_overdue(ctx: typer.Context,
                   title=f"超期修复申请(共 {len(rows)} 件)")
     for r in rows:
         table.add_row(str(r["id"]), str(r["subject"]), str(r["provider"]), str(r["step"]),
-                      str(r["due"] or "日历未覆盖"))
+                      _due_text(r))
     out.print(table)
 
 

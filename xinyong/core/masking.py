@@ -1,6 +1,13 @@
 """Personal identifiers: a keyed hash to recognise the person, a masked form to show.
 
 The clear value is never stored and never output; callers hash and mask at the boundary.
+
+Resident identity numbers (公民身份号码, GB 11643-1999) are checked by their own rules here,
+not by a dependency's place-code table: the address code is the county where the number was
+*issued*, which may have been created long after the holder was born (兰州城关区 620102 for
+someone born in 1980), and codes of merged or renamed counties stay valid on cards in use.
+So any six-digit address code is accepted when its first two digits are a province-level
+code and the check digit is right (docs/decisions/0006-provisional-calendar-and-ids.md).
 """
 
 from __future__ import annotations
@@ -8,25 +15,75 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from datetime import date
 
-from stdnum.cn import ric
+from xinyong.core import clock
+
+# Province-level codes of GB/T 2260 (71 台湾, 81 香港, 82 澳门), and 83: the address code of
+# the residence permits of Taiwan residents (830000), which follow GB 11643 too.
+PROVINCE_CODES = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82", "83"})
+EARLIEST_BIRTH = date(1900, 1, 1)
+_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # ISO 7064 MOD 11-2
+_CHECK = "10X98765432"
+_DIGITS = frozenset("0123456789")
+
+# Rule codes (the ingest's row problems carry them as `person_id_<rule>`).
+LENGTH, CHARACTERS, PROVINCE, BIRTH_DATE, CHECK_DIGIT = (
+    "length", "characters", "province", "birth_date", "check_digit")
 
 
 class PersonIdError(ValueError):
-    pass
+    """An invalid resident ID number; `rule` names the check that failed."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def normalise_id(raw: str) -> str:
     return unicodedata.normalize("NFKC", raw).strip().replace(" ", "").upper()
 
 
-def validate_resident_id(raw: str) -> str:
-    """Validate a mainland resident identity card number (GB 11643) with python-stdnum."""
+def check_digit(body: str) -> str:
+    """GB 11643 check character of the first 17 digits (ISO 7064 MOD 11-2)."""
+    return _CHECK[sum(int(c) * w for c, w in zip(body, _WEIGHTS, strict=True)) % 11]
+
+
+def validate_resident_id(raw: str, *, today: date | None = None) -> str:
+    """The normalised 18-character number, or PersonIdError naming the rule that failed:
+    length, characters, province, birth date (a real date from 1900 up to today), check digit.
+    First-generation 15-digit numbers (no longer valid since 2013-01-01) are refused."""
     value = normalise_id(raw)
+    if len(value) != 18:
+        if len(value) == 15 and set(value) <= _DIGITS:
+            raise PersonIdError(LENGTH, "身份证号码为15位的第一代号码（2013年1月1日起停止使用），"
+                                "请填写18位号码")
+        raise PersonIdError(LENGTH, f"身份证号码长度错误：应为18位，实为{len(value)}位")
+    if not set(value[:17]) <= _DIGITS or value[17] not in _DIGITS | {"X"}:
+        raise PersonIdError(CHARACTERS, "身份证号码含有非法字符：前17位应为数字，"
+                            "第18位应为数字或X")
+    if value[:2] not in PROVINCE_CODES:
+        raise PersonIdError(PROVINCE, f"身份证号码的前两位「{value[:2]}」不是省级行政区划代码")
     try:
-        return str(ric.validate(value))
-    except Exception as exc:  # stdnum raises several ValidationError subclasses
-        raise PersonIdError("身份证号码无效(长度、出生日期或校验位错误)") from exc
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise PersonIdError(BIRTH_DATE, "身份证号码的出生日期不是有效日期") from None
+    if born < EARLIEST_BIRTH or born > (today or clock.today()):
+        raise PersonIdError(BIRTH_DATE, "身份证号码的出生日期不在1900年1月1日至今天之间")
+    if check_digit(value[:17]) != value[17]:
+        raise PersonIdError(CHECK_DIGIT, "身份证号码校验位错误")
+    return value
+
+
+def is_valid_resident_id(raw: str) -> bool:
+    try:
+        validate_resident_id(raw)
+    except PersonIdError:
+        return False
+    return True
 
 
 def keyed_hash(secret: str, value: str) -> str:

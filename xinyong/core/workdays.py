@@ -1,9 +1,19 @@
-"""The official Chinese working-day calendar (statutory holidays and 调休 make-up workdays).
+"""The Chinese working-day calendar (statutory holidays and 调休 make-up workdays).
 
-Years come from the maintained `chinesecalendar` package; years the package does not cover
-yet (the State Council publishes each year's arrangement in November) are added as data by an
-administrator (`xinyong calendar add 2027.yaml`). A date in a year that is neither covered nor
-added raises CalendarNotCovered: a working-day clock is never silently guessed Monday-Friday.
+Each year comes from one of three sources, in this order:
+
+- official: the State Council's notice added by an administrator as data
+  (`xinyong calendar add 2027.yaml`; each November for the next year);
+- package: the maintained `chinesecalendar` package (2004-2026 in 1.11.0);
+- provisional: for a later year with neither, computed from the statutory holidays of the law
+  (`xinyong.core.holidays`): weekends and holidays rest, no make-up days.
+
+A clock that crosses into a provisional year is computed, not refused, and says so: `due()`
+and `count()` return the result with `provisional=True`, and `is_provisional(day)` tells a
+page whether a stored date lies in such a year. When the notice is added, the dates computed
+on the provisional calendar are recomputed (`xinyong calendar add` calls each domain's
+`recompute_*`; docs/decisions/0006). Years before 2004 raise CalendarNotCovered: a clock is
+never silently guessed Monday-Friday.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import chinese_calendar
 import yaml
@@ -23,6 +34,20 @@ from sqlalchemy.orm import Session
 from xinyong.core import clock
 from xinyong.core.calendar_tables import CalendarDay, CalendarYear
 from xinyong.core.errors import ConfigError, Invalid, XinyongError
+from xinyong.core.holidays import (
+    PROVISIONAL_FROM,
+    PROVISIONAL_UNTIL,
+    is_provisional_workday,
+)
+
+Source = Literal["official", "package", "provisional"]
+OFFICIAL: Source = "official"
+PACKAGE: Source = "package"
+PROVISIONAL: Source = "provisional"
+SOURCE_LABELS = {OFFICIAL: "官方通知（已添加）", PACKAGE: "官方安排（随 chinesecalendar 发布）",
+                 PROVISIONAL: "暂定（按法定节假日推算，无调休）"}
+PROVISIONAL_MARK = "（暂定）"
+WARN_FROM = (11, 1)  # from 1 November the platform warns when next year is provisional
 
 
 class CalendarNotCovered(XinyongError):
@@ -46,24 +71,62 @@ def _package_years() -> frozenset[int]:
     return frozenset(years)
 
 
+@dataclass(frozen=True)
+class Dated:
+    """A computed date, and whether any day it was counted over is in a provisional year."""
+
+    day: date
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class Counted:
+    days: int
+    provisional: bool
+
+
 @dataclass
 class WorkingCalendar:
-    """Pure calendar: package data plus added years (day -> is_workday for non-default days)."""
+    """Pure calendar: added years (day -> is_workday for non-default days), package data and
+    the provisional years after them."""
 
     added_days: Mapping[date, bool] = field(default_factory=dict)
     added_years: frozenset[int] = frozenset()
 
     def covers(self, year: int) -> bool:
+        """Whether an official arrangement (added or packaged) is known for the year."""
         return year in self.added_years or year in _package_years()
+
+    def source(self, year: int) -> Source | None:
+        if year in self.added_years:
+            return OFFICIAL
+        if year in _package_years():
+            return PACKAGE
+        if PROVISIONAL_FROM <= year <= PROVISIONAL_UNTIL:
+            return PROVISIONAL
+        return None
+
+    def is_provisional(self, day: date | None) -> bool:
+        """Whether a date lies in a year whose calendar is provisional (None: no)."""
+        return day is not None and self.source(day.year) == PROVISIONAL
+
+    def touches_provisional(self, start: date, end: date) -> bool:
+        """Whether a count over the days after `start` up to `end` meets a provisional year."""
+        if end <= start:
+            return False
+        return any(self.source(y) == PROVISIONAL
+                   for y in range((start + timedelta(days=1)).year, end.year + 1))
 
     def is_workday(self, day: date) -> bool:
         if day.year in self.added_years:
             if day in self.added_days:
                 return self.added_days[day]
             return day.weekday() < 5
-        if day.year not in _package_years():
-            raise CalendarNotCovered(day.year)
-        return bool(chinese_calendar.is_workday(day))
+        if day.year in _package_years():
+            return bool(chinese_calendar.is_workday(day))
+        if PROVISIONAL_FROM <= day.year <= PROVISIONAL_UNTIL:
+            return is_provisional_workday(day)
+        raise CalendarNotCovered(day.year)
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after `start` (start itself not counted)."""
@@ -83,6 +146,62 @@ class WorkingCalendar:
             if self.is_workday(day):
                 count += 1
         return count
+
+    def due(self, start: date, n: int) -> Dated:
+        """add_working_days, marked provisional when it counted over a provisional year."""
+        day = self.add_working_days(start, n)
+        return Dated(day, self.touches_provisional(start, day))
+
+    def count(self, start: date, end: date) -> Counted:
+        """working_days_between, marked provisional when it counted over a provisional year."""
+        return Counted(self.working_days_between(start, end),
+                       self.touches_provisional(start, end))
+
+
+def due_or_none(cal: WorkingCalendar, start: date | None, n: int) -> date | None:
+    """The n-th working day after `start`; None when there is no start or the calendar cannot
+    count the year (reported as "clock unknown" by the callers, never guessed)."""
+    if start is None:
+        return None
+    try:
+        return cal.add_working_days(start, n)
+    except CalendarNotCovered:
+        return None
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """What the platform says about the calendar today: whether this year or next is
+    provisional, and the warning shown from 1 November (or at once for this year)."""
+
+    year: int
+    next_year: int
+    provisional_years: tuple[int, ...]
+    warning: str | None
+
+    @property
+    def provisional(self) -> bool:
+        return self.next_year in self.provisional_years
+
+    def as_dict(self) -> dict[str, object]:
+        return {"year": self.year, "next_year": self.next_year,
+                "provisional": self.provisional,
+                "provisional_years": list(self.provisional_years), "message": self.warning}
+
+
+def outlook(cal: WorkingCalendar, today: date | None = None) -> Outlook:
+    today = today or clock.today()
+    years = tuple(y for y in (today.year, today.year + 1) if cal.source(y) == PROVISIONAL)
+    warning = None
+    if today.year in years:
+        warning = (f"{today.year}年的国务院节假日安排尚未添加：工作日时限按法定节假日暂定计算"
+                   f"（无调休），标注“暂定”；请管理员执行 xinyong calendar add "
+                   f"{today.year}.yaml，已计算的时限将重新计算。")
+    elif today.year + 1 in years and (today.month, today.day) >= WARN_FROM:
+        warning = (f"{today.year + 1}年的国务院节假日安排尚未添加：跨入{today.year + 1}年的"
+                   f"工作日时限按法定节假日暂定计算（无调休），标注“暂定”；通知发布后请管理员执行 "
+                   f"xinyong calendar add {today.year + 1}.yaml，已计算的时限将重新计算。")
+    return Outlook(today.year, today.year + 1, years, warning)
 
 
 class _Holiday(BaseModel):
@@ -138,6 +257,7 @@ def add_year(session: Session, arrangement: YearArrangement, *, replace: bool = 
             CalendarDay.day.between(date(arrangement.year, 1, 1), date(arrangement.year, 12, 31))))
         session.delete(existing)
         session.flush()
+    session.info.pop("working_calendar", None)
     session.add(CalendarYear(year=arrangement.year, source=arrangement.source,
                              added_at=clock.now()))
     for day, is_workday, name in arrangement.days():
@@ -151,5 +271,32 @@ def load_calendar(session: Session) -> WorkingCalendar:
     return WorkingCalendar(added_days=days, added_years=years)
 
 
+def session_calendar(session: Session) -> WorkingCalendar:
+    """The calendar loaded once per session (for output that marks many dates); `add_year`
+    forgets it."""
+    cal = session.info.get("working_calendar")
+    if not isinstance(cal, WorkingCalendar):
+        cal = session.info["working_calendar"] = load_calendar(session)
+    return cal
+
+
+def provisional_fields(cal: WorkingCalendar, obj: object, names: Iterable[str]) -> list[str]:
+    """The names of an object's date fields that lie in a provisional year."""
+    return [n for n in names if cal.is_provisional(getattr(obj, n))]
+
+
 def covered_years(cal: WorkingCalendar) -> list[int]:
+    """Years with an official arrangement (added or packaged)."""
     return sorted(set(_package_years()) | set(cal.added_years))
+
+
+def year_sources(cal: WorkingCalendar, until: int) -> list[tuple[int, Source]]:
+    """Each year from the first packaged one to `until` and where its calendar comes from."""
+    first = min(_package_years() | cal.added_years)
+    last = max(until, *cal.added_years) if cal.added_years else until
+    out: list[tuple[int, Source]] = []
+    for year in range(first, last + 1):
+        src = cal.source(year)
+        if src is not None:
+            out.append((year, src))
+    return out

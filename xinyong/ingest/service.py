@@ -132,20 +132,28 @@ class _Timeliness:
     """Deadline per decision date, cached: a batch has few distinct decision dates.
 
     Late means received more than `days` working days after the decision. A year missing from
-    the calendar gives (None, None): reported as undetermined, never guessed.
+    the calendar gives (None, None): reported as undetermined, never guessed. A deadline
+    counted over a provisional year is counted in `provisional` (the batch says so; `xinyong
+    calendar add` recomputes it: xinyong.ingest.timeliness).
     """
 
     def __init__(self, cal: WorkingCalendar, days: int, received_on: date) -> None:
         self.cal, self.days, self.received_on = cal, days, received_on
         self.cache: dict[str, tuple[date | None, bool | None]] = {}
+        self.provisional_dates: set[str] = set()
+        self.provisional = 0
 
     def judge(self, decided: str) -> tuple[date | None, bool | None]:
         if decided not in self.cache:
             try:
-                deadline = self.cal.add_working_days(date.fromisoformat(decided), self.days)
-                self.cache[decided] = (deadline, self.received_on > deadline)
+                due = self.cal.due(date.fromisoformat(decided), self.days)
+                self.cache[decided] = (due.day, self.received_on > due.day)
+                if due.provisional:
+                    self.provisional_dates.add(decided)
             except CalendarNotCovered:
                 self.cache[decided] = (None, None)
+        if decided in self.provisional_dates:
+            self.provisional += 1
         return self.cache[decided]
 
 
@@ -225,6 +233,9 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
         if summary.timeliness_unknown:
             summary.warnings.append(f"{summary.timeliness_unknown}条记录的及时性无法判定:"
                                     "所涉年份的节假日安排尚未配置")
+        if ctx.timeliness.provisional:
+            summary.warnings.append(f"{ctx.timeliness.provisional}条记录的报送时限按暂定工作日历"
+                                    "计算（所涉年份的国务院节假日安排尚未添加），添加后将重新计算")
         if batch_in.atomic and summary.rejected:
             raise Invalid(f"本批次有{summary.rejected}行未通过校验,整批未导入",
                           code="batch_rejected", errors=collected)

@@ -338,9 +338,10 @@ class RowValidator:
         id_type = texts.get(spec.id_type_field or "") or RESIDENT_ID
         if id_type == RESIDENT_ID:
             try:
-                text = validate_resident_id(text)
+                text = validate_resident_id(text, today=self.today)
             except PersonIdError as exc:
-                return None, self._p(row, spec, "person_id", f"「{spec.header}」{exc}")
+                return None, self._p(row, spec, f"person_id_{exc.rule}",
+                                     f"「{spec.header}」{exc}")
         return mask_id(text), None
 
     @staticmethod

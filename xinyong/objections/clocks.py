@@ -1,15 +1,21 @@
-"""Objection clocks: configuration (YAML with its legal basis), validated on load."""
+"""Objection clocks: configuration (YAML with its legal basis), validated on load, and the
+recomputation of stored due dates when a year's calendar is added."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from xinyong.catalog import LegalBasis
 from xinyong.core.errors import ConfigError
+from xinyong.core.workdays import WorkingCalendar, due_or_none
+from xinyong.objections.tables import Objection
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "clocks.yaml"
 
@@ -45,3 +51,27 @@ def load_clocks(path: Path | None = None) -> ObjectionClocks:
 @cache
 def clocks_from(path: str | None) -> ObjectionClocks:
     return load_clocks(Path(path) if path else None)
+
+
+def recompute_due_dates(session: Session, calendar: WorkingCalendar, clocks: ObjectionClocks,
+                        year: int) -> int:
+    """After `year`'s calendar was added: recompute the objections' due dates that were
+    counted over it (on or after 1 January of that year) or could not be counted (empty with
+    their start known). Returns how many objections changed."""
+    since = date(year, 1, 1)
+    touched = or_(*(or_(due >= since, due.is_(None)) for due in (
+        Objection.mark_due, Objection.route_due, Objection.decide_due)))
+    changed = 0
+    for o in session.scalars(select(Objection).where(touched).order_by(Objection.id)):
+        new = {"mark_due": due_or_none(calendar, o.filed_on, clocks.mark_working_days),
+               "route_due": due_or_none(calendar, o.filed_on, clocks.route_working_days),
+               "decide_due": due_or_none(calendar, o.routed_on, clocks.decide_working_days)}
+        moved = False
+        for name, value in new.items():
+            old = getattr(o, name)
+            if old != value and (old is None or old >= since):
+                setattr(o, name, value)
+                moved = True
+        changed += moved
+    session.flush()
+    return changed

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.core.workdays import session_calendar
 from xinyong.lists import (
     STATE_LABELS,
     LegalDocument,
@@ -72,6 +73,9 @@ def entry_json(session: Any, e: ListEntry, *, with_history: bool = False) -> dic
         "facts": e.facts, "responsible_person": e.person_name_masked,
         "person_role": e.person_role,
         "notice_sent_on": e.notice_sent_on, "statement_until": e.statement_until,
+        # In a year whose working-day calendar is provisional: recomputed when it is added.
+        "statement_until_provisional": session_calendar(session).is_provisional(
+            e.statement_until),
         "decided_on": e.decided_on, "published_on": e.published_on,
         "listed_until": e.listed_until, "removed_on": e.removed_on,
         "removal_reason": e.removal_reason, "version": e.version}

@@ -14,7 +14,7 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
 from xinyong.core import attachments
 from xinyong.core.settings import Settings
-from xinyong.core.workdays import load_calendar
+from xinyong.core.workdays import load_calendar, provisional_fields, session_calendar
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import ObjectionClocks, clocks_from
 from xinyong.objections.tables import Objection
@@ -75,8 +75,14 @@ class ObjectionOut(BaseModel):
     outcome_reasons: str | None
     corrected_version: int | None
     revoked_on: date | None
+    # Due dates in a year whose working-day calendar is provisional (no State Council notice
+    # added yet): recomputed when it is added.
+    provisional_dates: list[str] = []
     attachments: list[AttachmentOut] = []
     steps: list[StepOut] = []
+
+
+DUE_FIELDS = ("mark_due", "route_due", "decide_due")
 
 
 def attachments_out(session: Any, owner_kind: str, owner_id: int) -> list[AttachmentOut]:
@@ -91,8 +97,10 @@ def steps_out(steps: list[Any]) -> list[StepOut]:
 
 def objection_out(session: Any, o: Objection, *, full: bool = False) -> ObjectionOut:
     fields = {k: getattr(o, k) for k in ObjectionOut.model_fields
-              if k not in ("state_label", "attachments", "steps")}
-    out = ObjectionOut(**fields, state_label=objections.STATE_LABELS[o.state])
+              if k not in ("state_label", "attachments", "steps", "provisional_dates")}
+    out = ObjectionOut(**fields, state_label=objections.STATE_LABELS[o.state],
+                       provisional_dates=provisional_fields(session_calendar(session), o,
+                                                            DUE_FIELDS))
     if full:
         out.attachments = attachments_out(session, "objection", o.id)
         out.steps = steps_out(objections.steps_of(session, o.id))

@@ -23,7 +23,7 @@ from xinyong.api.routers.objections import (
 )
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Forbidden, XinyongError
-from xinyong.core.workdays import load_calendar
+from xinyong.core.workdays import load_calendar, provisional_fields, session_calendar
 from xinyong.ingest.tables import Record
 from xinyong.publication.loader import default_rules
 from xinyong.repair import service as repair
@@ -68,14 +68,22 @@ class RepairOut(BaseModel):
     decided_by: str | None
     outcome_reasons: str | None
     refusal_code: str | None
+    # Due dates in a year whose working-day calendar is provisional (recomputed when the
+    # year's notice is added).
+    provisional_dates: list[str] = []
     attachments: list[AttachmentOut] = []
     steps: list[StepOut] = []
 
 
+DUE_FIELDS = ("forward_due", "accept_due", "decide_due", "sync_due")
+
+
 def repair_out(session: Any, app: RepairApplication, *, full: bool = False) -> RepairOut:
     fields = {k: getattr(app, k) for k in RepairOut.model_fields
-              if k not in ("state_label", "attachments", "steps")}
-    out = RepairOut(**fields, state_label=repair.STATE_LABELS[app.state])
+              if k not in ("state_label", "attachments", "steps", "provisional_dates")}
+    out = RepairOut(**fields, state_label=repair.STATE_LABELS[app.state],
+                    provisional_dates=provisional_fields(session_calendar(session), app,
+                                                         DUE_FIELDS))
     if full:
         out.attachments = attachments_out(session, "repair", app.id)
         out.steps = steps_out(repair.steps_of(session, app.id))

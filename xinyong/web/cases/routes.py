@@ -44,11 +44,13 @@ from xinyong.repair.tables import RepairApplication
 from xinyong.subjects.tables import Subject
 from xinyong.web import TEMPLATE_DIR
 from xinyong.web.auth.csrf import csrf_token
+from xinyong.web.calendar_view import calendar_context
 from xinyong.web.checks.routes import _form_csrf
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
-                                       str(TEMPLATE_DIR)])
+                                       str(TEMPLATE_DIR)],
+                            context_processors=[calendar_context])
 
 OBJECTION_STAFF = (Permission.OBJECTIONS_DECIDE, Permission.OBJECTIONS_MANAGE)
 REPAIR_STAFF = (Permission.REPAIR_DECIDE, Permission.REPAIR_MANAGE)
