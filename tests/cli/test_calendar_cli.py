@@ -26,8 +26,9 @@ from xinyong.lists.tables import ListEntry
 from xinyong.objections.clocks import load_clocks
 from xinyong.objections.service import Filing, file_objection
 from xinyong.objections.tables import Objection
-from xinyong.publication.service import REVOKED, add_override
+from xinyong.publication.judging import end_publication
 from xinyong.publication.tables import PublicationJudgement
+from xinyong.recordstate import REVOKED
 from xinyong.repair.service import Application, accept, apply
 from xinyong.repair.tables import RepairApplication
 
@@ -76,7 +77,7 @@ def _clocks_across_the_new_year(engine, settings) -> None:
         entry = propose(s, proposal(), OFFICER, today=DEC_28)
         notify(s, entry.id, OFFICER, "告知拟列入", today=DEC_28)
         # Licence revoked on 30 December: off the site 3 working days later.
-        add_override(s, rid["L-REVOKED"], REVOKED, date(2026, 12, 30), created_by="测试")
+        end_publication(s, rid["L-REVOKED"], REVOKED, date(2026, 12, 30), created_by="测试")
 
 
 def _dates(engine) -> dict[str, object]:

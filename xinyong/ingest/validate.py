@@ -248,8 +248,8 @@ class RowValidator:
                     return hit
                 d = _parse_date(text)
                 if d is None:
-                    raise _Rejected(p(row, spec, "date_format",
-                                      f"「{h}」不是有效日期（应为YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）", text))
+                    raise _Rejected(p(row, spec, "date_format", f"「{h}」不是有效日期（应为"
+                                      "YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）", text))
                 if not_future and d > today:
                     raise _Rejected(p(row, spec, "date_future", f"「{h}」不能晚于今天", text))
                 if len(dates) < _MEMO:

@@ -15,19 +15,20 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from xinyong.publication.service import REVOKED, judge_records
-from xinyong.publication.tables import PublicationJudgement, PublicationOverride
+from xinyong.publication.judging import judge_records
+from xinyong.publication.tables import PublicationJudgement
+from xinyong.recordstate import REVOKED, RecordOverride
 
 
 def rejudge_revocations(session: Session, year: int) -> int:
     """Returns how many records were re-judged."""
     ids = sorted(set(session.scalars(
-        select(PublicationOverride.record_id)
+        select(RecordOverride.record_id)
         .outerjoin(PublicationJudgement,
-                   PublicationJudgement.record_id == PublicationOverride.record_id)
-        .where(PublicationOverride.reason == REVOKED, PublicationOverride.voided_on.is_(None),
+                   PublicationJudgement.record_id == RecordOverride.record_id)
+        .where(RecordOverride.reason == REVOKED, RecordOverride.voided_on.is_(None),
                or_(PublicationJudgement.window_end >= date(year, 1, 1),
-                   PublicationOverride.effective_on >= date(year - 1, 12, 1))))))
+                   RecordOverride.effective_on >= date(year - 1, 12, 1))))))
     if not ids:
         return 0
     return judge_records(session, record_ids=ids, rejudge=True)
