@@ -105,6 +105,12 @@ def _branch_words() -> _Suffixes:
 
 
 @cache
+def _bracketed_forms() -> frozenset[str]:
+    """Forms written in brackets, as a whole pair: (有限合伙)."""
+    return frozenset(m.group(0) for w in _forms().words for m in _SEGMENT.finditer(w))
+
+
+@cache
 def _industry() -> _Suffixes:
     return _Suffixes({w: w for w in default_name_parts().industry})
 
@@ -140,7 +146,25 @@ def _prepare(name: str) -> tuple[str, str, tuple[str, ...]]:
     canonical = _PUNCT.sub("", lowered)
     if canonical != lowered:
         steps.append(SPACING)
-    return _KEEP_BRACKETS.sub("", lowered.translate(_BRACKETS)), canonical, tuple(steps)
+    return _tidy(_KEEP_BRACKETS.sub("", lowered.translate(_BRACKETS))), canonical, tuple(steps)
+
+
+def _tidy(text: str) -> str:
+    """Only bracket pairs that tell a part stay: (集团), (金华), (有限合伙); the words of any
+    other pair are read as if written without them."""
+    out, last = [], 0
+    for m in _SEGMENT.finditer(text):
+        out.append(text[last:m.start()].replace("(", "").replace(")", ""))
+        inner = m.group(1)
+        before = sum(len(part) for part in out)  # a division needs a 字号 before it
+        if inner == GROUP or m.group(0) in _bracketed_forms() or (
+                before >= TRADE_MIN and inner and whole_division(inner) is not None):
+            out.append(m.group(0))
+        else:
+            out.append(inner)
+        last = m.end()
+    out.append(text[last:].replace("(", "").replace(")", ""))
+    return "".join(out)
 
 
 def _strip_form(text: str) -> tuple[str, str, str]:
@@ -205,11 +229,13 @@ def parse(name: str) -> ParsedName:
     rest, group = _strip_group(rest)
     chain: Chain = ()
     bracket_at = 0
-    front = _front_division(rest)
-    if front is not None:
-        chain, rest = front
-    elif (inside := _bracket_division(rest)) is not None:
+    # A division in brackets says where the name's place is: what precedes it is the 字号
+    # even when it reads like a place (天山建设(乌鲁木齐): 天山 is also a district).
+    inside = _bracket_division(rest)
+    if inside is not None:
         chain, bracket_at, rest = inside
+    elif (front := _front_division(rest)) is not None:
+        chain, rest = front
     body = _SEGMENT.sub(lambda m: m.group(1), rest).replace("(", "").replace(")", "")
     if not body:  # nothing but a form or a division: the name is its own body
         return ParsedName(name, canonical, steps, "", "", 0, canonical, "", False, "", "",
@@ -228,6 +254,22 @@ def _branch_key(branch: str) -> str:
         if rest:
             return division_key(chain) + rest
     return branch
+
+
+@lru_cache(maxsize=1 << 12)
+def readings(p: ParsedName) -> tuple[tuple[str, str], ...]:
+    """(division key, body) of every way to read where the division in front ends, the
+    parse's own first. A slip can move that end: 新疆天山路桥工程 is 新疆 + 天山路桥工程 (路桥工程
+    alone has no 字号), but 新疆天山桥路工程 reads as 新疆天山 + 桥路工程; typos are looked for
+    under every reading, so that such a slip is still one slip."""
+    own = (p.division_key, p.body)
+    if p.bracket_at or not p.body:
+        return (own,)
+    text = p.division + p.body
+    found = [own] + [(division_key(c), text[len(chain_text(c)):])
+                     for c in division_chains(text)
+                     if len(text) - len(chain_text(c)) >= TRADE_MIN] + [("", text)]
+    return tuple(dict.fromkeys(found))
 
 
 def render(p: ParsedName) -> str:

@@ -28,7 +28,7 @@ import hashlib
 
 from rapidfuzz.distance import OSA
 
-from xinyong.screening.names import ParsedName, identity, parse, split_identity
+from xinyong.screening.names import ParsedName, identity, parse, readings, split_identity
 from xinyong.screening.normalise import CASE, FULL_WIDTH, SPACING, TRADITIONAL
 
 SCORE_CODE = 1.0
@@ -84,13 +84,19 @@ def blocks(core: str) -> frozenset[int]:
 
 
 def probes(q: ParsedName) -> tuple[tuple[str, ...], frozenset[int]]:
-    """What a query looks up for typos: cores one deletion away (an added character; compared
-    with registry cores) and block hashes (its own core: a missing character; its deletions:
-    a replaced or swapped one)."""
-    if len(q.body) < TYPO_MIN_SHORT:
-        return (), frozenset()
-    dels = tuple(deletions(q.core))
-    return dels, frozenset(block_hash(x) for x in (q.core, *dels))
+    """What a query looks up for typos, under every reading of its division (names.readings):
+    cores one deletion away (an added character; compared with registry cores) and block
+    hashes (its own core: a missing character; its deletions: a replaced or swapped one)."""
+    dels: list[str] = []
+    hashes: set[int] = set()
+    for division, body in readings(q):
+        if len(body) < TYPO_MIN_SHORT:
+            continue
+        core = identity(division, body, q.branch_key)
+        mine = deletions(core)
+        dels.extend(mine)
+        hashes.update(block_hash(x) for x in (core, *mine))
+    return tuple(dict.fromkeys(dels)), frozenset(hashes)
 
 
 def _merge(*steps: tuple[str, ...]) -> tuple[str, ...]:
@@ -129,12 +135,12 @@ def grade_name(query: str, q: ParsedName, name: str, key: str, core: str, form: 
 
 def grade_typo(q: ParsedName, name: str, key: str, core: str, form: str,
                current: bool) -> Graded | None:
-    """A typo hit (one edit in the body, same division and branch), or None."""
+    """A typo hit (one edit in the body, same division and branch, under some reading of
+    the query's division), or None."""
     division, body, branch = split_identity(core)
-    if (division, branch) != (q.division_key, q.branch_key) or not typo_pair(len(q.body),
-                                                                            len(body)):
-        return None
-    if OSA.distance(q.body, body, score_cutoff=1) != 1:
+    if branch != q.branch_key or not any(
+            d == division and typo_pair(len(b), len(body))
+            and OSA.distance(b, body, score_cutoff=1) == 1 for d, b in readings(q)):
         return None
     score = SCORE_TYPO if current else SCORE_FORMER_TYPO
     steps = _merge(q.steps, _row_steps(name, key))
