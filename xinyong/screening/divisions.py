@@ -131,13 +131,16 @@ def _units_at(text: str, pos: int, within: tuple[Place, ...] | None
         w = tab.by_text.get(text[pos:pos + length]) if pos + length <= len(text) else None
         if w is None:
             continue
-        after = text[pos + length: pos + length + 1]
-        if after and after in _NOT_UNIT.get(w.text[-1], ""):
-            continue
         places = w.places if within is None else tuple(
             p for p in w.places if any(q.contains(p) for q in within))
-        if places:
-            yield w, places
+        if not places:
+            continue
+        after = text[pos + length: pos + length + 1]
+        # 市场 and 市政 are words, unless a place inside follows (南平市政和县).
+        if after and after in _NOT_UNIT.get(w.text[-1], "") and next(
+                _units_at(text, pos + length, places), None) is None:
+            continue
+        yield w, places
 
 
 def division_chains(text: str, pos: int = 0, within: tuple[Place, ...] | None = None,

@@ -190,8 +190,9 @@ def _split_branch(text: str) -> tuple[str, str]:
     if word is None:
         return text, ""
     head = text[: -len(word)]
+    # Only forms of two characters or more: 店 in 驻马店 ends no enterprise name.
     end = max((at + len(w) for w in _forms().words
-               if (at := head.rfind(w)) >= TRADE_MIN), default=0)
+               if len(w) >= 2 and (at := head.rfind(w)) >= TRADE_MIN), default=0)
     return (text[:end], text[end:]) if end else (text, "")
 
 
