@@ -267,10 +267,12 @@ def readings(p: ParsedName) -> tuple[tuple[str, str], ...]:
     if p.bracket_at or not p.body:
         return (own,)
     text = p.division + p.body
-    found = [own] + [(division_key(c), text[len(chain_text(c)):])
-                     for c in division_chains(text)
-                     if len(text) - len(chain_text(c)) >= TRADE_MIN] + [("", text)]
-    return tuple(dict.fromkeys(found))
+    found = {p.division_key: p.body}
+    for c in division_chains(text):  # longest way of writing each place first
+        if len(text) - len(chain_text(c)) >= TRADE_MIN:
+            found.setdefault(division_key(c), text[len(chain_text(c)):])
+    found.setdefault("", text)
+    return tuple(found.items())
 
 
 def render(p: ParsedName) -> str:
