@@ -83,7 +83,9 @@ def test_penalty_records_trigger_record_measures(engine, settings):
     (NAME + "\uff0e", "variant", 0.85, "full_width"),  # full-width full stop
     ("示范市 华盛食品 有限公司", "variant", 0.85, "spacing_punctuation"),
     ("示范市华盛食品有限责任公司", "variant", 0.85, "company_suffix"),
-    ("示范市华盛食品公司", "variant", 0.85, "company_suffix"),
+    # 公司 alone is another legal form than 有限公司: a possible sibling, graded lower.
+    ("示范市华盛食品公司", "variant", 0.82, "company_form"),
+    ("示范市华盛食品股份有限公司", "variant", 0.82, "company_form"),
 ])
 def test_name_variants_match_with_graded_scores(engine, query, method, score, step):
     with unit_of_work(engine) as s:

@@ -270,13 +270,14 @@ def fresh_engine(engine: Engine, tmp_path: Path) -> Iterator[Engine]:
         admin.dispose()
 
 
-def test_the_upgrade_records_what_the_index_lacks(fresh_engine: Engine) -> None:
+def test_the_upgrades_record_what_the_index_lacks_then_rebuild_it(fresh_engine: Engine
+                                                                  ) -> None:
     command.upgrade(alembic_config(fresh_engine), "0008_merge_screening_ingest")
     with fresh_engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO subject (id, uscc, kind, name, created_at, updated_at) VALUES "
             "(1, :a, 'organisation', '示范市遗漏贸易有限公司', :t, :t), "
-            "(2, :b, 'organisation', '示范市已索引物流有限公司', :t, :t), "
+            "(2, :b, 'organisation', '兰州已索引物流有限公司', :t, :t), "
             "(3, NULL, 'person', '张三', :t, :t), "
             "(4, :c, 'organisation', '示范市新到科技有限公司', :t, :t)"),
             {"a": LATE, "b": EARLY, "c": make("91", "350200", "00000004"),
@@ -286,11 +287,22 @@ def test_the_upgrade_records_what_the_index_lacks(fresh_engine: Engine) -> None:
                      {"t": "2026-11-27 10:00:00"})
         # Subject 2 indexed, subject 1 missed by the old high-water marks (the bug), 4 new.
         conn.execute(text("INSERT INTO screening_name (subject_id, source_name_id, name, key, "
-                          "core) VALUES (2, NULL, '示范市已索引物流有限公司', 'x', 'x')"))
+                          "core) VALUES (2, NULL, '兰州已索引物流有限公司', 'x', 'x')"))
+    command.upgrade(alembic_config(fresh_engine), "0009_screening_pending")
+    with fresh_engine.begin() as conn:
+        runs = conn.execute(text("SELECT kind, first_id, last_id FROM screening_pending "
+                                 "ORDER BY kind, first_id")).all()
+    assert [tuple(r) for r in runs] == [("name", 7, 7), ("subject", 1, 1), ("subject", 4, 4)]
+    # 0012: the cores of the old rule ('x' here) cannot be kept: everything is pending again
+    # and indexed with the parts of each name.
     upgrade(fresh_engine)
     with unit_of_work(fresh_engine) as s:
-        assert refresh_index(s) == 3
+        assert refresh_index(s) == 4
         assert refresh_index(s) == 0
-        indexed = set(s.execute(select(ScreeningName.subject_id,
-                                       ScreeningName.source_name_id)).tuples())
-    assert indexed == {(1, None), (2, None), (2, 7), (4, None)}
+        indexed = set(s.execute(select(ScreeningName.subject_id, ScreeningName.source_name_id,
+                                       ScreeningName.core, ScreeningName.form)).tuples())
+    assert indexed == {(1, None, "|示范市遗漏贸易|", "有限责任公司"),
+                       (2, None, "兰州|已索引物流|", "有限责任公司"),
+                       (2, 7, "|示范市旧名物流|", "有限责任公司"),
+                       (4, None, "|示范市新到科技|", "有限责任公司")}
+    assert _hits(fresh_engine, "兰州市已索引物流有限责任公司") == [(2, "variant", True)]

@@ -5,11 +5,8 @@ as single checks do."""
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import date
 from itertools import product
-from pathlib import Path
-from types import ModuleType
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +14,8 @@ from tests.lists.helpers import CASE_OFFICER, OFFICER, proposal
 from xinyong.core.db import unit_of_work
 from xinyong.lists import decide, notify, propose
 from xinyong.screening.check import CheckRequest, run_check, run_checks
-from xinyong.screening.match import blocks, deletions
+from xinyong.screening.names import parse
+from xinyong.screening.rules import blocks, deletions
 from xinyong.subjects import SubjectRef, resolve_subjects
 from xinyong.subjects.uscc import make
 
@@ -117,26 +115,11 @@ def test_a_batch_answers_as_single_checks_do(engine):
                                          "clear", "uscc_invalid", "hit", "clear", "clear"]
 
 
-def test_blocks_delete_one_character_of_the_trade_name_window():
-    assert deletions("厦门市华盛食品") == ["厦门市盛食品", "厦门市华食品", "厦门市华盛品",
-                                          "厦门市华盛食"]
-    assert deletions("北京市朝阳区华盛食品")[0] == "北京市朝阳区盛食品"
-    assert deletions("华为技术") == ["为技术", "华技术", "华为术", "华为技"]
-    assert deletions("华为") == [] and blocks("华为") == frozenset()
-
-
-def _migration() -> ModuleType:
-    path = (Path(__file__).parents[2] / "xinyong" / "migrations" / "versions"
-            / "0006_screening_blocks.py")
-    spec = importlib.util.spec_from_file_location("m0006", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_migration_computes_the_same_blocks_as_the_index():
-    frozen = _migration().blocks
-    for core in ("厦门市华盛食品", "北京市朝阳区华盛食品", "内蒙古自治区包头市华盛科技", "华为技术",
-                 "华盛市场管理", "城市之光", "华为", "示范市老华盛食品厂", "abc科技"):
-        assert frozen(core) == set(blocks(core)), core
+def test_blocks_delete_each_character_of_the_trade_name_and_industry():
+    core = parse("厦门市华盛食品有限公司").core
+    assert core == "厦门|华盛食品|"
+    assert deletions(core) == ["厦门|盛食品|", "厦门|华食品|", "厦门|华盛品|", "厦门|华盛食|"]
+    # Whatever the length of the place name: the body is what is typed wrong.
+    assert deletions(parse("乌鲁木齐天山建设集团有限公司").core)[0] == "乌鲁木齐|山建设|"
+    assert len(deletions(parse("新疆维吾尔自治区天山路桥工程有限公司").core)) == 6
+    assert deletions(parse("华为有限公司").core) == [] and blocks("|华为|") == frozenset()

@@ -1,36 +1,23 @@
 """Matching an applicant against the registry: exact on the code, graded on names.
 
-Scores are graded so that they compare across hits and never all pile up at 1.0:
-
-    code 1.0 > exact registry name 0.95 > exact former name 0.90
-      > variant of the registry name 0.85 (width, script, case, spacing/punctuation or
-        company suffix differ) > variant of a former name 0.80
-      > fuzzy <= 0.75 (rapidfuzz ratio of the name cores, scaled; only >= FUZZY_THRESHOLD,
-        and only for an applicant with no exact or variant name hit)
-
-A legal representative given with the applicant that differs from the registry's lowers a
-name hit by 0.05 (it never raises one: names of legal representatives repeat). A code with a
-wrong check digit is reported as such and is not quietly replaced by a name match.
-
-Fuzzy candidates are one typo away in the trade name (字号): a name core is 行政区划 + 字号 +
-行业, and each indexed core has one block per character of the WINDOW characters after its
-region prefix, the core with that character deleted (a deletion neighbourhood). A query meets
-a registry name that differs by one substituted character (both deletions agree), one missing
-character (the query core is one of the registry name's blocks) or one extra character (one of
-the query's deletions is the registry core). A shared city and first character (厦门市华...)
-is not a block, so common prefixes never flood the candidates.
+Names are compared on their legal parts (names.py: division, 字号 and 行业, form, branch) with
+the scores of rules.py: code 1.0 > exact name 0.95 > exact former name 0.90 > the same name
+written differently 0.85 (former 0.80), 0.03 less when only the legal form differs > one typo
+in the 字号 or 行业 0.75 (former 0.70). A legal representative given with the applicant that
+differs from the registry's lowers a name hit by 0.05 (it never raises one: names of legal
+representatives repeat). A code with a wrong check digit is reported as such and is not
+quietly replaced by a name match.
 
 Lookups go through the `screening_name` and `screening_block` index (see tables.py), never a
 scan: per chunk of applicants one query for codes, one for exact and variant names (keys and
 cores, joined to the subject), and one for the typo candidates of the names not found that
-way (deletions and blocks), each list bound as one parameter. Natural persons are not in the
-index: a person is never matched on a name alone. Whether a fuzzy hit is shown at all is the
-check's decision (check.py shows only those with credit information).
+way (deletions and blocks, rules.probes), each list bound as one parameter. Natural persons
+are not in the index: a person is never matched on a name alone. Whether a fuzzy hit is shown
+at all is the check's decision (check.py shows only those with credit information).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,7 +25,6 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any, NamedTuple, Protocol, cast
 
-from rapidfuzz import fuzz
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -64,7 +50,18 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.dml import ReturningDelete
 from sqlalchemy.types import TypeEngine
 
-from xinyong.screening.normalise import SUFFIX, NormalisedName, normalise, region_end
+from xinyong.screening.names import ParsedName, parse
+from xinyong.screening.rules import (
+    LEGAL_REP_MISMATCH,
+    METHOD_LABELS,
+    SCORE_CODE,
+    STEP_LABELS,
+    Graded,
+    blocks,
+    grade_name,
+    grade_typo,
+    probes,
+)
 from xinyong.screening.tables import (
     PENDING_NAME,
     PENDING_SUBJECT,
@@ -76,27 +73,11 @@ from xinyong.subjects import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
-SCORE_CODE = 1.0
-SCORE_NAME = 0.95
-SCORE_FORMER = 0.90
-SCORE_VARIANT = 0.85
-SCORE_FORMER_VARIANT = 0.80
-FUZZY_MAX = 0.75
-FUZZY_THRESHOLD = 85.0  # rapidfuzz ratio (0-100) of the cores
-LEGAL_REP_MISMATCH = 0.05
-FUZZY_MIN_CORE = 4  # shorter cores are not compared by similarity: blocks of <= 2 characters
-WINDOW = 4  # characters after the region prefix with a block each: the 字号 is 2-4 long
 CHUNK = 400  # applicants (or ids) per query: well inside SQLite's and PostgreSQL's limits
 PERSON = "person"
 RANGE_SPAN = 20000  # ids of pending runs read per query when indexing them
 RANGES_PER_QUERY = 200
 INDEX_LOCK = 0x5C4EE41D  # PostgreSQL advisory lock key of the name index (see _lock)
-
-STEP_LABELS = {"full_width": "全角转半角", "traditional": "繁体转简体", "case": "大小写",
-               "spacing_punctuation": "空格和标点", SUFFIX: "公司类型后缀"}
-METHOD_LABELS = {"code": "统一社会信用代码一致", "exact": "名称完全一致",
-                 "variant": "名称规范化后一致", "fuzzy": "名称相似"}
-
 
 @dataclass(frozen=True)
 class Applicant:
@@ -139,6 +120,7 @@ class NameRow(NamedTuple):
     name: str
     key: str
     core: str
+    form: str
 
 
 class SubjectInfo(NamedTuple):
@@ -149,7 +131,7 @@ class SubjectInfo(NamedTuple):
 
 
 _NAME_COLS = (ScreeningName.id, ScreeningName.subject_id, ScreeningName.source_name_id,
-              ScreeningName.name, ScreeningName.key, ScreeningName.core)
+              ScreeningName.name, ScreeningName.key, ScreeningName.core, ScreeningName.form)
 _SUBJECT_COLS = (Subject.uscc, Subject.name, Subject.kind, Subject.legal_representative)
 
 
@@ -174,35 +156,14 @@ class MatchResult:
     hits: list[Hit] = field(default_factory=list)
 
     @cached_property
-    def norm(self) -> NormalisedName | None:
-        """The applicant's name normalised, once (a batch asks for it many times)."""
+    def parsed(self) -> ParsedName | None:
+        """The applicant's name normalised and parsed, once (a batch asks for it often)."""
         name = _clean(self.applicant.name)
-        return normalise(name) if name else None
+        return parse(name) if name else None
 
     @property
     def name_key(self) -> str | None:
-        return self.norm.canonical if self.norm else None
-
-
-def deletions(core: str) -> list[str]:
-    """The core with one character of its trade-name window deleted, one string per position
-    (the WINDOW characters after the region prefix). Empty for cores too short to compare."""
-    if len(core) < FUZZY_MIN_CORE:
-        return []
-    start = region_end(core)
-    return [core[:j] + core[j + 1:] for j in range(start, min(start + WINDOW, len(core)))]
-
-
-def block_hash(text: str) -> int:
-    """A stable signed 64-bit hash (BIGINT on both databases). A collision only adds a
-    candidate, which the comparison then rejects."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big",
-                          signed=True)
-
-
-def blocks(core: str) -> frozenset[int]:
-    """The typo blocks stored for an indexed name core."""
-    return frozenset(block_hash(d) for d in deletions(core))
+        return self.parsed.canonical if self.parsed else None
 
 
 # ---------------------------------------------------------------- the index
@@ -213,9 +174,9 @@ def _name_rows(entries: Iterable[tuple[int, str, int | None]]) -> list[dict[str,
     for sid, name, source in entries:
         if not name:
             continue
-        n = normalise(name)
+        n = parse(name)
         rows.append({"subject_id": sid, "source_name_id": source, "name": name,
-                     "key": n.canonical, "core": n.core})
+                     "key": n.canonical, "core": n.core, "form": n.form_key})
     return rows
 
 
@@ -385,56 +346,23 @@ def _nfkc(text: str | None) -> str | None:
     return _clean(unicodedata.normalize("NFKC", text or ""))
 
 
-Graded = tuple[str, float, tuple[str, ...]]  # method, score, normalisation steps
-
-
-def _exact_hit(query: str, q: NormalisedName, row: NameRow) -> Graded | None:
-    current = row.source_name_id is None
-    extra: tuple[str, ...]
-    if query.strip() == row.name.strip():
-        return "exact", SCORE_NAME if current else SCORE_FORMER, ()
-    if q.canonical == row.key:
-        method, score, extra = "variant", SCORE_VARIANT if current else SCORE_FORMER_VARIANT, ()
-    elif q.core and q.core == row.core:
-        method, score = "variant", SCORE_VARIANT if current else SCORE_FORMER_VARIANT
-        extra = (SUFFIX,)
-    else:
-        return None
-    return method, score, tuple(dict.fromkeys(q.steps + _steps(row) + extra))
-
-
-def _steps(row: NameRow) -> tuple[str, ...]:
-    # Most registry names are already canonical: no need to normalise them again (OpenCC
-    # is the slowest step of a batch).
-    return () if row.name == row.key else normalise(row.name).steps
-
-
-def _fuzzy_hit(q: NormalisedName, row: NameRow) -> Graded | None:
-    ratio = fuzz.ratio(q.core, row.core)
-    if ratio < FUZZY_THRESHOLD:
-        return None
-    return "fuzzy", round(FUZZY_MAX * ratio / 100.0, 3), tuple(dict.fromkeys(q.steps
-                                                                             + _steps(row)))
-
-
 class _Probe(NamedTuple):
     """What one applicant's name looks up: its key and core, and for typos (filled in by
-    _typo_probe only for names not found as such) the cores one deletion away (an extra
-    character) and the blocks (one substituted or missing)."""
+    _typo_probe only for names not found as such) the cores one deletion away (an added
+    character) and the block hashes (one replaced, swapped or missing)."""
 
     query: str
-    norm: NormalisedName
+    parsed: ParsedName
     dels: tuple[str, ...]
     hashes: frozenset[int]
 
 
-def _probe(query: str, n: NormalisedName) -> _Probe:
+def _probe(query: str, n: ParsedName) -> _Probe:
     return _Probe(query, n, (), frozenset())
 
 
 def _typo_probe(p: _Probe) -> _Probe:
-    dels = tuple(deletions(p.norm.core))
-    hashes = frozenset(block_hash(x) for x in (p.norm.core, *dels)) if dels else frozenset()
+    dels, hashes = probes(p.parsed)
     return p._replace(dels=dels, hashes=hashes)
 
 
@@ -442,8 +370,8 @@ def _chunks(items: Sequence[object], size: int = CHUNK) -> Iterator[int]:
     return iter(range(0, len(items), size))
 
 
-_Row = tuple[int, int, int | None, str, str, str, str | None, str, str, str | None]
-_TypoRow = tuple[int, int, int | None, str, str, str, int | None]
+_Row = tuple[int, int, int | None, str, str, str, str, str | None, str, str, str | None]
+_TypoRow = tuple[int, int, int | None, str, str, str, str, int | None]
 
 
 def member(col: ColumnElement[Any] | InstrumentedAttribute[Any], name: str,
@@ -545,14 +473,14 @@ def match_many(session: Session, applicants: Sequence[Applicant], *,
             sid, subject = found
             hit = Hit(sid, r.code, subject.name, subject.kind, subject.legal_representative,
                       subject.name, True, "code", SCORE_CODE)
-            if r.norm and r.norm.canonical != normalise(subject.name).canonical:
+            if r.parsed and r.parsed.canonical != parse(subject.name).canonical:
                 hit.notes.append(f"申请人所填名称「{_clean(r.applicant.name)}」与登记名称不一致")
             r.hits.append(hit)
     # 2. Names, for applicants without a code hit and without a wrong code.
-    pending = [r for r in results if not r.hits and r.uscc_problem is None and r.norm]
+    pending = [r for r in results if not r.hits and r.uscc_problem is None and r.parsed]
     for i in _chunks(pending):
-        part = [(r, _probe(_clean(r.applicant.name) or "", r.norm))
-                for r in pending[i:i + CHUNK] if r.norm]
+        part = [(r, _probe(_clean(r.applicant.name) or "", r.parsed))
+                for r in pending[i:i + CHUNK] if r.parsed]
         unknown = _match_exact(session, dialect, part)
         # 3. Typos, only for names not found as such (most names of a batch are).
         if unknown:
@@ -567,23 +495,28 @@ def _match_exact(session: Session, dialect: str, part: list[tuple[MatchResult, _
     by_core: dict[str, list[NameRow]] = {}
     info: dict[int, SubjectInfo] = {}
     for t in session.execute(_exact_stmt(dialect), {
-            "keys": bound(dialect, (p.norm.canonical for _r, p in part if p.norm.canonical)),
-            "cores": bound(dialect, (p.norm.core for _r, p in part if p.norm.core))}):
-        row = NameRow(*t[:6])
-        info[row.subject_id] = SubjectInfo(*t[6:])
+            "keys": bound(dialect, (p.parsed.canonical for _r, p in part
+                                    if p.parsed.canonical)),
+            "cores": bound(dialect, (p.parsed.core for _r, p in part))}):
+        row = NameRow(*t[:7])
+        info[row.subject_id] = SubjectInfo(*t[7:])
         by_key.setdefault(row.key, []).append(row)
         by_core.setdefault(row.core, []).append(row)
     unknown = []
     for r, p in part:
         # A name of punctuation only normalises to nothing: it matches nothing.
-        found = by_key.get(p.norm.canonical, []) if p.norm.canonical else []
-        if p.norm.core:
-            found = found + by_core.get(p.norm.core, [])
+        if not p.parsed.canonical:
+            continue
+        found = by_key.get(p.parsed.canonical, []) + by_core.get(p.parsed.core, [])
         reach = {row.id: row for row in found}
         r.hits = _hits(r, [(row, g) for row in reach.values()
-                           if (g := _exact_hit(p.query, p.norm, row))], info)
-        if not r.hits and len(p.norm.core) >= FUZZY_MIN_CORE:
-            unknown.append((r, _typo_probe(p)))
+                           if (g := grade_name(p.query, p.parsed, row.name, row.key,
+                                               row.core, row.form,
+                                               row.source_name_id is None))], info)
+        if not r.hits:
+            typo = _typo_probe(p)
+            if typo.hashes:
+                unknown.append((r, typo))
     return unknown
 
 
@@ -595,7 +528,7 @@ def _match_typos(session: Session, dialect: str, unknown: list[tuple[MatchResult
               "blocks": bound(dialect, (h for _r, p in unknown for h in p.hashes))}
     for t in session.execute(_typo_stmt(dialect, scope),
                              params | (scope.params(dialect) if scope else {})):
-        row, block = NameRow(*t[:6]), t[6]
+        row, block = NameRow(*t[:7]), t[7]
         if block is None:
             by_core.setdefault(row.core, []).append(row)
         else:
@@ -605,7 +538,9 @@ def _match_typos(session: Session, dialect: str, unknown: list[tuple[MatchResult
         reach = {row.id: row for row in (
             [x for d in p.dels for x in by_core.get(d, [])]
             + [x for h in p.hashes for x in by_block.get(h, [])])}
-        graded.append([(row, g) for row in reach.values() if (g := _fuzzy_hit(p.norm, row))])
+        graded.append([(row, g) for row in reach.values()
+                       if (g := grade_typo(p.parsed, row.name, row.key, row.core, row.form,
+                                           row.source_name_id is None))])
     wanted = {row.subject_id for lst in graded for row, _g in lst}
     info = {sid: SubjectInfo(*rest) for sid, *rest in session.execute(
         _subjects_stmt(dialect), {"ids": bound(dialect, wanted)})} if wanted else {}

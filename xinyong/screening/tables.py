@@ -1,10 +1,11 @@
 """Screening tables: the name index used by the check, the checks run, and reviewed matches.
 
-`screening_name` holds one row per (subject, name) with the normalised forms compared by the
-check: exact lookups go through the indexed `key` (canonical) and `core` (without company
-suffix) columns. `screening_block` holds the typo blocks of each name: one row per core with
-one character of its trade-name window deleted (see match.blocks), stored as a 64-bit hash,
-so that a one-character typo in the trade name (字号) still meets the registry name in one
+`screening_name` holds one row per (subject, name) with the forms compared by the check:
+exact lookups go through the indexed `key` (canonical) and `core` (the parsed name without its
+legal form: division, 字号 and 行业, branch; see names.py) columns, and `form` grades a hit
+whose legal form differs. `screening_block` holds the typo blocks of each name: one row per
+character of its 字号 and 行业 with that character deleted from the core (see rules.blocks),
+stored as a 64-bit hash, so that a one-character typo still meets the registry name in one
 indexed lookup, and a check never scans the registry. Both are built from the registry by
 `xinyong screening reindex` and kept up to date lazily: the transaction that creates subjects
 or other names also records their ids in `screening_pending`, and each check first indexes
@@ -44,16 +45,19 @@ class ScreeningName(Base):
     source_name_id: Mapped[int | None] = mapped_column(Integer, index=True)
     name: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(200), index=True)
+    # The identity of the name without its legal form (names.ParsedName.core):
+    # division key | 字号 and 行业 | branch words.
     core: Mapped[str] = mapped_column(String(200), index=True)
+    form: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class ScreeningBlock(Base):
-    """A typo block of an indexed name: hash of its core with one trade-name character
-    deleted. Derived data, rebuilt with `screening_name` (no foreign key: `reindex` empties
-    both, and a key check per deleted row would only slow that down). Clustered on the block
-    (SQLite WITHOUT ROWID) so that the rows of one block are read together; the subject is
-    repeated here so that the check can keep only subjects with credit information before
-    it reads any name row."""
+    """A typo block of an indexed name: hash of its core with one character of its body
+    (字号 and 行业) deleted. Derived data, rebuilt with `screening_name` (no foreign key:
+    `reindex` empties both, and a key check per deleted row would only slow that down).
+    Clustered on the block (SQLite WITHOUT ROWID) so that the rows of one block are read
+    together; the subject is repeated here so that the check can keep only subjects with
+    credit information before it reads any name row."""
 
     __tablename__ = "screening_block"
     __table_args__ = {"sqlite_with_rowid": False}
