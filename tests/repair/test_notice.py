@@ -99,7 +99,8 @@ def test_the_rule_set_is_cited_once() -> None:
     # name it, and the notice used to print both as well as the 认定依据 line.
     text = _text(render_notice_pdf(BASE))
     assert text.count("国家发展改革委令第58号") == 1
-    assert "认定依据：《失信行为纠正后的信用信息修复管理办法（试行）》（国家发展改革委令第58号）" in text
+    assert ("认定依据：《失信行为纠正后的信用信息修复管理办法（试行）》"
+            "（国家发展改革委令第58号）") in text
     order_36 = default_rules().get("ndrc_order_36_v1")
     notice_36 = replace(BASE, rule_set_title=order_36.title,
                         rule_set_document_number=order_36.document_number,

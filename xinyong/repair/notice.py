@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from xinyong.documents import (
+    Block,
     Document,
     Heading,
     Items,
@@ -62,7 +63,7 @@ def notice_document(c: NoticeContent) -> Document:
     addressee = c.subject_name
     if c.subject_uscc:
         addressee += f"（统一社会信用代码：{c.subject_uscc}）"
-    blocks: list = [
+    blocks: list[Block] = [
         Paragraph(f"{addressee}：", indent=False, keep_with_next=True),
         Paragraph(f"你单位受到的下列行政处罚信息已在{c.platform_name}依法公示。现将公示期限及"
                   "信用修复有关事项告知如下："),
