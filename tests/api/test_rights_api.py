@@ -152,3 +152,37 @@ def test_the_subject_downloads_its_repair_notice(engine, settings, record_id):
     with client_as(settings, other) as c:
         r = c.get(f"/api/v1/me/records/{record_id}/repair-notice.pdf")
         assert r.status_code == 403 and r.json()["code"] == "record_not_own"
+
+
+def test_the_penalising_department_downloads_the_notice_to_deliver_it(engine, settings,
+                                                                      record_id):
+    """两书同达: the department that sent the penalty (and the credit office) downloads the
+    notice issued in its name from the record; other departments and subjects may not; every
+    download is audited."""
+    from sqlalchemy import select
+
+    from xinyong.audit import AuditEntry
+    from xinyong.core.db import unit_of_work
+
+    url = f"/api/v1/records/{record_id}/repair-notice.pdf"
+    with client_as(settings, OFFICER) as c:
+        r = c.get(url)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    assert text.splitlines()[0].strip() == "示范市市场监督管理局"  # issued in its name
+    assert "示范市市场监督管理局（盖章）" in text
+    assert f"{settings.public_base_url}/me" in text
+    with client_as(settings, SUBJECT) as c:  # the same notice the subject downloads
+        assert c.get(f"/api/v1/me/records/{record_id}/repair-notice.pdf").content == r.content
+        assert c.get(url).status_code == 403
+    with client_as(settings, ACTORS[Role.ADMIN]) as c:
+        assert c.get(url).content == r.content
+    with client_as(settings, OTHER_OFFICER) as c:
+        refused = c.get(url)
+        assert refused.status_code == 403 and refused.json()["code"] == "record_not_own"
+    with client_as(settings, OFFICER) as c:
+        assert c.get("/api/v1/records/999999/repair-notice.pdf").status_code == 404
+    with unit_of_work(engine) as s:
+        actors = s.scalars(select(AuditEntry.actor_name).where(
+            AuditEntry.action == "repair_notice.download").order_by(AuditEntry.seq)).all()
+    assert actors == ["officer", "company", "admin"]

@@ -16,6 +16,7 @@ from xinyong.accounts import Actor, Role
 from xinyong.cli.common import engine, err, out, print_json, reported
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
+from xinyong.documents.tabular import write_csv
 
 lists_app = typer.Typer(help="名单 (red / serious dishonesty / watch / received lists)",
                         no_args_is_help=True)
@@ -115,10 +116,8 @@ def check(
     rows = [_batch_row(i, a, r) for i, (a, r) in enumerate(zip(applicants, results,
                                                                strict=True), start=1)]
     if output:
-        with output.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["行号"])
-            w.writeheader()
-            w.writerows(rows)
+        # the names come from the applicants' file: neutralised, never run as formulas
+        write_csv(output, list(rows[0]) if rows else ["行号"], (r.values() for r in rows))
     if as_json:
         print_json(rows)
         return

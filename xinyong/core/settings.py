@@ -47,7 +47,12 @@ class Settings(BaseSettings):
                                                "clocks (working days); empty: the Shanghai "
                                                "model shipped with the platform")
     public_base_url: str = Field("http://127.0.0.1:8000", description="Address of the public "
-                                 "site, printed on documents (repair notices)")
+                                 "site as its users reach it, printed on documents (the "
+                                 "repair notice's link to apply online)")
+    pdf_font: str = Field("", description="Font files for PDF documents, separated by ':'; "
+                          "the first that exists is used (a .ttc collection by its Simplified "
+                          "Chinese face, its -Bold sibling for headings). Empty: Debian's "
+                          "fonts-noto-cjk (Noto Serif CJK, else Noto Sans CJK)")
     audit_reads: bool = Field(True, description="Record non-public reads in the audit log. "
                               "Only the audit benchmark turns this off to measure its cost; "
                               "never disable it in production")

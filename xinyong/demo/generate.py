@@ -605,6 +605,9 @@ def _xlsx(rt: RecordType, rows: list[list[Any]], stamp: datetime) -> bytes:
 
 def _write(out_dir: Path, p: _Provider, rt: RecordType, month: date, received: date,
            rows: list[_Row]) -> tuple[DemoFile, dict[str, Any]]:
+    # Demo files are input, written as departments' systems write them (GB18030, slash
+    # dates, the injected errors): raw, not through xinyong.documents.tabular, whose
+    # formula neutralisation is for what the platform itself hands out.
     fmt = p.fmt.split("-")[0]
     encoding = ("gb18030" if p.fmt == "csv-gb" else "utf-8-sig") if fmt == "csv" else None
     path = out_dir / f"{rt.id}_{month:%Y%m}_{p.key}.{fmt}"

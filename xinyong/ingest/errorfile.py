@@ -1,12 +1,16 @@
-"""The error file a data officer opens in Excel: CSV, UTF-8 with BOM, one line per problem."""
+"""The error file a data officer opens in Excel: CSV, UTF-8 with BOM, one line per problem.
+
+Written through the platform's one CSV writer: the 原值 column repeats what a department sent,
+so a value like `=HYPERLINK(...)` is neutralised (written as `'=HYPERLINK(...)`), never run.
+"""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from types import TracebackType
 
 from xinyong.core.errors import Problem
+from xinyong.documents.tabular import CsvWriter
 
 HEADERS = ["行号", "字段", "规则", "说明", "原值"]
 
@@ -18,14 +22,12 @@ class ErrorFile:
         self.path = path
         self.count = 0
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._fh)
-        self._writer.writerow(HEADERS)
+        self._fh = path.open("w", encoding="utf-8", newline="")
+        self._writer = CsvWriter(self._fh, HEADERS)
 
     def add(self, p: Problem) -> None:
         self.count += 1
-        self._writer.writerow([p.row if p.row is not None else "", p.field or "", p.rule,
-                               p.message, p.value or ""])
+        self._writer.row([p.row, p.field, p.rule, p.message, p.value])
 
     def __enter__(self) -> ErrorFile:
         return self

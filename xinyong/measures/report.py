@@ -6,12 +6,12 @@ sends it upwards and sees every override (not applied + reason) in it.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong.documents.tabular import write_csv, write_xlsx
 from xinyong.measures.tables import CheckFeedback, CheckPrompt
 from xinyong.measures.workflow import OUTCOME_LABELS, month_bounds
 
@@ -42,21 +42,8 @@ def case_rows(session: Session, month: str, matters: dict[str, str] | None = Non
 
 
 def write_report(path: Path, rows: list[tuple[str, ...]], fmt: str) -> Path:
+    """The report as CSV (UTF-8 with BOM, opens in Excel) or XLSX, through the platform's
+    one tabular writer: names and reasons typed by officers are never run as formulas."""
     if fmt == "csv":
-        # UTF-8 with BOM: opens in Excel with the Chinese intact.
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(HEADERS)
-            writer.writerows(rows)
-        return path
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "联合奖惩案例"
-    ws.append(list(HEADERS))
-    for row in rows:
-        ws.append(list(row))
-    wb.save(path)
-    return path
+        return write_csv(path, HEADERS, rows)
+    return write_xlsx(path, HEADERS, rows, sheet="联合奖惩案例")

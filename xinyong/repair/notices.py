@@ -15,18 +15,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
+from xinyong import audit
+from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.catalog import Catalog, default_catalog
 from xinyong.core import clock
-from xinyong.core.errors import NotFound
+from xinyong.core.errors import Forbidden, NotFound
 from xinyong.ingest.tables import Provider, Record
-from xinyong.publication.loader import default_rules
+from xinyong.publication.loader import RuleSet, default_rules
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair.notice import NoticeContent, render_notice_pdf
 from xinyong.repair.tables import RepairNotice
 from xinyong.subjects.tables import Subject
 
-MATERIALS = ("履行行政处罚决定(缴纳罚款等)的证明材料", "信用修复承诺书(在线签署)",
-             "纠正失信行为的其他证明材料(如有)")
+MATERIALS = ("履行行政处罚决定（缴纳罚款等）的证明材料", "信用修复承诺书（在线签署）",
+             "纠正失信行为的其他证明材料（如有）")
 
 
 def repairable_types(catalog: Catalog) -> list[str]:
@@ -117,18 +119,40 @@ def notice_content(session: Session, notice: RepairNotice, *, platform_name: str
     data = record.data
     return NoticeContent(
         notice_number=notice_number(notice), issued_on=notice.issued_on,
-        platform_name=platform_name, subject_name=subject.name, subject_uscc=subject.uscc,
-        document_number=str(data.get("document_number", "")),
+        platform_name=_zh(platform_name), subject_name=subject.name,
+        subject_uscc=subject.uscc, document_number=str(data.get("document_number", "")),
         decision_date=record.decision_date,
         authority_name=str(data.get("authority_name") or provider.name),
         penalty_content=str(data.get("penalty_content") or ""),
-        severity=notice.severity or "", rule_set_title=rs.title,
+        severity=notice.severity or "", rule_set_title=_zh(rs.title),
         rule_set_document_number=rs.document_number, min_end=notice.min_end,
         max_end=notice.max_end, repairable_from=notice.min_end + timedelta(days=1),
         minor=notice.severity == "轻微", never_early=notice.never_early,
-        never_early_basis=rs.never_early.basis.cite() if notice.never_early else None,
+        never_early_basis=_zh(rs.never_early.basis.cite()) if notice.never_early else None,
         apply_url=base_url.rstrip("/") + "/me", materials=MATERIALS,
-        legal_basis=tuple(b.cite() for b in (*rs.legal_basis, rs.repair.basis)))
+        legal_basis=further_basis(rs))
+
+
+def further_basis(rs: RuleSet) -> tuple[str, ...]:
+    """The notice's 法律依据: the rule set's legal basis and its repair basis, each
+    instrument cited once (its articles joined), without the rule set itself, which the
+    notice cites once as 认定依据. Order 58 is both its own legal basis and the basis of its
+    repair procedure: listing both lists is why the notice used to cite it twice (and Order
+    36's notice cited 国办发〔2025〕22号 twice)."""
+    articles: dict[tuple[str, str | None], list[str]] = {}
+    for basis in (*rs.legal_basis, rs.repair.basis):
+        if basis.title == rs.title:
+            continue
+        found = articles.setdefault((basis.title, basis.document_number), [])
+        if basis.article and basis.article not in found:
+            found.append(basis.article)
+    return tuple(_zh(f"《{title}》" + (f"（{number}）" if number else "") + "、".join(arts))
+                 for (title, number), arts in articles.items())
+
+
+def _zh(text: str) -> str:
+    """Citations and titles as Chinese text prints them: full-width parentheses."""
+    return text.replace("(", "（").replace(")", "）")
 
 
 def notice_pdf(session: Session, record_id: int, *, platform_name: str,
@@ -139,3 +163,22 @@ def notice_pdf(session: Session, record_id: int, *, platform_name: str,
     return notice, render_notice_pdf(notice_content(session, notice,
                                                     platform_name=platform_name,
                                                     base_url=base_url))
+
+
+def department_notice_pdf(session: Session, actor: Actor, record_id: int, *,
+                          platform_name: str, base_url: str) -> tuple[RepairNotice, bytes]:
+    """The notice for the penalising department to deliver with its decision: the
+    providing department's data officers and the credit office may download it; audited."""
+    authorize(actor, Permission.RECORDS_WRITE)
+    record = session.get(Record, record_id)
+    if record is None:
+        raise NotFound(f"信息 {record_id} 不存在", code="record_not_found")
+    provider = session.get(Provider, record.provider_id)
+    assert provider is not None
+    if actor.role != Role.ADMIN and actor.department_uscc != provider.uscc:
+        raise Forbidden("只能下载本单位报送信息的信用修复告知书", code="record_not_own")
+    notice, pdf = notice_pdf(session, record_id, platform_name=platform_name,
+                             base_url=base_url)
+    audit.append(session, actor, "repair_notice.download", details={
+        "record_id": record_id, "notice_id": notice.id, "for": "department"})
+    return notice, pdf

@@ -27,8 +27,8 @@ from xinyong.core.workdays import load_calendar, provisional_fields, session_cal
 from xinyong.ingest.tables import Record
 from xinyong.publication.loader import default_rules
 from xinyong.repair import service as repair
-from xinyong.repair.notices import notice_pdf
-from xinyong.repair.tables import RepairApplication
+from xinyong.repair.notices import department_notice_pdf, notice_pdf
+from xinyong.repair.tables import RepairApplication, RepairNotice
 from xinyong.subjects.tables import Subject
 
 router = APIRouter(tags=["repair"])
@@ -37,6 +37,7 @@ Reader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
 Decider = Annotated[Actor, Depends(require(Permission.REPAIR_DECIDE))]
 Manager = Annotated[Actor, Depends(require(Permission.REPAIR_MANAGE))]
 OwnFile = Annotated[Actor, Depends(require(Permission.OWN_FILE_READ))]
+Pusher = Annotated[Actor, Depends(require(Permission.RECORDS_WRITE))]
 
 
 class RepairOut(BaseModel):
@@ -261,6 +262,22 @@ def my_notice(record_id: DbId, session: SessionDep, settings: SettingsDep,
 
     audit.append(session, actor, "repair_notice.download", subject_uscc=actor.subject_uscc,
                  details={"record_id": record.id, "notice_id": notice.id})
+    return _notice_response(notice, pdf)
+
+
+@router.get("/api/v1/records/{record_id}/repair-notice.pdf",
+            responses={200: {"content": {"application/pdf": {}}}},
+            summary="处罚机关下载信用修复告知书（PDF），随行政处罚决定书一并送达（两书同达）；"
+                    "限本信息的数据提供单位和信用办")
+def department_notice(record_id: DbId, session: SessionDep, settings: SettingsDep,
+                      actor: Pusher) -> Response:
+    notice, pdf = department_notice_pdf(session, actor, record_id,
+                                        platform_name=settings.platform_name,
+                                        base_url=settings.public_base_url)
+    return _notice_response(notice, pdf)
+
+
+def _notice_response(notice: RepairNotice, pdf: bytes) -> Response:
     name = f"信用修复告知书-{notice.id}.pdf"
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",

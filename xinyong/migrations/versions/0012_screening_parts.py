@@ -2,7 +2,7 @@
 字号 and 行业 | branch, typo blocks over the whole body (issue 20)
 
 Revision ID: 0012_screening_parts
-Revises: 0009_screening_pending
+Revises: 0010_record_state
 Create Date: 2026-12-04 22:30:00
 
 The cores and blocks of the names already indexed were made by the old rule (the name without
