@@ -108,6 +108,14 @@ def test_dates_as_official_documents_print_them_are_accepted(engine, settings, w
         assert s.scalar(select(Record.decision_date)) == date(2026, 11, 20)
 
 
+@pytest.mark.parametrize("word", ["长期", "长期有效", "永久"])
+def test_long_term_validity_is_the_standard_2099_12_31(engine, settings, word):
+    summary, problems = push(engine, settings, "licence", [licence(valid_to=word)])
+    assert summary.accepted == 1, problems
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Record.data))["valid_to"] == "2099-12-31"
+
+
 def test_an_impossible_chinese_date_names_the_accepted_forms(engine, settings):
     _s, problems = push(engine, settings, "penalty", [penalty(decision_date="2026年2月30日")])
     assert [(p.rule, "YYYY年M月D日" in p.message) for p in problems] == [("date_format", True)]

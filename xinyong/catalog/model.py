@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -87,6 +88,15 @@ class FieldSpec(_Strict):
     def _codes_for_enums(self) -> FieldSpec:
         if self.type in ("enum", "enum_set") and not self.codes:
             raise ValueError(f"field '{self.name}' of type {self.type} needs a code list")
+        if self.type == "date":
+            # A date field's aliases name words departments write for a conventional date
+            # (长期 for the 2099-12-31 of the national standard): each must be that date.
+            for word, iso in (self.aliases or {}).items():
+                try:
+                    date.fromisoformat(iso)
+                except ValueError:
+                    raise ValueError(f"field '{self.name}': alias '{word}' must map to a date "
+                                     f"YYYY-MM-DD, not '{iso}'") from None
         return self
 
 

@@ -242,11 +242,13 @@ class RowValidator:
             # A batch has few distinct dates: remember the valid ones (bounded).
             dates: dict[str, str] = {}
 
+            aliases = spec.aliases or {}
+
             def parse_date(row: int, text: str) -> Any:
                 hit = dates.get(text)
                 if hit is not None:
                     return hit
-                d = _parse_date(text)
+                d = _parse_date(aliases.get(text, text))
                 if d is None:
                     raise _Rejected(p(row, spec, "date_format", f"「{h}」不是有效日期（应为"
                                       "YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）", text))
