@@ -7,13 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.tables import IdentityAttempt
 from xinyong.core import clock
 from xinyong.core.errors import RateLimited
 
+# Attempts are kept this long (far longer than any window), then pruned now and then.
+KEEP = timedelta(days=30)
+PRUNE_EVERY = 1000
 LOGIN = "login"
 PERSON_IDENTITY = "person_identity"
 
@@ -52,6 +55,9 @@ def over_limit(session: Session, kind: str, *, client: str | None, target: str,
 
 
 def record(session: Session, kind: str, *, client: str | None, target: str, ok: bool) -> None:
-    session.add(IdentityAttempt(kind=kind, client=(client or "")[:64] or None,
-                                target=target[:120], ok=ok, at=clock.now()))
+    attempt = IdentityAttempt(kind=kind, client=(client or "")[:64] or None,
+                              target=target[:120], ok=ok, at=clock.now())
+    session.add(attempt)
     session.flush()
+    if attempt.id % PRUNE_EVERY == 0:
+        session.execute(delete(IdentityAttempt).where(IdentityAttempt.at < clock.now() - KEEP))

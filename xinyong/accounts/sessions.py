@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.tables import Account, WebSession
@@ -18,6 +18,10 @@ from xinyong.core import clock
 # last_seen_at is refreshed at most this often: a write on every page view would turn every
 # read into a write transaction.
 TOUCH_EVERY = timedelta(minutes=1)
+# Ended and expired sessions are kept this long (who was signed in from where), then pruned
+# by every hundredth login.
+KEEP = timedelta(days=90)
+PRUNE_EVERY = 100
 ENDED_REASONS = {"logout": "已退出登录", "password_changed": "密码已更改",
                  "account_disabled": "账户已停用", "account_locked": "账户因连续输错密码被锁定",
                  "ended_by_admin": "管理员结束了全部会话"}
@@ -38,10 +42,13 @@ def start_session(session: Session, account: Account, *, client: str | None,
     """A new session for `account`; returns the clear id (for the cookie only)."""
     sid = new_session_id()
     now = clock.now()
-    session.add(WebSession(token_hash=token_hash(sid), account_id=account.id, created_at=now,
-                           last_seen_at=now, expires_at=now + max_age,
-                           client=(client or "")[:64] or None))
+    row = WebSession(token_hash=token_hash(sid), account_id=account.id, created_at=now,
+                     last_seen_at=now, expires_at=now + max_age,
+                     client=(client or "")[:64] or None)
+    session.add(row)
     session.flush()
+    if row.id % PRUNE_EVERY == 0:
+        session.execute(delete(WebSession).where(WebSession.expires_at < now - KEEP))
     return sid
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from xinyong import audit
 from xinyong.accounts import Actor, Role
@@ -19,6 +20,7 @@ from xinyong.accounts import service as accounts
 from xinyong.cli.common import engine, err, out, print_json, reported, signer
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
+from xinyong.departments import Department
 
 accounts_app = typer.Typer(help="账户与接口密钥 (accounts and API keys)", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 (audit log)", no_args_is_help=True)
@@ -84,15 +86,18 @@ def create(
 def list_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List accounts."""
     with unit_of_work(engine(ctx)) as session:
-        rows = [{"id": a.id, "name": a.name, "role": a.role, "subject": a.subject_uscc,
+        codes = {d.id: d.code for d in session.scalars(select(Department))}
+        rows = [{"id": a.id, "name": a.name, "role": a.role,
+                 "department": codes.get(a.department_id or 0), "subject": a.subject_uscc,
                  "active": a.active, "locked_until": a.locked_until}
                 for a in accounts.list_accounts(session)]
     if as_json:
         print_json(rows)
         return
-    table = Table("编号", "登录名", "角色", "信用主体", "启用", "锁定至", title="账户")
+    table = Table("编号", "登录名", "角色", "单位", "信用主体", "启用", "锁定至", title="账户")
     for r in rows:
-        table.add_row(str(r["id"]), str(r["name"]), str(r["role"]), str(r["subject"] or ""),
+        table.add_row(str(r["id"]), str(r["name"]), str(r["role"]),
+                      str(r["department"] or ""), str(r["subject"] or ""),
                       "是" if r["active"] else "否", str(r["locked_until"] or ""))
     out.print(table)
 
