@@ -29,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from xinyong import departments
 from xinyong.accounts import Actor, Role
 from xinyong.accounts import service as accounts
 from xinyong.catalog import default_catalog
@@ -65,9 +66,10 @@ def seed(url: str, records: int) -> str:
                              channel="api", received_on=date(2026, 11, 27)),
                json_rows([_penalty(i) for i in range(records)], rt),
                calendar=load_calendar(s), secret="bench", today=date(2026, 11, 27))
+        departments.add_department(s, cli, departments.NewDepartment(
+            code=LICENSING, name="示范市行政审批局", department_class="licensing"))
         accounts.create_account(s, cli, accounts.NewAccount(
-            name="lic", role=Role.CASE_OFFICER, department_uscc=LICENSING,
-            department_class="licensing", department_name="示范市行政审批局"))
+            name="lic", role=Role.CASE_OFFICER, department=LICENSING))
         _key, clear = accounts.issue_key(s, cli, "lic")
     engine.dispose()
     return clear

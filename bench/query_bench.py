@@ -250,7 +250,6 @@ def generate(engine: Engine, subjects: int, records: int, seed: int = 3) -> None
                     "id": p + 1,
                     "uscc": make("11", "350200", org8(p + 1)),
                     "name": f"示范市第{p + 1}局",
-                    "department_class": "enforcement",
                     "created_at": now,
                 }
                 for p in range(40)

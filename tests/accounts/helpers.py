@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.factories import COMPANY, PROVIDER
+from xinyong import departments
 from xinyong.accounts import Actor, Role
 from xinyong.accounts import service as accounts
 from xinyong.api.app import create_app
@@ -37,10 +38,20 @@ def client_as(settings: Settings, actor: Actor | None, **kw: object) -> TestClie
 def make_account(engine: Engine, name: str, role: Role, *, password: str | None = None,
                  department: str | None = None, department_class: str | None = None,
                  department_name: str | None = None, subject: str | None = None) -> int:
+    """An account; its department is registered first when it is not yet (with the class
+    given, enforcement by default). An existing department is never changed."""
     with unit_of_work(engine) as s:
+        if department is not None:
+            found = departments.find_department(s, department)
+            if found is None:
+                departments.add_department(s, CLI, departments.NewDepartment(
+                    code=department, name=department_name or f"单位{department[-6:]}",
+                    department_class=department_class or "enforcement"))
+            else:
+                assert department_class in (None, found.department_class), \
+                    "a test asked for another class of an existing department"
         a = accounts.create_account(s, CLI, accounts.NewAccount(
-            name=name, role=role, password=password, department_uscc=department,
-            department_class=department_class, department_name=department_name,
+            name=name, role=role, password=password, department=department,
             subject_uscc=subject))
         return a.id
 

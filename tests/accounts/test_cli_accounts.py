@@ -26,8 +26,11 @@ def test_first_admin_then_a_department_key(engine, settings):
     r = _run(settings, "accounts", "create-admin", "root", "--password-stdin",
              "--operator", "ops", input="a long password\n")
     assert r.exit_code == 0, r.output
+    r = _run(settings, "departments", "add", PROVIDER, "--name", "示范市市场监督管理局",
+             "--class", "enforcement")
+    assert r.exit_code == 0, r.output
     r = _run(settings, "accounts", "create", "sjj", "--role", "data_officer", "--department",
-             PROVIDER, "--department-class", "enforcement", "--no-password")
+             PROVIDER, "--no-password")
     assert r.exit_code == 0, r.output
     r = _run(settings, "accounts", "key-issue", "sjj", "--json")
     assert r.exit_code == 0, r.output

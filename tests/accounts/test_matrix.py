@@ -41,7 +41,8 @@ def api_routes(app: Any) -> list[tuple[str, APIRoute]]:
 
 
 def _routes() -> list[tuple[str, str, Permission]]:
-    app = create_app(Settings(database_url="sqlite://", environment="test"))
+    app = create_app(Settings(database_url="sqlite://", environment="test",
+                             secret_key="matrix-secret-key", audit_checkpoint_every=0))
     found = []
     for path, route in api_routes(app):
         perm = declared_permission(route)
@@ -62,7 +63,8 @@ def test_the_matrix_covers_the_protected_api():
                      "/api/v1/shared/subjects/{uscc}/records"):
         assert expected in paths
     # Every API route of this issue declares what it needs.
-    app = create_app(Settings(database_url="sqlite://", environment="test"))
+    app = create_app(Settings(database_url="sqlite://", environment="test",
+                             secret_key="matrix-secret-key", audit_checkpoint_every=0))
     undeclared = [p for p, r in api_routes(app)
                   if re.match(r"/api/v1/(accounts|audit|me|shared|batches)", p)
                   and declared_permission(r) is None]

@@ -29,6 +29,7 @@ def test_sigkill_mid_batch_leaves_no_half_batch(engine, settings, tmp_path):
     rows = [penalty(document_number=f"K-{i}") for i in range(ROWS)]
     path = write_csv(tmp_path / "big.csv", "penalty", rows)
     env = {**os.environ, "XINYONG_DATABASE_URL": settings.database_url,
+           "XINYONG_VAR_DIR": str(settings.var_dir),
            "XINYONG_SECRET_KEY": settings.secret_key, "XINYONG_INGEST_CHUNK_ROWS": "500"}
     cmd = [sys.executable, "-m", "xinyong.cli.main", "ingest", str(path), "--type", "penalty",
            "--provider", PROVIDER, "--received-on", "2026-11-27"]

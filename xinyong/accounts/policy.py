@@ -36,6 +36,7 @@ class Permission(StrEnum):
     QUALITY_READ = "quality:read"
     AUDIT_READ = "audit:read"
     ACCOUNTS_MANAGE = "accounts:manage"
+    DEPARTMENTS_MANAGE = "departments:manage"  # the credit office: register departments
     OBJECTIONS_FILE = "objections:file"
     OBJECTIONS_DECIDE = "objections:decide"  # the providing department verifies and decides
     OBJECTIONS_MANAGE = "objections:manage"  # the credit office: route, overdue, report

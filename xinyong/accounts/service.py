@@ -1,5 +1,6 @@
-"""Account use cases: create accounts, sign in with lock-out, issue/rotate/revoke API keys,
-and turn a key or a session into an Actor. Every account change is audited."""
+"""Account use cases: create accounts, sign in with lock-out and attempt limits, end web
+sessions, issue/rotate/revoke API keys, and turn a key or a session into an Actor. Every
+account change and every login attempt is audited."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
+from xinyong.accounts import attempts
+from xinyong.accounts import sessions as web_sessions
 from xinyong.accounts.policy import (
     ROLE_PERMISSIONS,
     STAFF_ROLES,
@@ -33,8 +36,7 @@ from xinyong.accounts.secrets import (
 from xinyong.accounts.tables import Account, ApiKey
 from xinyong.core import clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xinyong.ingest.service import get_or_create_provider
-from xinyong.ingest.tables import Provider
+from xinyong.departments import Department, get_department
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
@@ -60,11 +62,11 @@ def get_account(session: Session, name: str) -> Account:
 
 def actor_for(session: Session, account: Account, *, client: str | None = None,
               scopes: frozenset[Permission] | None = None) -> Actor:
-    provider = session.get(Provider, account.provider_id) if account.provider_id else None
+    dept = session.get(Department, account.department_id) if account.department_id else None
     return Actor(role=Role(account.role), name=account.name, account_id=account.id,
-                 department_uscc=provider.uscc if provider else None,
-                 department_class=provider.department_class if provider else None,
-                 department_name=provider.name if provider else None,
+                 department_uscc=dept.code if dept else None,
+                 department_class=dept.department_class if dept else None,
+                 department_name=dept.name if dept else None,
                  subject_uscc=account.subject_uscc, client=client, scopes=scopes)
 
 
@@ -86,9 +88,8 @@ class NewAccount:
     role: Role
     password: str | None = None
     display_name: str | None = None
-    department_uscc: str | None = None
-    department_name: str | None = None
-    department_class: str | None = None
+    # Code (USCC) of a registered department; the account joins it and never changes it.
+    department: str | None = None
     subject_uscc: str | None = None
 
 
@@ -98,20 +99,16 @@ def create_account(session: Session, by: Actor, new: NewAccount) -> Account:
     if (not name or len(name) > 100 or any(c.isspace() for c in name)
             or has_control_chars(name)):
         raise Invalid("登录名不能为空、不能含空格、不超过100个字符", code="account_name_invalid")
-    for label, value in (("显示名称", new.display_name), ("单位名称", new.department_name),
-                         ("单位类别", new.department_class)):
-        if value is not None and (has_control_chars(value) or len(value) > 200):
-            raise Invalid(f"{label}含有控制字符或过长", code="text_invalid")
+    if new.display_name is not None and (has_control_chars(new.display_name)
+                                         or len(new.display_name) > 200):
+        raise Invalid("显示名称含有控制字符或过长", code="text_invalid")
     if new.role not in CREATABLE_ROLES:
         raise Invalid(f"不能创建角色为「{new.role}」的账户", code="role_invalid")
     if find_account(session, name) is not None:
         raise Conflict(f"账户「{name}」已存在", code="account_exists")
-    provider_id = None
-    if new.department_uscc:
-        provider = get_or_create_provider(session, new.department_uscc, new.department_name)
-        if new.department_class:
-            provider.department_class = new.department_class
-        provider_id = provider.id
+    dept = None
+    if new.department:
+        dept = get_department(session, new.department)
     elif new.role in STAFF_ROLES and new.role != Role.ADMIN:
         raise Invalid("部门工作人员账户须指定所属单位(department)", code="department_required")
     subject = None
@@ -122,14 +119,14 @@ def create_account(session: Session, by: Actor, new: NewAccount) -> Account:
     if new.password is not None:
         _check_password(new.password)
     account = Account(name=name, display_name=new.display_name, role=new.role.value,
-                      provider_id=provider_id, subject_uscc=subject,
+                      department_id=dept.id if dept else None, subject_uscc=subject,
                       password_hash=hash_password(new.password) if new.password else None,
                       failed_logins=0, active=True, created_at=_now())
     session.add(account)
     session.flush()
     audit.append(session, by, "account.create", details={
         "account": name, "role": new.role.value,
-        "department": new.department_uscc, "subject": subject})
+        "department": dept.code if dept else None, "subject": subject})
     return account
 
 
@@ -139,7 +136,9 @@ def set_password(session: Session, by: Actor, name: str, password: str) -> None:
     account = get_account(session, name)
     account.password_hash = hash_password(password)
     account.failed_logins, account.locked_until = 0, None
-    audit.append(session, by, "account.password", details={"account": account.name})
+    ended = web_sessions.end_all_sessions(session, account.id, "password_changed")
+    audit.append(session, by, "account.password", details={"account": account.name,
+                                                           "sessions_ended": ended})
 
 
 def unlock(session: Session, by: Actor, name: str) -> None:
@@ -153,8 +152,23 @@ def set_active(session: Session, by: Actor, name: str, active: bool) -> None:
     authorize(by, Permission.ACCOUNTS_MANAGE)
     account = get_account(session, name)
     account.active = active
+    details: dict[str, object] = {"account": account.name}
+    if not active:
+        details["sessions_ended"] = web_sessions.end_all_sessions(session, account.id,
+                                                                  "account_disabled")
     audit.append(session, by, "account.enable" if active else "account.disable",
-                 details={"account": account.name})
+                 details=details)
+
+
+def end_sessions(session: Session, by: Actor, name: str) -> int:
+    """An administrator ends every web session of an account at once (a lost laptop, a
+    suspected takeover); returns how many were live."""
+    authorize(by, Permission.ACCOUNTS_MANAGE)
+    account = get_account(session, name)
+    ended = web_sessions.end_all_sessions(session, account.id, "ended_by_admin")
+    audit.append(session, by, "session.end_all", details={"account": account.name,
+                                                         "sessions_ended": ended})
+    return ended
 
 
 def list_accounts(session: Session) -> list[Account]:
@@ -164,39 +178,83 @@ def list_accounts(session: Session) -> list[Account]:
 @dataclass(frozen=True)
 class LoginOutcome:
     account: Account | None
-    reason: str | None = None  # login_failed | account_locked | account_disabled
+    reason: str | None = None  # login_failed | account_locked | too_many_attempts
 
     @property
     def ok(self) -> bool:
         return self.account is not None
 
 
+def _attempt(session: Session, name: str, client: str | None, account: Account | None,
+             reason: str | None) -> None:
+    """Record and audit one login attempt, whatever its outcome."""
+    target = audit.mask_text(name.strip())[:120]
+    attempts.record(session, attempts.LOGIN, client=client, target=target, ok=reason is None)
+    if reason is None:
+        assert account is not None
+        audit.append(session, actor_for(session, account, client=client), "session.login")
+        return
+    who = (Actor(role=Role(account.role), name=account.name, account_id=account.id,
+                 client=client) if account is not None
+           else Actor(role=Role.PUBLIC, name="public", client=client))
+    audit.append(session, who, "session.login_failed", details={"name": target,
+                                                                "reason": reason})
+
+
 def login(session: Session, name: str, password: str, *, client: str | None,
-          max_failures: int, lockout: timedelta) -> LoginOutcome:
-    """Check a password. Never raises for bad credentials: the failure count must be
-    committed, so the caller's transaction has to succeed."""
+          max_failures: int, lockout: timedelta,
+          limits: attempts.Limits | None = None) -> LoginOutcome:
+    """Check a password. Never raises for bad credentials: the failure count, the attempt and
+    its audit entry must be committed, so the caller's transaction has to succeed. With
+    `limits`, a client or a login name that used up its failures is refused before the
+    password is looked at (every attempt counts, as a failure while refused)."""
     now = _now()
     account = find_account(session, name)
+    if account is not None and account.active and account.locked_until \
+            and account.locked_until > now:
+        _attempt(session, name, client, account, "account_locked")
+        return LoginOutcome(None, "account_locked")
+    if limits is not None and attempts.over_limit(
+            session, attempts.LOGIN, client=client, target=audit.mask_text(name.strip())[:120],
+            limits=limits):
+        _attempt(session, name, client, account, "too_many_attempts")
+        return LoginOutcome(None, "too_many_attempts")
     if account is None or not account.active:
         verify_password(None, password)
+        _attempt(session, name, client, None, "login_failed")
         return LoginOutcome(None, "login_failed")
-    if account.locked_until and account.locked_until > now:
-        return LoginOutcome(None, "account_locked")
     if not verify_password(account.password_hash, password):
         account.failed_logins += 1
         if account.failed_logins >= max_failures:
             account.locked_until, account.failed_logins = now + lockout, 0
+            ended = web_sessions.end_all_sessions(session, account.id, "account_locked")
+            _attempt(session, name, client, account, "login_failed")
             audit.append(session, Actor(role=Role(account.role), name=account.name,
                                         account_id=account.id, client=client),
                          "account.locked", details={"account": account.name,
-                                                    "minutes": lockout.total_seconds() / 60})
+                                                    "minutes": lockout.total_seconds() / 60,
+                                                    "sessions_ended": ended})
             return LoginOutcome(None, "account_locked")
+        _attempt(session, name, client, account, "login_failed")
         return LoginOutcome(None, "login_failed")
     account.failed_logins, account.locked_until = 0, None
     if account.password_hash and needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    audit.append(session, actor_for(session, account, client=client), "session.login")
+    _attempt(session, name, client, account, None)
     return LoginOutcome(account)
+
+
+def start_web_session(session: Session, account: Account, *, client: str | None,
+                      max_age: timedelta) -> str:
+    """A new server-side session after a successful login; the clear id goes in the cookie."""
+    return web_sessions.start_session(session, account, client=client, max_age=max_age)
+
+
+def logout(session: Session, session_id: str, *, client: str | None) -> None:
+    """End this browser's session at once (a replayed cookie no longer signs in)."""
+    account_id = web_sessions.end_session(session, session_id, "logout")
+    if account_id is not None and (account := session.get(Account, account_id)) is not None:
+        audit.append(session, actor_for(session, account, client=client), "session.logout")
 
 
 def _scopes(role: Role, scopes: Iterable[str] | None) -> str | None:
@@ -290,8 +348,10 @@ def authenticate_key(session: Session, clear: str, *, client: str | None) -> Act
     return actor_for(session, account, client=client, scopes=scopes)
 
 
-def actor_for_session(session: Session, account_id: int, *, client: str | None) -> Actor | None:
-    account = session.get(Account, account_id)
-    if account is None or not account.active:
+def actor_for_session(session: Session, session_id: str, *,
+                      client: str | None) -> Actor | None:
+    """The Actor of a live web session (None: unknown, ended, expired or disabled)."""
+    found = web_sessions.find_session(session, session_id)
+    if found is None:
         return None
-    return actor_for(session, account, client=client)
+    return actor_for(session, found[1], client=client)

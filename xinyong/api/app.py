@@ -9,15 +9,28 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from xinyong import __version__
+from xinyong import __version__, audit
 from xinyong.api import errors
-from xinyong.api.routers import accounts, audit, batches, me, records, shared, subjects, system
+from xinyong.api.limits import BodyLimitMiddleware
+from xinyong.api.routers import (
+    accounts,
+    batches,
+    departments,
+    me,
+    records,
+    shared,
+    subjects,
+    system,
+)
+from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import repair as repair_api
-from xinyong.core import clock
+from xinyong.audit import checkpoint
+from xinyong.core import attachments, clock
 from xinyong.core.db import engine_for, ensure_schema, session_factory
+from xinyong.core.keys import with_secret_key
 from xinyong.core.settings import Settings
 from xinyong.web import STATIC_DIR
 from xinyong.web.auth.routes import router as web_auth_router
@@ -33,7 +46,9 @@ def session_secret(settings: Settings) -> str:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+    # The secret key is resolved here, not at import: configured, or generated into the var
+    # directory on the first run and read back after.
+    settings = with_secret_key(settings or Settings())
     clock.configure(settings.time_zone)
     app = FastAPI(title=f"xinyong — {settings.platform_name} API", version=__version__,
                   docs_url="/docs")
@@ -43,6 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # its event dispatch, about 0.1 ms, which get_session would otherwise pay per request.
     app.state.sessions = session_factory(app.state.engine)
     ensure_schema(app.state.engine)
+    app.state.csrf_key = hmac.new(session_secret(settings).encode(), b"csrf",
+                                  hashlib.sha256).digest()
+    # Every N-th audit entry written through this engine signs a checkpoint of the chain.
+    if settings.audit_checkpoint_every:
+        checkpoint.enable(app.state.engine,
+                          audit.load_signer(settings.effective_audit_signing_key_file),
+                          settings.audit_checkpoint_every)
     errors.install(app)
     # The public reads first: routes are matched in order and these are the busiest. No other
     # router has paths under their prefixes (/api/v1/subjects, /records, /columns,
@@ -52,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system.router)
     app.include_router(batches.router)
     app.include_router(accounts.router)
-    app.include_router(audit.router)
+    app.include_router(audit_api.router)
+    app.include_router(departments.router)
     app.include_router(me.router)
     app.include_router(shared.router)
     app.include_router(web_auth_router)
@@ -65,9 +88,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # Signed (not encrypted) cookie: it holds only the account id and the CSRF token.
+    # Signed (not encrypted) cookie holding only a random session id: whose session it is,
+    # and whether it still holds, is kept server-side (web_session).
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings),
                        session_cookie="xinyong_session", max_age=settings.session_max_age_s,
                        same_site="lax", https_only=settings.session_cookie_secure)
+    # Outermost: an oversized body is refused before anything else looks at the request.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes,
+                       max_json_bytes=settings.max_json_bytes,
+                       max_files=attachments.MAX_FILES, max_file_bytes=attachments.MAX_BYTES)
 
     return app

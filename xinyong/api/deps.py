@@ -12,6 +12,7 @@ its work and end the transaction in one hop with `run_and_commit`.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import timedelta
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import anyio
@@ -28,12 +29,13 @@ from xinyong.accounts import (
     authorize,
     declare_purpose,
 )
+from xinyong.accounts.attempts import Limits
 from xinyong.accounts.service import actor_for_session, authenticate_key
 from xinyong.catalog import Catalog, default_catalog
 from xinyong.core.errors import Forbidden
 from xinyong.core.settings import Settings
 from xinyong.web.auth.csrf import HEADER as CSRF_HEADER
-from xinyong.web.auth.csrf import csrf_ok
+from xinyong.web.auth.csrf import csrf_ok, is_anonymous, session_id
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -119,13 +121,21 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
+def identity_limits(settings: Settings) -> Limits:
+    """The limits on identity attempts (login, ID number on the objection form)."""
+    return Limits(per_client=settings.identity_max_failures_per_client,
+                  per_target=settings.identity_max_failures_per_target,
+                  window=timedelta(minutes=settings.identity_window_minutes))
+
+
 async def get_actor(request: Request, session: SessionDep) -> Actor:
     """Who is calling: an API key (`X-API-Key: <key>` or `Authorization: Bearer <key>`), else
     the account of a web login session, else the public. A key that is presented but unknown
     or revoked is refused (403 api_key_invalid) rather than treated as anonymous, so a client
     with a stale key learns it at once. Tests override this dependency to act as a role.
     Async: the public caller (no key, no login) costs no database access and no thread hop;
-    a key or a login session is looked up in the thread pool."""
+    a key or a login session is looked up in the thread pool. A session id whose session
+    was ended (logout, password change, disabling, lock-out) or has expired signs nobody in."""
     client = client_address(request)
     key = request.headers.get("x-api-key")
     if not key:
@@ -134,18 +144,16 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
             key = token.strip()
     if key:
         return await run_in_threadpool(authenticate_key, session, key, client=client)
-    if "session" in request.scope:
-        account_id = request.session.get("account_id")
-        if isinstance(account_id, int):
-            actor = await run_in_threadpool(actor_for_session, session, account_id,
-                                            client=client)
-            if actor is not None:
-                # A cookie is sent by the browser on its own: a state-changing call made
-                # with it must also carry the session's CSRF token.
-                if request.method not in SAFE_METHODS and not csrf_ok(
-                        request.session, request.headers.get(CSRF_HEADER)):
-                    raise Forbidden("缺少或错误的 CSRF 令牌(X-CSRF-Token)", code="csrf_invalid")
-                return actor
+    sid = session_id(request)
+    if sid and not is_anonymous(sid):
+        actor = await run_in_threadpool(actor_for_session, session, sid, client=client)
+        if actor is not None:
+            # A cookie is sent by the browser on its own: a state-changing call made with it
+            # must also carry the session's CSRF token.
+            if request.method not in SAFE_METHODS and not csrf_ok(
+                    request, request.headers.get(CSRF_HEADER)):
+                raise Forbidden("缺少或错误的 CSRF 令牌(X-CSRF-Token)", code="csrf_invalid")
+            return actor
     return Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
 
 

@@ -6,15 +6,17 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from xinyong.api.limits import RequestTooLarge, too_large_response
 from xinyong.core.errors import (
     ConfigError,
     Conflict,
     Forbidden,
     Invalid,
     NotFound,
+    RateLimited,
     RuleViolation,
     XinyongError,
 )
@@ -28,6 +30,7 @@ STATUS: dict[type[XinyongError], int] = {
     RuleViolation: 422,
     Conflict: 409,
     Forbidden: 403,
+    RateLimited: 429,
     ConfigError: 500,
 }
 
@@ -54,7 +57,9 @@ def install(app: FastAPI) -> None:
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(req: Request, exc: StarletteHTTPException) -> Response:
+        if isinstance(exc, RequestTooLarge):
+            return too_large_response(req.scope, exc.code, exc.message)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         message = {404: "请求的资源不存在", 405: "不支持该请求方法"}.get(exc.status_code,
                                                                           str(exc.detail))

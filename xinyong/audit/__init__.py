@@ -1,5 +1,7 @@
 """Audit trail (审计): a hash-chained, append-only log of every write and non-public read."""
 
+from xinyong.audit.checkpoint import Signer, load_signer, verify_anchored, write_checkpoint
+from xinyong.audit.rules import mask_text
 from xinyong.audit.service import (
     QUERY_ACTIONS,
     READ_SHARED,
@@ -12,8 +14,9 @@ from xinyong.audit.service import (
     list_queries_about,
     verify,
 )
-from xinyong.audit.tables import AuditEntry
+from xinyong.audit.tables import AuditCheckpoint, AuditEntry
 
-__all__ = ["QUERY_ACTIONS", "READ_SHARED", "AuditEntry", "BrokenLink", "VerifyResult",
-           "append", "count", "grant_append_only", "list_entries", "list_queries_about",
-           "verify"]
+__all__ = ["QUERY_ACTIONS", "READ_SHARED", "AuditCheckpoint", "AuditEntry", "BrokenLink",
+           "Signer", "VerifyResult", "append", "count", "grant_append_only", "list_entries",
+           "list_queries_about", "load_signer", "mask_text", "verify", "verify_anchored",
+           "write_checkpoint"]

@@ -9,11 +9,12 @@ carries the hash of the one before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from xinyong.accounts.policy import Actor, DeclaredPurpose
@@ -33,13 +34,23 @@ _SQLITE_LOCK = text("UPDATE audit_entry SET seq = seq WHERE 1 = 0")
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
+# Engines whose appends write a signed checkpoint every N entries (audit.checkpoint.enable):
+# per engine, not global, so that two apps in one process keep their own keys.
+CheckpointHook = Callable[[Session, int, str], None]
+_CHECKPOINTS: weakref.WeakKeyDictionary[Engine, tuple[int, CheckpointHook]] = \
+    weakref.WeakKeyDictionary()
 
-def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
-           purpose: DeclaredPurpose | None = None,
-           details: Mapping[str, Any] | None = None) -> tuple[int, str]:
-    """Add one entry at the end of the chain (executed, not committed); returns its sequence
-    number and hash. A Core insert, not an ORM object: this runs on every audited read, and
-    the unit of work's bookkeeping cost more than the insert itself."""
+
+def register_checkpoints(engine: Engine, every: int, hook: CheckpointHook) -> None:
+    if every > 0:
+        _CHECKPOINTS[engine] = (every, hook)
+    else:
+        _CHECKPOINTS.pop(engine, None)
+
+
+def lock_chain(session: Session) -> Connection:
+    """Serialise with every other append (the chain's head cannot move until the end of this
+    transaction); returns the session's connection."""
     conn = session.connection()
     dialect = conn.dialect.name
     if dialect == "postgresql":
@@ -49,6 +60,22 @@ def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | N
         # the write transaction (waiting out busy_timeout), so no other append can read the
         # same head until this transaction ends.
         conn.execute(_SQLITE_LOCK)
+    return conn
+
+
+def head(session: Session) -> tuple[int, str] | None:
+    """(seq, hash) of the newest entry, or None for an empty log."""
+    last = session.connection().execute(_HEAD).first()
+    return (int(last[0]), str(last[1])) if last else None
+
+
+def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
+           purpose: DeclaredPurpose | None = None,
+           details: Mapping[str, Any] | None = None) -> tuple[int, str]:
+    """Add one entry at the end of the chain (executed, not committed); returns its sequence
+    number and hash. A Core insert, not an ORM object: this runs on every audited read, and
+    the unit of work's bookkeeping cost more than the insert itself."""
+    conn = lock_chain(session)
     last = conn.execute(_HEAD).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
@@ -63,6 +90,10 @@ def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | N
     }
     digest = entry_hash(fields)
     conn.execute(_INSERT, {**fields, "hash": digest})
+    if _CHECKPOINTS:
+        every, hook = _CHECKPOINTS.get(conn.engine, (0, None))
+        if every and seq % every == 0 and hook is not None:
+            hook(session, seq, digest)
     return seq, digest
 
 
@@ -76,7 +107,9 @@ def _fields(e: AuditEntry) -> dict[str, Any]:
 @dataclass(frozen=True)
 class BrokenLink:
     seq: int
-    rule: str  # hash_mismatch | prev_mismatch | seq_gap | head_missing
+    # hash_mismatch | prev_mismatch | seq_gap | head_missing | checkpoint_mismatch |
+    # checkpoint_ahead | checkpoint_signature | checkpoint_missing
+    rule: str
     message: str
 
 
@@ -85,41 +118,59 @@ class VerifyResult:
     checked: int
     head_hash: str
     broken: BrokenLink | None
+    anchored_seq: int | None = None  # the newest signed checkpoint the chain was held to
 
     @property
     def ok(self) -> bool:
         return self.broken is None
 
 
-def verify(session: Session, *, expect_head: str | None = None) -> VerifyResult:
+def verify(session: Session, *, expect_head: str | None = None,
+           anchors: Mapping[int, str] | None = None) -> VerifyResult:
     """Walk the chain in order and report the first broken link.
 
     An edited entry no longer matches its own hash; a deleted or moved entry breaks the
-    next entry's link to its predecessor (and leaves a gap in `seq`). Removing entries from
-    the very end leaves a valid shorter chain: compare with a head hash noted earlier
-    (`expect_head`) to detect that.
+    next entry's link to its predecessor (and leaves a gap in `seq`). Two attacks keep the
+    chain itself valid: removing entries from the very end, and rewriting the whole chain
+    with recomputed hashes. `anchors` (seq -> hash from signed checkpoints, see
+    audit.checkpoint.verify_anchored) catch both: a rewritten chain no longer matches a
+    signed head, and a chain shorter than a checkpoint's seq was cut. `expect_head`, a head
+    hash noted by hand, still works as before.
     """
+    anchors = anchors or {}
     prev, expected_seq, checked, seen_head = GENESIS, 1, 0, expect_head is None
+    newest = max(anchors, default=None)
     rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq)
                            .execution_options(yield_per=1000)).scalars()
     for e in rows:
         if e.seq != expected_seq:
             return VerifyResult(checked, prev, BrokenLink(
-                e.seq, "seq_gap", f"第{e.seq}条之前缺少第{expected_seq}条(记录被删除或重排)"))
+                e.seq, "seq_gap", f"第{e.seq}条之前缺少第{expected_seq}条(记录被删除或重排)"),
+                newest)
         if e.prev_hash != prev:
             return VerifyResult(checked, prev, BrokenLink(
                 e.seq, "prev_mismatch",
-                f"第{e.seq}条记载的前一条哈希与第{e.seq - 1}条不符(记录被删除、插入或重排)"))
+                f"第{e.seq}条记载的前一条哈希与第{e.seq - 1}条不符(记录被删除、插入或重排)"),
+                newest)
         if entry_hash(_fields(e)) != e.hash:
             return VerifyResult(checked, prev, BrokenLink(
-                e.seq, "hash_mismatch", f"第{e.seq}条的内容与其哈希不符(记录被修改)"))
+                e.seq, "hash_mismatch", f"第{e.seq}条的内容与其哈希不符(记录被修改)"), newest)
+        if e.seq in anchors and anchors[e.seq] != e.hash:
+            return VerifyResult(checked, prev, BrokenLink(
+                e.seq, "checkpoint_mismatch",
+                f"第{e.seq}条的哈希与签名检查点记载的不符(日志被整体改写)"), newest)
         prev, expected_seq, checked = e.hash, expected_seq + 1, checked + 1
         if expect_head is not None and e.hash == expect_head:
             seen_head = True
+    if newest is not None and newest >= expected_seq:
+        return VerifyResult(checked, prev, BrokenLink(
+            expected_seq, "checkpoint_ahead",
+            f"签名检查点记载日志已有{newest}条,现只有{checked}条(末尾记录被删除)"), newest)
     if not seen_head:
         return VerifyResult(checked, prev, BrokenLink(
-            expected_seq, "head_missing", "先前记下的链头哈希已不在日志中(末尾记录被删除)"))
-    return VerifyResult(checked, prev, None)
+            expected_seq, "head_missing", "先前记下的链头哈希已不在日志中(末尾记录被删除)"),
+            newest)
+    return VerifyResult(checked, prev, None, newest)
 
 
 def count(session: Session) -> int:

@@ -33,3 +33,19 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text)  # canonical JSON, hashed as stored
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """The chain's head at a moment, signed with the platform's Ed25519 key (kept outside the
+    database, in the var directory). A rewritten chain no longer matches a signed head, and a
+    chain cut below a checkpointed `seq` is missing what the checkpoint vouches for; the same
+    checkpoint also goes to the exchange outbox for the upper platforms."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    key_id: Mapped[str] = mapped_column(String(16))  # SHA-256 of the public key, first 16 hex
+    signature: Mapped[str] = mapped_column(String(128))  # Ed25519, hex

@@ -15,15 +15,28 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from xinyong.catalog.model import REQUIRED_ROLES, RecordType
+from xinyong.catalog.model import REQUIRED_ROLES, DepartmentClass, DepartmentClasses, RecordType
 from xinyong.core.errors import ConfigError
 
 DATA_DIR = Path(__file__).parent / "data"
+CLASSES_FILE = Path("departments") / "classes.yaml"
 
 
 @dataclass(frozen=True)
 class Catalog:
     record_types: dict[str, RecordType]
+    # 部门类别 by id, in the order of departments/classes.yaml.
+    department_classes: dict[str, DepartmentClass]
+
+    def department_class(self, class_id: str) -> DepartmentClass:
+        from xinyong.core.errors import Invalid
+
+        try:
+            return self.department_classes[class_id]
+        except KeyError:
+            known = "、".join(f"{c.id}({c.label})" for c in self.department_classes.values())
+            raise Invalid(f"部门类别「{class_id[:40]}」不在目录的部门类别中(可选:{known})",
+                          code="department_class_unknown") from None
 
     def get(self, record_type_id: str) -> RecordType:
         from xinyong.core.errors import NotFound
@@ -70,9 +83,26 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {msg}"
 
 
-def _cross_check(rt: RecordType, source: str) -> None:
+def _load_classes(directory: Path) -> dict[str, DepartmentClass]:
+    path = directory / CLASSES_FILE
+    if not path.is_file():
+        raise ConfigError(f"{CLASSES_FILE}: missing: the catalog needs its list of department "
+                          "classes", code="catalog_classes")
+    try:
+        data = DepartmentClasses.model_validate(_read(path))
+    except ValidationError as exc:
+        raise ConfigError(f"{CLASSES_FILE}: {_first_error(exc)}",
+                          code="catalog_classes") from exc
+    return {c.id: c for c in data.classes}
+
+
+def _cross_check(rt: RecordType, source: str, classes: dict[str, DepartmentClass]) -> None:
     names = rt.field_names
     problems: list[str] = []
+    for cls in (rt.owner_department_class, *rt.shared_to):
+        if cls not in classes:
+            problems.append(f"unknown department class '{cls}' (declared in {CLASSES_FILE}: "
+                            f"{', '.join(classes)})")
     if len(set(names)) != len(names):
         problems.append("duplicate field names")
     for role in REQUIRED_ROLES:
@@ -105,6 +135,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             else []:
         block = _read(path)
         blocks[block["block"]] = block
+    classes = _load_classes(directory)
     record_types: dict[str, RecordType] = {}
     for path in sorted(directory.glob("*.yaml")):
         raw = _expand_includes(_read(path), blocks, path.name)
@@ -117,14 +148,14 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         except ValidationError as exc:
             raise ConfigError(f"{path.name}: record type '{raw.get('id', '?')}': "
                               f"{_first_error(exc)}", code="catalog_invalid") from exc
-        _cross_check(rt, path.name)
+        _cross_check(rt, path.name, classes)
         if rt.id in record_types:
             raise ConfigError(f"{path.name}: record type '{rt.id}' declared twice",
                               code="catalog_duplicate")
         record_types[rt.id] = rt
     if not record_types:
         raise ConfigError(f"{directory}: no record types found", code="catalog_empty")
-    return Catalog(record_types)
+    return Catalog(record_types, classes)
 
 
 @cache

@@ -113,6 +113,28 @@ class Include(_Strict):
     code_prefix: str = ""
 
 
+class DepartmentClass(_Strict):
+    """A class of department (部门类别): what owner_department_class and shared_to name."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    label: str = Field(min_length=2)
+    note: str | None = None
+
+
+class DepartmentClasses(_Strict):
+    """departments/classes.yaml: the list of department classes, with its legal basis."""
+
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    classes: list[DepartmentClass] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> DepartmentClasses:
+        ids = [c.id for c in self.classes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a department class is declared twice")
+        return self
+
+
 class RecordType(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str

@@ -12,13 +12,15 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
 
 from xinyong import audit
 from xinyong.accounts import Actor, Role
 from xinyong.accounts import service as accounts
-from xinyong.cli.common import engine, err, out, print_json, reported
+from xinyong.cli.common import engine, err, out, print_json, reported, signer
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
+from xinyong.departments import Department
 
 accounts_app = typer.Typer(help="账户与接口密钥 (accounts and API keys)", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 (audit log)", no_args_is_help=True)
@@ -61,25 +63,21 @@ def create(
     ctx: typer.Context, name: str,
     role: Annotated[Role, typer.Option(help="admin, data_officer, case_officer, inspector, "
                                        "subject")],
-    department: Annotated[str | None, typer.Option(help="USCC of the account's department "
-                                                   "(staff accounts)")] = None,
-    department_name: Annotated[str | None, typer.Option(help="name of the department")] = None,
-    department_class: Annotated[str | None, typer.Option(
-        help="department class as the catalog uses it (owner_department_class, shared_to), "
-        "e.g. enforcement, licensing")] = None,
+    department: Annotated[str | None, typer.Option(
+        help="code (USCC) of a registered department (`xinyong departments add`); staff "
+        "accounts other than admin need one. The department is not changed")] = None,
     subject: Annotated[str | None, typer.Option(help="USCC the subject account acts for")]
     = None,
     password: Annotated[bool, typer.Option(help="set a web login password (prompted)")] = True,
     password_stdin: PasswordStdin = False,
     operator: OperatorOpt = None,
 ) -> None:
-    """Create an account of any role; staff accounts belong to a department."""
+    """Create an account of any role; staff accounts join a registered department."""
     with reported():
         secret = _read_password(password_stdin) if (password or password_stdin) else None
         with unit_of_work(engine(ctx)) as session:
             accounts.create_account(session, cli_actor(operator), accounts.NewAccount(
-                name=name, role=role, password=secret, department_uscc=department,
-                department_name=department_name, department_class=department_class,
+                name=name, role=role, password=secret, department=department,
                 subject_uscc=subject))
     out.print(f"已创建账户: {name} ({role.value})")
 
@@ -88,15 +86,18 @@ def create(
 def list_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List accounts."""
     with unit_of_work(engine(ctx)) as session:
-        rows = [{"id": a.id, "name": a.name, "role": a.role, "subject": a.subject_uscc,
+        codes = {d.id: d.code for d in session.scalars(select(Department))}
+        rows = [{"id": a.id, "name": a.name, "role": a.role,
+                 "department": codes.get(a.department_id or 0), "subject": a.subject_uscc,
                  "active": a.active, "locked_until": a.locked_until}
                 for a in accounts.list_accounts(session)]
     if as_json:
         print_json(rows)
         return
-    table = Table("编号", "登录名", "角色", "信用主体", "启用", "锁定至", title="账户")
+    table = Table("编号", "登录名", "角色", "单位", "信用主体", "启用", "锁定至", title="账户")
     for r in rows:
-        table.add_row(str(r["id"]), str(r["name"]), str(r["role"]), str(r["subject"] or ""),
+        table.add_row(str(r["id"]), str(r["name"]), str(r["role"]),
+                      str(r["department"] or ""), str(r["subject"] or ""),
                       "是" if r["active"] else "否", str(r["locked_until"] or ""))
     out.print(table)
 
@@ -126,6 +127,14 @@ def disable(ctx: typer.Context, name: str, operator: OperatorOpt = None) -> None
     with reported(), unit_of_work(engine(ctx)) as session:
         accounts.set_active(session, cli_actor(operator), name, False)
     out.print(f"已停用账户: {name}")
+
+
+@accounts_app.command("end-sessions")
+def end_sessions(ctx: typer.Context, name: str, operator: OperatorOpt = None) -> None:
+    """End every web session of an account at once (its cookies stop signing in)."""
+    with reported(), unit_of_work(engine(ctx)) as session:
+        ended = accounts.end_sessions(session, cli_actor(operator), name)
+    out.print(f"已结束账户 {name} 的 {ended} 个会话")
 
 
 def _print_key(key_id: int, clear: str, as_json: bool) -> None:
@@ -196,22 +205,44 @@ def verify(ctx: typer.Context,
            expect_head: Annotated[str | None, typer.Option(
                help="a head hash noted earlier: also detects entries cut from the end")] = None,
            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Check the hash chain; exit 1 reporting the first broken link."""
+    """Check the hash chain against the signed checkpoints; exit 1 reporting the first
+    broken link (an edit, a deletion, a cut end or a rewritten chain)."""
     with unit_of_work(engine(ctx)) as session:
-        result = audit.verify(session, expect_head=expect_head)
+        result = audit.verify_anchored(session, signer(ctx), expect_head=expect_head)
     b = result.broken
     if as_json:
         print_json({"ok": result.ok, "checked": result.checked, "head_hash": result.head_hash,
+                    "anchored_seq": result.anchored_seq,
                     "broken_seq": b.seq if b else None, "rule": b.rule if b else None,
                     "message": b.message if b else None})
     elif b is None:
+        anchored = (f";已对照第 {result.anchored_seq} 条处的签名检查点"
+                    if result.anchored_seq else ";尚无签名检查点")
         out.print(f"[green]✓[/] 审计日志完整:已校验 {result.checked} 条,链头哈希 "
-                  f"{result.head_hash}")
+                  f"{result.head_hash}{anchored}")
     else:
         err.print(f"[bold red]✗ 审计日志被篡改[/]:第一处断链在第 {b.seq} 条 ({b.rule}):"
                   f"{b.message}")
     if b is not None:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_cmd(ctx: typer.Context,
+                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Sign the chain's current head (a checkpoint row, the exchange outbox and the file
+    beside the key); run it from cron or before a backup."""
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        cp = audit.write_checkpoint(session, signer(ctx))
+        row = None if cp is None else {"seq": cp.seq, "head_hash": cp.head_hash,
+                                       "at": cp.at.isoformat(), "key_id": cp.key_id}
+    if as_json:
+        print_json({"ok": True, "checkpoint": row})
+    elif row is None:
+        out.print("审计日志为空,无需签名检查点")
+    else:
+        out.print(f"[green]✓[/] 已签名检查点:第 {row['seq']} 条,链头哈希 {row['head_hash']}"
+                  f"(密钥 {row['key_id']})")
 
 
 @audit_app.command("grant")

@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, make_url
 
+from xinyong import audit
+from xinyong.audit import checkpoint
 from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema
 from xinyong.core.errors import XinyongError
+from xinyong.core.keys import with_secret_key
 from xinyong.core.settings import Settings
 
 
@@ -44,12 +48,37 @@ out = LazyConsole()
 err = LazyConsole(stderr=True)
 
 
+def load_settings() -> Settings:
+    """The environment's settings with the secret key resolved (generated into the var
+    directory on first run); a refused configuration exits 2 with the reason, no traceback."""
+    try:
+        return with_secret_key(Settings())
+    except ValidationError as exc:
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e["loc"])
+            err.print(f"[bold red]配置错误[/] {('XINYONG_' + where.upper()) if where else ''}"
+                      f" {e['msg'].removeprefix('Value error, ')}", highlight=False)
+        raise typer.Exit(2) from None
+    except XinyongError as exc:
+        err.print(f"[bold red]配置错误[/] ({exc.code}): {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
+
+
 def settings(ctx: typer.Context) -> Settings:
     if ctx.obj is None:
-        ctx.obj = Settings()
+        ctx.obj = load_settings()
         clock.configure(ctx.obj.time_zone)
     assert isinstance(ctx.obj, Settings)
     return ctx.obj
+
+
+def signer(ctx: typer.Context) -> audit.Signer:
+    """The audit checkpoint key (generated into the var directory on first use)."""
+    try:
+        return audit.load_signer(settings(ctx).effective_audit_signing_key_file)
+    except XinyongError as exc:
+        err.print(f"[bold red]配置错误[/] ({exc.code}): {exc.message}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def sqlite_file(s: Settings) -> Path | None:
@@ -79,6 +108,9 @@ def engine(ctx: typer.Context, *, create: bool = False) -> Engine:
         raise typer.Exit(2)
     eng = engine_for(s)
     ensure_schema(eng)  # every command upgrades an older database by itself
+    # Entries the command writes sign a checkpoint every N, as the server's do.
+    if s.audit_checkpoint_every:
+        checkpoint.enable(eng, signer(ctx), s.audit_checkpoint_every)
     return eng
 
 

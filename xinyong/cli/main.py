@@ -16,6 +16,7 @@ from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
+from xinyong.cli.departments import departments_app
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
 from xinyong.cli.screening import (
@@ -44,6 +45,7 @@ app.add_typer(publication_app, name="publication")
 subjects_app.command("reindex")(reindex_command)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(audit_app, name="audit")
+app.add_typer(departments_app, name="departments")
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 app.add_typer(screening_app, name="screening")

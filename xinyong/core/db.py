@@ -34,7 +34,7 @@ TABLE_MODULES = (
     "xinyong.ingest.tables",
     "xinyong.subjects.search_tables",
     "xinyong.publication.tables",
-    "xinyong.accounts.tables",
+    "xinyong.departments.tables", "xinyong.accounts.tables",
     "xinyong.audit.tables",
     "xinyong.lists.tables", "xinyong.screening.tables", "xinyong.measures.tables",
     "xinyong.core.attachments", "xinyong.objections.tables", "xinyong.repair.tables",

@@ -58,3 +58,9 @@ class RuleViolation(XinyongError):
 
 class ConfigError(XinyongError):
     code = "config_error"
+
+
+class RateLimited(XinyongError):
+    """Too many failed attempts from one client or at one target: wait and retry."""
+
+    code = "too_many_attempts"

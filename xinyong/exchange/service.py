@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -29,6 +29,16 @@ def queue_event(session: Session, kind: str, payload: dict[str, Any], *,
     session.add(event)
     session.flush()
     return event
+
+
+def insert_event(session: Session, kind: str, payload: dict[str, Any], *,
+                 targets: Sequence[str]) -> None:
+    """`queue_event` as one Core insert, outside the ORM unit of work: for the audit log,
+    which writes in the middle of other work and must not flush the caller's objects."""
+    session.connection().execute(insert(ExchangeEvent.__table__), {  # type: ignore[arg-type]
+        "kind": kind, "subject_uscc": None, "record_id": None, "ref_kind": None,
+        "ref_id": None, "targets": list(targets), "payload": payload,
+        "created_at": clock.now(), "sent_at": None, "sent_to": None})
 
 
 def pending(session: Session, limit: int = 10000) -> list[ExchangeEvent]:

@@ -25,14 +25,14 @@ JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Provider(Base):
-    """A department that supplies records (数据提供单位), identified by its USCC."""
+    """A department that supplies records (数据提供单位), identified by its USCC. The
+    department itself (class, region, accounts) is registered in xinyong.departments."""
 
     __tablename__ = "provider"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    department_class: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

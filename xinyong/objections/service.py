@@ -29,6 +29,7 @@ from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.ingest.tables import Provider, Record
 from xinyong.lists.tables import ListEntry
 from xinyong.objections.clocks import ObjectionClocks
+from xinyong.objections.identity import identity_failed
 from xinyong.objections.tables import Objection, ObjectionStep
 from xinyong.publication.judging import end_publication
 from xinyong.subjects.tables import Subject
@@ -96,12 +97,10 @@ def _verify_applicant(actor: Actor, subject: Subject, filing: Filing, secret: st
             raise Forbidden("只能对本主体的信用信息提出异议", code="objection_not_own")
         return "subject", actor.name
     if filing.person_id_number:
-        if subject.kind != "person" or not subject.person_key:
-            raise Forbidden("该信息不涉及自然人,请以信用主体账户提出异议",
-                            code="objection_identity_failed")
-        if keyed_hash(secret, filing.person_id_number) != subject.person_key:
-            raise Forbidden("身份核验未通过:证件号码与信息所记载的当事人不一致",
-                            code="objection_identity_failed")
+        # One answer for every failure: it must not tell whether the record is a person's.
+        if (subject.kind != "person" or not subject.person_key
+                or keyed_hash(secret, filing.person_id_number) != subject.person_key):
+            raise identity_failed()
         return "named_person", mask_name(filing.person_name or subject.name)
     raise Forbidden("请以信用主体账户登录,或以证件号码核验身份后提出异议",
                     code="objection_identity_required")

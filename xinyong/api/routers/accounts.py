@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from xinyong.accounts import Actor, Permission, Role
 from xinyong.accounts import service as accounts
@@ -14,20 +14,25 @@ from xinyong.accounts.tables import Account, ApiKey
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.core import clock
 from xinyong.core.errors import NotFound
+from xinyong.departments import Department
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
 Admin = Annotated[Actor, Depends(require(Permission.ACCOUNTS_MANAGE))]
 
 
 class AccountCreate(BaseModel):
+    # Unknown fields are refused: a department's class is set on the department
+    # (/api/v1/departments), never by creating an account.
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=100, description="login name")
     role: Role
     password: str | None = Field(None, max_length=200, description="web login password; none "
                                  "for a system account that only uses API keys")
     display_name: str | None = Field(None, max_length=200)
-    department_uscc: str | None = Field(None, max_length=40)
-    department_name: str | None = Field(None, max_length=200)
-    department_class: str | None = Field(None, max_length=40)
+    department: str | None = Field(None, max_length=40, description="code (USCC) of a "
+                                   "registered department; required for staff other than "
+                                   "admin; the department is not changed")
     subject_uscc: str | None = Field(None, max_length=40)
 
 
@@ -36,6 +41,7 @@ class AccountPublic(BaseModel):
     name: str
     role: str
     display_name: str | None
+    department: str | None
     subject_uscc: str | None
     active: bool
     locked: bool
@@ -64,8 +70,15 @@ class KeyPublic(BaseModel):
                             "that creates it")
 
 
-def _account(a: Account) -> AccountPublic:
+class SessionsEnded(BaseModel):
+    account: str
+    ended: int
+
+
+def _account(a: Account, session: SessionDep) -> AccountPublic:
+    dept = session.get(Department, a.department_id) if a.department_id else None
     return AccountPublic(id=a.id, name=a.name, role=a.role, display_name=a.display_name,
+                         department=dept.code if dept else None,
                          subject_uscc=a.subject_uscc, active=a.active,
                          locked=bool(a.locked_until and a.locked_until > clock.now()),
                          created_at=a.created_at)
@@ -79,14 +92,20 @@ def _key(k: ApiKey, account: str, clear: str | None = None) -> KeyPublic:
 
 @router.get("", response_model=AccountList)
 def list_accounts(session: SessionDep, _actor: Admin) -> AccountList:
-    items = [_account(a) for a in accounts.list_accounts(session)]
+    items = [_account(a, session) for a in accounts.list_accounts(session)]
     return AccountList(items=items, total=len(items))
 
 
 @router.post("", response_model=AccountPublic, status_code=201)
 def create_account(body: AccountCreate, session: SessionDep, actor: Admin) -> AccountPublic:
     account = accounts.create_account(session, actor, accounts.NewAccount(**body.model_dump()))
-    return _account(account)
+    return _account(account, session)
+
+
+@router.delete("/{name}/sessions", response_model=SessionsEnded,
+               summary="结束账户的全部网页会话(立即生效)")
+def end_sessions(name: str, session: SessionDep, actor: Admin) -> SessionsEnded:
+    return SessionsEnded(account=name, ended=accounts.end_sessions(session, actor, name))
 
 
 @router.post("/{name}/keys", response_model=KeyPublic, status_code=201)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from xinyong import audit
 from xinyong.accounts import Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
                    dependencies=[Depends(require(Permission.AUDIT_READ))])
@@ -42,6 +42,7 @@ class VerifyPublic(BaseModel):
     ok: bool
     checked: int
     head_hash: str
+    anchored_seq: int | None
     broken_seq: int | None
     rule: str | None
     message: str | None
@@ -60,10 +61,12 @@ def list_entries(session: SessionDep,
 
 
 @router.get("/verify", response_model=VerifyPublic)
-def verify(session: SessionDep) -> VerifyPublic:
-    """Walk the hash chain; report the first broken link."""
-    r = audit.verify(session)
+def verify(session: SessionDep, settings: SettingsDep) -> VerifyPublic:
+    """Walk the hash chain held to the signed checkpoints; report the first broken link."""
+    r = audit.verify_anchored(session,
+                              audit.load_signer(settings.effective_audit_signing_key_file))
     b = r.broken
     return VerifyPublic(ok=r.ok, checked=r.checked, head_hash=r.head_hash,
+                        anchored_seq=r.anchored_seq,
                         broken_seq=b.seq if b else None, rule=b.rule if b else None,
                         message=b.message if b else None)

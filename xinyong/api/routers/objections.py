@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
+from xinyong.accounts import Actor, Permission, Role
+from xinyong.api.deps import DbId, SessionDep, SettingsDep, identity_limits, require
 from xinyong.core import attachments
 from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar, provisional_fields, session_calendar
+from xinyong.objections import identity
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import ObjectionClocks, clocks_from
 from xinyong.objections.tables import Objection
@@ -124,6 +125,15 @@ async def file_objection(
         person_id_number: Annotated[str | None, Form(max_length=40)] = None,
         person_name: Annotated[str | None, Form(max_length=50)] = None,
         files: Annotated[list[UploadFile] | None, File()] = None) -> ObjectionOut:
+    if person_id_number and actor.role != Role.SUBJECT:
+        # Limited, audited, one answer for every failure; the attempt is committed before
+        # the refusal so that it stays counted.
+        check = identity.check_person(session, actor, target, target_id, person_id_number,
+                                      secret=settings.secret_key,
+                                      limits=identity_limits(settings))
+        if check.error is not None:
+            session.commit()
+            raise check.error
     uploads = await read_uploads(files or [])
     o = objections.file_objection(
         session, actor, objections.Filing(target, target_id, reasons, tuple(uploads),

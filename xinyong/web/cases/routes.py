@@ -88,7 +88,7 @@ FormFields = Annotated[dict[str, str], Depends(_fields)]
 
 def _page(request: Request, settings: Settings, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
-    token = csrf_token(request.session) if "session" in request.scope else ""
+    token = csrf_token(request) if "session" in request.scope else ""
     base: dict[str, Any] = {
         "platform_name": settings.platform_name, "csrf_token": token,
         "objection_labels": objections.STATE_LABELS, "repair_labels": repair.STATE_LABELS,

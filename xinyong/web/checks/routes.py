@@ -49,7 +49,7 @@ def _gate(request: Request, actor: Actor, permission: Permission) -> Response | 
 
 def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
-    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request.session)
+    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request)
             if "session" in request.scope else "", "matters": default_measures().matters,
             "step_labels": STEP_LABELS, "outcomes": OUTCOMES}
     return templates.TemplateResponse(request, name, base | ctx, status_code=status)

@@ -45,7 +45,7 @@ def _gate(request: Request, actor: Actor) -> Response | None:
 
 def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
-    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request.session),
+    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request),
             "objection_labels": objections.STATE_LABELS, "repair_labels": repair.STATE_LABELS}
     return templates.TemplateResponse(request, name, base | ctx, status_code=status)
 
