@@ -8,6 +8,7 @@ from xinyong.accounts.policy import (
     PUBLIC,
     PURPOSE_LABELS,
     ROLE_PERMISSIONS,
+    SYSTEM,
     Actor,
     DeclaredPurpose,
     Permission,
@@ -22,6 +23,6 @@ from xinyong.accounts.policy import (
     readable_types,
 )
 
-__all__ = ["PUBLIC", "PURPOSE_LABELS", "ROLE_PERMISSIONS", "Actor", "DeclaredPurpose",
-           "Permission", "Purpose", "Role", "authorize", "authorize_write", "can",
+__all__ = ["PUBLIC", "PURPOSE_LABELS", "ROLE_PERMISSIONS", "SYSTEM", "Actor",
+           "DeclaredPurpose", "Permission", "Purpose", "Role", "authorize", "authorize_write", "can",
            "declare_purpose", "may_read_shared", "permissions_of", "readable_types"]

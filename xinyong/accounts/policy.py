@@ -22,6 +22,7 @@ class Role(StrEnum):
     INSPECTOR = "inspector"  # 双随机 inspector
     SUBJECT = "subject"  # an enterprise acting for its own USCC
     PUBLIC = "public"  # anonymous
+    SYSTEM = "system"  # the platform itself (automatic steps); no account has this role
 
 
 class Permission(StrEnum):
@@ -42,6 +43,7 @@ class Permission(StrEnum):
     REPAIR_APPLY = "repair:apply"
     REPAIR_DECIDE = "repair:decide"
     REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
+    NOTICES_MANAGE = "notices:manage"  # the credit office: the site's notices (通知公告)
 
 
 P = Permission
@@ -55,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),
     Role.ADMIN: frozenset(Permission),
+    # Automatic steps are recorded in its name; it is never authorised to do anything.
+    Role.SYSTEM: frozenset(),
 }
 
 
@@ -80,6 +84,9 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.DATA_OFFICER, Role.CASE_OFFICER, Role.
 
 
 PUBLIC = Actor(role=Role.PUBLIC, name="public")
+# Who an automatic step (routing an objection to the record's provider, expiring a listing)
+# is recorded as done by.
+SYSTEM = Actor(role=Role.SYSTEM, name="系统")
 
 
 def can(actor: Actor, permission: Permission) -> bool:

@@ -38,7 +38,7 @@ from xinyong.ingest.tables import Provider
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
-CREATABLE_ROLES = tuple(r for r in Role if r != Role.PUBLIC)
+CREATABLE_ROLES = tuple(r for r in Role if r not in (Role.PUBLIC, Role.SYSTEM))
 
 
 def _now() -> datetime:

@@ -10,10 +10,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from xinyong import __version__
-from xinyong.api import errors
+from xinyong.api import docs, errors
 from xinyong.api.routers import accounts, audit, batches, me, records, shared, subjects, system
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import notices as notices_api
 from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.core import clock
@@ -23,8 +24,11 @@ from xinyong.web import STATIC_DIR
 from xinyong.web.auth.routes import router as web_auth_router
 from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.errors import error_page
 from xinyong.web.me.routes import router as web_me_router
+from xinyong.web.notices import router as web_notices_router
 from xinyong.web.routes import router as web_router
+from xinyong.web.staff.routes import router as web_staff_router
 
 
 def session_secret(settings: Settings) -> str:
@@ -35,15 +39,16 @@ def session_secret(settings: Settings) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     clock.configure(settings.time_zone)
-    app = FastAPI(title=f"xinyong — {settings.platform_name} API", version=__version__,
-                  docs_url="/docs")
+    title = f"xinyong — {settings.platform_name} API"
+    app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+    docs.install(app, settings.platform_name)
     app.state.settings = settings
     app.state.engine = engine_for(settings)
     # One sessionmaker for the app's life: building one makes a Session subclass and sets up
     # its event dispatch, about 0.1 ms, which get_session would otherwise pay per request.
     app.state.sessions = session_factory(app.state.engine)
     ensure_schema(app.state.engine)
-    errors.install(app)
+    errors.install(app, html=error_page)  # browsers get the page, API clients the JSON
     # The public reads first: routes are matched in order and these are the busiest. No other
     # router has paths under their prefixes (/api/v1/subjects, /records, /columns,
     # /publication), so the order changes nothing else.
@@ -60,9 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lists_api.router)
     app.include_router(objections_api.router)
     app.include_router(repair_api.router)
+    app.include_router(notices_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
+    app.include_router(web_staff_router)  # work desk, uploads, quality, late, audit
+    app.include_router(web_notices_router)  # 通知公告 and their management
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie: it holds only the account id and the CSRF token.

@@ -133,7 +133,9 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
         if scheme.lower() == "bearer" and token.strip():
             key = token.strip()
     if key:
-        return await run_in_threadpool(authenticate_key, session, key, client=client)
+        actor = await run_in_threadpool(authenticate_key, session, key, client=client)
+        request.state.actor = actor  # for the page's header (xinyong.web.pages)
+        return actor
     if "session" in request.scope:
         account_id = request.session.get("account_id")
         if isinstance(account_id, int):
@@ -144,9 +146,12 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
                 # with it must also carry the session's CSRF token.
                 if request.method not in SAFE_METHODS and not csrf_ok(
                         request.session, request.headers.get(CSRF_HEADER)):
-                    raise Forbidden("缺少或错误的 CSRF 令牌(X-CSRF-Token)", code="csrf_invalid")
+                    raise Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）", code="csrf_invalid")
+                request.state.actor = actor
                 return actor
-    return Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
+    actor = Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
+    request.state.actor = actor
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -51,6 +51,7 @@ app.add_typer(screening_app, name="screening")
 app.add_typer(objections_app, name="objections")
 app.add_typer(repair_app, name="repair")
 app.add_typer(exchange_app, name="exchange")
+app.add_typer(notices_app, name="notices")
 app.command("check")(check)
 
 

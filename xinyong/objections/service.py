@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit, recordstate
-from xinyong.accounts import Actor, Permission, Role, authorize
+from xinyong.accounts import SYSTEM, Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
 from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
@@ -165,8 +165,9 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
                           "record_id": o.record_id, "list_entry_id": o.list_entry_id,
                           "attachments": len(checked)})
     if provider_uscc:
-        # The record names its provider: route at once (the 2-day clock is then met).
-        _route(session, o, actor, provider_uscc, provider_name, clocks, calendar, today,
+        # The record names its provider: the platform routes it at once (the 2-day clock is
+        # then met), recorded as done by the system, not by the applicant.
+        _route(session, o, SYSTEM, provider_uscc, provider_name, clocks, calendar, today,
                note="按信息提供单位自动转办")
     return o
 

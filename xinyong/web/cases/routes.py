@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,13 +40,11 @@ from xinyong.objections.tables import Objection
 from xinyong.repair import service as repair
 from xinyong.repair.tables import RepairApplication
 from xinyong.subjects.tables import Subject
-from xinyong.web import TEMPLATE_DIR
 from xinyong.web.auth.csrf import csrf_token
-from xinyong.web.checks.routes import _form_csrf
+from xinyong.web.auth.csrf import form_csrf as _form_csrf
+from xinyong.web.pages import gate, render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
-                                       str(TEMPLATE_DIR)])
 
 OBJECTION_STAFF = (Permission.OBJECTIONS_DECIDE, Permission.OBJECTIONS_MANAGE)
 REPAIR_STAFF = (Permission.REPAIR_DECIDE, Permission.REPAIR_MANAGE)
@@ -88,22 +84,17 @@ def _page(request: Request, settings: Settings, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
     token = csrf_token(request.session) if "session" in request.scope else ""
     base: dict[str, Any] = {
-        "platform_name": settings.platform_name, "csrf_token": token,
+        "csrf_token": token,
         "objection_labels": objections.STATE_LABELS, "repair_labels": repair.STATE_LABELS,
         "json_url": None, "error": None, "errors": [], "done": None, "form": {}}
-    return templates.TemplateResponse(request, name, base | ctx, status_code=status)
+    return render(request, name, base | ctx, status)
 
 
 def _gate(request: Request, settings: Settings, actor: Actor,
           permissions: Iterable[Permission], refused: str) -> Response | None:
-    """Anonymous: to the login page and back here; signed in without the permission: 403."""
-    if any(can(actor, p) for p in permissions):
-        return None
-    if actor.account_id is None:
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
-    return _page(request, settings, "cases_message.html",
-                 {"title": "无权访问", "message": refused}, status=403)
+    """Anonymous: to the login page and back here; signed in without the permission: 403
+    (the site's error page, with what the account may do instead)."""
+    return gate(request, actor, tuple(permissions), refused)
 
 
 def _not_found(request: Request, settings: Settings, exc: XinyongError,
@@ -134,8 +125,8 @@ def _target_label(o: Objection, docs: dict[int, tuple[str, str]],
                   entries: dict[int, str]) -> str:
     if o.record_id is not None:
         kind, number = docs.get(o.record_id, ("信用信息", ""))
-        return f"{kind} {number}(信息 #{o.record_id})"
-    return f"名单 {entries.get(o.list_entry_id or 0, '')}(名单条目 #{o.list_entry_id})"
+        return f"{kind} {number}"
+    return f"名单 {entries.get(o.list_entry_id or 0, '')}"
 
 
 # -- objections ---------------------------------------------------------------------------
