@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from xinyong import audit
 from xinyong.accounts.policy import (
+    PERMISSION_LABELS,
+    ROLE_LABELS,
     ROLE_PERMISSIONS,
     STAFF_ROLES,
     Actor,
@@ -77,7 +79,7 @@ def _uscc(raw: str, what: str) -> str:
     try:
         return validate_uscc(raw).code
     except UsccError as exc:
-        raise Invalid(f"{what}统一社会信用代码无效:{exc}", code=exc.rule) from exc
+        raise Invalid(f"{what}统一社会信用代码无效：{exc}", code=exc.rule) from exc
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ def create_account(session: Session, by: Actor, new: NewAccount) -> Account:
         if value is not None and (has_control_chars(value) or len(value) > 200):
             raise Invalid(f"{label}含有控制字符或过长", code="text_invalid")
     if new.role not in CREATABLE_ROLES:
-        raise Invalid(f"不能创建角色为「{new.role}」的账户", code="role_invalid")
+        raise Invalid(f"不能创建“{ROLE_LABELS.get(new.role, '未知')}”身份的账户",
+                      code="role_invalid")
     if find_account(session, name) is not None:
         raise Conflict(f"账户「{name}」已存在", code="account_exists")
     provider_id = None
@@ -113,7 +116,7 @@ def create_account(session: Session, by: Actor, new: NewAccount) -> Account:
             provider.department_class = new.department_class
         provider_id = provider.id
     elif new.role in STAFF_ROLES and new.role != Role.ADMIN:
-        raise Invalid("部门工作人员账户须指定所属单位(department)", code="department_required")
+        raise Invalid("部门工作人员账户须指定所属单位（department）", code="department_required")
     subject = None
     if new.role == Role.SUBJECT:
         if not new.subject_uscc:
@@ -209,7 +212,7 @@ def _scopes(role: Role, scopes: Iterable[str] | None) -> str | None:
         except ValueError:
             raise Invalid(f"未知的权限范围「{raw[:40]}」", code="scope_unknown") from None
         if perm not in ROLE_PERMISSIONS[role]:
-            raise Invalid(f"角色「{role.value}」不具有权限「{perm.value}」",
+            raise Invalid(f"“{ROLE_LABELS[role]}”身份不具有“{PERMISSION_LABELS[perm]}”权限",
                           code="scope_not_allowed")
         chosen.append(perm.value)
     return ",".join(sorted(set(chosen)))
@@ -255,7 +258,7 @@ def rotate_key(session: Session, by: Actor, key_id: int) -> tuple[ApiKey, str]:
     authorize(by, Permission.ACCOUNTS_MANAGE)
     old = _get_key(session, key_id)
     if old.revoked_at is not None:
-        raise Conflict(f"接口密钥 {key_id} 已吊销,不能轮换", code="api_key_revoked")
+        raise Conflict(f"接口密钥 {key_id} 已吊销，不能轮换", code="api_key_revoked")
     account = session.get(Account, old.account_id)
     assert account is not None
     new, clear = issue_key(session, by, account.name,

@@ -133,9 +133,9 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
         if scheme.lower() == "bearer" and token.strip():
             key = token.strip()
     if key:
-        actor = await run_in_threadpool(authenticate_key, session, key, client=client)
-        request.state.actor = actor  # for the page's header (xinyong.web.pages)
-        return actor
+        by_key = await run_in_threadpool(authenticate_key, session, key, client=client)
+        request.state.actor = by_key  # for the page's header (xinyong.web.pages)
+        return by_key
     if "session" in request.scope:
         account_id = request.session.get("account_id")
         if isinstance(account_id, int):
@@ -149,9 +149,9 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
                     raise Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）", code="csrf_invalid")
                 request.state.actor = actor
                 return actor
-    actor = Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
-    request.state.actor = actor
-    return actor
+    anonymous = Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
+    request.state.actor = anonymous
+    return anonymous
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

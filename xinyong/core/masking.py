@@ -26,7 +26,7 @@ def validate_resident_id(raw: str) -> str:
     try:
         return str(ric.validate(value))
     except Exception as exc:  # stdnum raises several ValidationError subclasses
-        raise PersonIdError("身份证号码无效(长度、出生日期或校验位错误)") from exc
+        raise PersonIdError("身份证号码无效（长度、出生日期或校验位错误）") from exc
 
 
 def keyed_hash(secret: str, value: str) -> str:

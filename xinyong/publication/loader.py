@@ -138,7 +138,7 @@ class RuleBook:
             f"{rs.id} ({rs.effective_from}..{rs.effective_to or ''})" for rs in self.rule_sets
         )
         raise ConfigError(
-            f"没有适用于决定日期 {day} 的公示期规则(已配置:{known})",
+            f"没有适用于决定日期 {day} 的公示期规则（已配置：{known}）",
             code="publication_rules_missing",
         )
 

@@ -191,7 +191,7 @@ def find_public_subject(session: Session, raw_uscc: str) -> Subject:
 
 def _check_type(catalog: Catalog, record_type: str | None) -> None:
     if record_type is not None and record_type not in public_type_ids(catalog):
-        raise Invalid(f"信息类别 '{record_type}' 不存在或不公示(可选:"
+        raise Invalid(f"信息类别 '{record_type}' 不存在或不公示（可选："
                       f"{'、'.join(public_type_ids(catalog))})", code="record_type_unknown")
 
 

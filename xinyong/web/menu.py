@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xinyong.accounts import Actor, Permission, Role, can
+from xinyong.accounts import ROLE_LABELS, Actor, Permission, Role, can
 
 P = Permission
 
@@ -78,10 +78,8 @@ LANDING: tuple[tuple[tuple[Permission, ...], str], ...] = (
     ((P.RECORDS_READ_SHARED,), "/desk"),
 )
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.ADMIN: "信用办管理员", Role.DATA_OFFICER: "数据报送员",
-    Role.CASE_OFFICER: "联合奖惩经办人", Role.INSPECTOR: "监管检查人员",
-    Role.SUBJECT: "信用主体", Role.PUBLIC: "公众", Role.SYSTEM: "系统"}
+__all__ = ["LANDING", "PUBLIC_MENU", "ROLE_LABELS", "WORK_MENU", "Entry", "landing_for",
+           "may_instead", "public_menu", "role_label", "work_menu"]
 
 
 def allowed(entries: Iterable[Entry], actor: Actor) -> list[Entry]:

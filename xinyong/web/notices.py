@@ -13,6 +13,7 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, DbId, SessionDep, require
 from xinyong.api.params import refuse_unknown_query
 from xinyong.core.errors import XinyongError
+from xinyong.notices.service import BODY_MAX
 from xinyong.web.auth.csrf import csrf_token, form_csrf
 from xinyong.web.pages import gate, render
 
@@ -21,7 +22,7 @@ PublicReader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
 MANAGE = (Permission.NOTICES_MANAGE,)
 REFUSED = "通知公告由信用办管理员发布和维护。"
 PER_PAGE = 20
-Text = Annotated[str, Form(max_length=notices.service.BODY_MAX + 100)]
+Text = Annotated[str, Form(max_length=BODY_MAX + 100)]
 
 
 def _manage_page(request: Request, session: SessionDep, actor: Actor, *,

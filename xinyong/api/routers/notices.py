@@ -13,6 +13,7 @@ from xinyong import notices
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.api.params import refuse_unknown_query
+from xinyong.notices.service import BODY_MAX, TITLE_MAX
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
 Reader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
@@ -41,8 +42,8 @@ class NoticeList(BaseModel):
 
 
 class NoticeIn(BaseModel):
-    title: str = Field(max_length=notices.service.TITLE_MAX)
-    body: str = Field(max_length=notices.service.BODY_MAX)
+    title: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=BODY_MAX)
     publish: bool = False
 
 
@@ -52,7 +53,7 @@ class NoticeState(BaseModel):
 
 def _shared(n: notices.Notice) -> NoticeShared:
     return NoticeShared(id=n.id, title=n.title, body=n.body, published_on=n.published_on,
-                        state=n.state, state_label=notices.STATE_LABELS[n.state],  # type: ignore[arg-type]
+                        state=n.state, state_label=notices.STATE_LABELS[n.state],
                         withdrawn_on=n.withdrawn_on, created_by=n.created_by,
                         updated_by=n.updated_by, updated_at=n.updated_at)
 

@@ -108,7 +108,8 @@ def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
 
 @router.get("/api/v1/columns/{record_type}", response_model=ColumnPublic,
             dependencies=[Depends(refuse_unknown_query)],
-            summary="专栏：某类公示记录，可按数据提供单位、地区、决定日期筛选（与网页 /columns 参数相同）")
+            summary="专栏：某类公示记录，可按数据提供单位、地区、决定日期筛选"
+            "（与网页 /columns 参数相同）")
 def column(record_type: str, session: SessionDep, _actor: PublicReader,
            provider: Annotated[str | None, Query(
                max_length=18, description="数据提供单位的统一社会信用代码（18位）")] = None,

@@ -42,7 +42,7 @@ class SubjectHitPublic(BaseModel):
     highlight: list[Segment]
     public_records: dict[str, int] = Field(
         default_factory=dict, description="status mark: records of each type public that day "
-        "(e.g. penalty: 2 = 有行政处罚信息)")
+        "（e.g. penalty: 2 = 有行政处罚信息）")
 
 
 class SearchPublic(BaseModel):
@@ -74,7 +74,7 @@ class RecordPublic(BaseModel):
     severity: str | None
     subject_name: str
     subject_uscc: str | None
-    under_objection: bool = Field(False, description="异议处理中:信息正在核查")
+    under_objection: bool = Field(False, description="异议处理中：信息正在核查")
     fields: list[FieldPublic]
 
 
@@ -161,7 +161,7 @@ def credit_file_out(f: CreditFile) -> CreditFilePublic:
 @router.get("", response_model=SearchPublic, summary="按名称、曾用名或统一社会信用代码查询")
 async def search(session: SessionDep, _actor: PublicReader,
                  q: Annotated[str, Query(min_length=1, max_length=100,
-                                         description="名称(至少2个字)、曾用名或18位代码")],
+                                         description="名称（至少2个字）、曾用名或18位代码")],
                  page: Annotated[int, Query(ge=1, le=1000,
                                             description="页码；超过末页时返回末页")] = 1,
                  per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
@@ -182,7 +182,7 @@ async def get_credit_file(uscc: str, session: SessionDep,
 
 @router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
 async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
-                       type: Annotated[str | None, Query(description="信息类别,如 penalty")]
+                       type: Annotated[str | None, Query(description="信息类别，如 penalty")]
                        = None, as_of: AsOf = None) -> RecordList:
     day = as_of or clock.today()
 

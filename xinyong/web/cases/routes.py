@@ -48,13 +48,13 @@ router = APIRouter(include_in_schema=False)
 
 OBJECTION_STAFF = (Permission.OBJECTIONS_DECIDE, Permission.OBJECTIONS_MANAGE)
 REPAIR_STAFF = (Permission.REPAIR_DECIDE, Permission.REPAIR_MANAGE)
-OBJECTIONS_REFUSED = ("当前账户无权办理异议。异议由信用办转办、数据提供单位核查处理;"
+OBJECTIONS_REFUSED = ("当前账户无权办理异议。异议由信用办转办、数据提供单位核查处理；"
                       "信用主体请在“我的信用”中查看本主体的异议。")
-REPAIRS_REFUSED = ("当前账户无权办理信用修复申请。修复申请由作出认定的单位办理、信用办督办;"
+REPAIRS_REFUSED = ("当前账户无权办理信用修复申请。修复申请由作出认定的单位办理、信用办督办；"
                    "信用主体请在“我的信用”中查看本主体的申请。")
 ALL = "all"  # the queue filter's "every state" (the services take None for it)
-OUTCOME_LABELS = {objections.CORRECTED: "更正(生成新版本,原记录留存历史)",
-                  objections.REVOKED: "撤销(停止公示)", objections.KEPT: "维持原记录"}
+OUTCOME_LABELS = {objections.CORRECTED: "更正（生成新版本，原记录留存历史）",
+                  objections.REVOKED: "撤销（停止公示）", objections.KEPT: "维持原记录"}
 OBJECTION_ACTIONS = {"file": "提出异议", "route": "转办", "decide": "核查处理"}
 REPAIR_ACTIONS = {"submit": "提交申请", "forward": "推送认定单位", "accept": "受理",
                   "refuse": "不予受理", "approve": "准予修复", "reject": "不予修复",
@@ -63,10 +63,10 @@ OBJECTION_STEPS = {"route": "转办", "decide": "核查办结"}
 REPAIR_STEPS = {"forward": "推送认定单位", "accept": "受理", "decide": "修复决定",
                 "sync": "同步上级平台"}
 COMMITMENT_LABELS = {"made": "已作出", "in_force": "履行中", "broken": "已违反"}
-DONE = {"route": "已转办。", "decide": "处理结果已保存,异议已办结。", "accept": "已受理。",
-        "refuse": "已决定不予受理。", "approve": "已准予修复:该信息停止公示、停止共享。",
+DONE = {"route": "已转办。", "decide": "处理结果已保存，异议已办结。", "accept": "已受理。",
+        "refuse": "已决定不予受理。", "approve": "已准予修复：该信息停止公示、停止共享。",
         "reject": "已决定不予修复。",
-        "commitment-broken": "已认定违反修复承诺:该信息按最长公示期重新公示。"}
+        "commitment-broken": "已认定违反修复承诺：该信息按最长公示期重新公示。"}
 QUEUE_LIMIT = 200  # rows a queue shows; the state filter narrows it
 
 
@@ -268,7 +268,7 @@ def _decision(form: dict[str, str]) -> objections.Decision:
     changes = {k.removeprefix("change_"): v for k, v in form.items()
                if k.startswith("change_") and v} if form.get("outcome") == "corrected" else None
     if not form.get("outcome"):
-        raise Invalid("请选择处理结果:更正、撤销或维持", code="objection_outcome_invalid")
+        raise Invalid("请选择处理结果：更正、撤销或维持", code="objection_outcome_invalid")
     return objections.Decision(form["outcome"], form.get("reasons", ""), changes, revoked_on)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from xinyong.accounts import Actor, Permission, can
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.core.errors import XinyongError
 from xinyong.measures import FeedbackItem, default_measures, feedback_of, record_feedback

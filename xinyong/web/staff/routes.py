@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from xinyong import audit
@@ -25,6 +26,7 @@ from xinyong.core.settings import Settings
 from xinyong.ingest import provider_quality, write_template
 from xinyong.ingest.quality import list_late
 from xinyong.ingest.runner import FileBatch, run_file_batch
+from xinyong.ingest.service import BatchSummary
 from xinyong.web.auth.csrf import csrf_token, form_csrf
 from xinyong.web.menu import ROLE_LABELS, work_menu
 from xinyong.web.pages import gate, render
@@ -129,9 +131,7 @@ async def upload_submit(request: Request, actor: ActorDep, catalog: CatalogDep,
 
 
 async def _run(request: Request, catalog: Catalog, settings: Settings, job: FileBatch
-               ) -> tuple[object, Path | None]:
-    from starlette.concurrency import run_in_threadpool
-
+               ) -> tuple[BatchSummary, Path | None]:
     return await run_in_threadpool(run_file_batch, request.app.state.engine, catalog,
                                    settings, job)
 
