@@ -123,12 +123,15 @@ def test_messages_use_full_width_punctuation_in_chinese_text():
 
 
 IDENTIFIER_ATTR = re.compile(r"\.(?:value|state|role|code|\w+_id)$")
+# The command line prints the stable error code beside the message, for scripts and logs.
+MACHINE_CODES = {("cli/common.py", "exc.code")}
 
 
 def test_messages_name_things_by_label_not_identifier():
     offenders = []
     for f, line, text, names in messages():
-        offenders += [f"{f}:{line}: {{{n}}}" for n in names if IDENTIFIER_ATTR.search(n)]
+        offenders += [f"{f}:{line}: {{{n}}}" for n in names if IDENTIFIER_ATTR.search(n)
+                      and (f, n) not in MACHINE_CODES]
         offenders += [f"{f}:{line}: {m.group(0)}" for m in SNAKE.finditer(text)
                       if m.group(0) not in API_WORDS]
     assert offenders == []

@@ -66,7 +66,7 @@ def test_a_data_officer_decides_an_objection_from_the_queue(browser, engine, set
         assert page.locator("h1").inner_text() == "异议办理"
 
         entry = page.locator(".results li").filter(has_text=DOC2)
-        assert "异议处理中(提供单位核查)" in entry.inner_text()
+        assert "异议处理中（提供单位核查）" in entry.inner_text()
         entry.get_by_role("link", name=f"异议 #{objection_id}").click()
         assert "罚款金额登记有误" in page.content()
         assert page.get_by_role("link", name="缴款凭证.pdf").is_visible()

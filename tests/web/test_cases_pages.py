@@ -150,7 +150,7 @@ def test_the_providing_department_decides_and_a_refusal_is_shown_on_the_page(
         # No reasons: the service refuses, the page says why, nothing changes.
         r = c.post(f"/cases/objections/{oid}/decision", data={"outcome": "kept", "reasons": ""})
         assert r.status_code == 422 and "请填写处理理由" in r.text
-        assert "异议处理中(提供单位核查)" in r.text
+        assert "异议处理中（提供单位核查）" in r.text
         r = c.post(f"/cases/objections/{oid}/decision", data={"reasons": "核实无误"})
         assert r.status_code == 422 and "请选择处理结果" in r.text
         assert "核实无误" in r.text  # what was typed is kept
@@ -179,7 +179,7 @@ def test_a_correction_from_the_form_writes_a_new_version(engine, settings, recor
     oid = _file(engine, settings, records[DOC2])
     with web(settings, OFFICER) as c:
         page = c.get(f"/cases/objections/{oid}")
-        assert "罚款金额(万元)" in page.text and "现值:0.2" in page.text
+        assert "罚款金额(万元)" in page.text and "现值：0.2" in page.text
         r = c.post(f"/cases/objections/{oid}/decision", data={
             "outcome": "corrected", "reasons": "更正", "change_document_number": "新文号"})
         assert r.status_code == 422 and "更正不能改变记录的标识字段" in r.text
@@ -214,7 +214,7 @@ def test_the_credit_office_routes_an_objection_that_names_no_department(
         r = c.post(f"/cases/objections/{oid}/route", data={"provider_uscc": COMPANY_2})
         assert r.status_code == 422 and f"数据提供单位 {COMPANY_2} 不存在" in r.text
         r = c.post(f"/cases/objections/{oid}/route", data={"provider_uscc": PROVIDER})
-        assert r.status_code == 200 and "异议处理中(提供单位核查)" in r.text
+        assert r.status_code == 200 and "异议处理中（提供单位核查）" in r.text
         assert "已转办" in r.text
     with web(settings, OFFICER) as c:
         page = c.get(f"/cases/objections/{oid}")
