@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from xinyong.accounts import ROLE_LABELS, Actor, Permission, Role, can
+from xinyong.accounts import ROLE_LABELS, Actor, Permission, Role, can, permissions_of
 
 P = Permission
 
@@ -24,10 +24,12 @@ class Entry:
     any_of: tuple[Permission, ...]  # shown to an account holding any of these
     hint: str = ""  # one line: what the page is for (work desk, 403 page)
     all_of: tuple[Permission, ...] = ()  # and all of these
+    own: bool = False  # the subject's own pages: never in a staff menu
 
     def allowed(self, actor: Actor) -> bool:
         return (any(can(actor, p) for p in self.any_of)
-                and all(can(actor, p) for p in self.all_of))
+                and all(can(actor, p) for p in self.all_of)
+                and not (self.own and actor.is_staff))
 
 
 PUBLIC_MENU: tuple[Entry, ...] = (
@@ -47,11 +49,11 @@ PUBLIC_MENU: tuple[Entry, ...] = (
 # holds, so it never appears in a staff menu.
 WORK_MENU: tuple[Entry, ...] = (
     Entry("/me", "我的信用", (P.OWN_FILE_READ,),
-          "本主体的全部信用信息、公示状态和信用修复告知书"),
-    Entry("/me#my-objections", "我的异议", (P.OBJECTIONS_FILE,), "对信用信息提出异议并查看办理进度",
-          all_of=(P.OWN_FILE_READ,)),
+          "本主体的全部信用信息、公示状态和信用修复告知书", own=True),
+    Entry("/me#my-objections", "我的异议", (P.OBJECTIONS_FILE,),
+          "对信用信息提出异议并查看办理进度", all_of=(P.OWN_FILE_READ,), own=True),
     Entry("/me#my-repairs", "信用修复", (P.REPAIR_APPLY,), "申请信用修复并查看办理进度",
-          all_of=(P.OWN_FILE_READ,)),
+          all_of=(P.OWN_FILE_READ,), own=True),
     # Later: reports (信用报告) and commitments (信用承诺) for the subject, by permission.
     Entry("/desk", "工作台", (P.ACCOUNTS_MANAGE, P.RECORDS_READ_SHARED),
           "本账户可办理的事项一览"),
@@ -69,14 +71,9 @@ WORK_MENU: tuple[Entry, ...] = (
     Entry("/audit", "审计日志", (P.AUDIT_READ,), "查看审计日志并校验哈希链"),
 )
 
-# The landing page after login: the first of these the account may open.
-LANDING: tuple[tuple[tuple[Permission, ...], str], ...] = (
-    ((P.OWN_FILE_READ,), "/me"),
-    ((P.ACCOUNTS_MANAGE,), "/desk"),
-    ((P.CHECKS_RUN,), "/checks"),
-    ((P.RECORDS_WRITE,), "/uploads"),
-    ((P.RECORDS_READ_SHARED,), "/desk"),
-)
+# The landing page after login: the first entry of the work menu among these (in this
+# order) that the account may open.
+LANDING = ("/me", "/checks", "/uploads", "/desk")
 
 __all__ = ["LANDING", "PUBLIC_MENU", "ROLE_LABELS", "WORK_MENU", "Entry", "landing_for",
            "may_instead", "public_menu", "role_label", "work_menu"]
@@ -97,10 +94,13 @@ def work_menu(actor: Actor) -> list[Entry]:
 
 
 def landing_for(actor: Actor) -> str:
-    for needs, href in LANDING:
-        if all(can(actor, p) for p in needs):
-            return href
-    return "/"
+    """我的信用 for a subject, the check page for a case officer, the upload page for a
+    data officer, the work desk for the credit office (which may do everything) and any
+    other staff; the home page for the rest."""
+    mine = {e.href for e in work_menu(actor)}
+    if actor.is_staff and P.ACCOUNTS_MANAGE in permissions_of(actor):
+        return "/desk"
+    return next((href for href in LANDING if href in mine), "/")
 
 
 def role_label(actor: Actor) -> str:
