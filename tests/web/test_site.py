@@ -152,6 +152,8 @@ def test_api_docs_load_only_local_assets(client):
         urls = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
         assert urls and all(u.startswith("/") for u in urls), (path, urls)
         assert "cdn" not in html.lower() and "fonts.googleapis" not in html
+        csp = client.get(path).headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "img-src 'self' data: blob:" in csp
         for u in urls:
             assert client.get(u).status_code == 200, u
     assert client.get("/-/docs-assets/swagger-ui-bundle.js").headers[
