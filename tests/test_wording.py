@@ -56,9 +56,25 @@ def punctuation_problems(text: str) -> list[str]:
             for m in ASCII_PUNCT.finditer(text)]
 
 
+# In a template line with Chinese prose, punctuation touching a printed value or a tag is
+# Chinese punctuation too: `{{ name }}({{ code }})` reads 名称(代码).
+BESIDE_VALUE = re.compile(r"(?<=[\x01\x00])[:,();]|[:,();](?=[\x01\x00])")
+
+
+def template_problems(html: str) -> list[str]:
+    out = []
+    for line in _text_nodes(html).splitlines():
+        prose = JINJA.sub("\x01", line)
+        out += punctuation_problems(prose)
+        if HAS_CJK.search(prose.replace("\x01", "")):
+            out += [prose[max(m.start() - 8, 0):m.end() + 8].replace("\x00", "…")
+                    .replace("\x01", "{}") for m in BESIDE_VALUE.finditer(prose)]
+    return out
+
+
 def test_templates_use_full_width_punctuation_in_chinese_text():
     offenders = [f"{p.relative_to(PACKAGE)}: {snippet!r}" for p in templates()
-                 for snippet in punctuation_problems(_text_nodes(p.read_text("utf-8")))]
+                 for snippet in template_problems(p.read_text("utf-8"))]
     assert offenders == []
 
 

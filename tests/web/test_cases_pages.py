@@ -160,7 +160,7 @@ def test_the_providing_department_decides_and_a_refusal_is_shown_on_the_page(
         assert r.status_code == 303
         assert r.headers["location"] == f"/cases/objections/{oid}?done=decide"
         done = c.get(r.headers["location"])
-        assert f"<h1>异议 #{oid}:维持原记录</h1>" in done.text
+        assert f"<h1>异议 #{oid}：维持原记录</h1>" in done.text
         assert "处理结果已保存" in done.text and "经核实,罚款金额与决定书一致" in done.text
         assert "核查处理 → 维持原记录" in done.text and 'name="outcome"' not in done.text
         again = c.post(f"/cases/objections/{oid}/decision",
@@ -186,7 +186,7 @@ def test_a_correction_from_the_form_writes_a_new_version(engine, settings, recor
         r = c.post(f"/cases/objections/{oid}/decision", data={
             "outcome": "corrected", "reasons": "罚款金额录入错误,已按决定书更正",
             "change_fine_amount": "0.1", "change_penalty_content": ""})
-        assert r.status_code == 200 and f"<h1>异议 #{oid}:已更正</h1>" in r.text
+        assert r.status_code == 200 and f"<h1>异议 #{oid}：已更正</h1>" in r.text
         assert "更正后为第 2 版" in r.text
     with unit_of_work(engine) as s:
         record = s.get(Record, records[DOC2])
@@ -244,7 +244,7 @@ def test_the_department_accepts_approves_and_finds_a_broken_commitment(
         r = c.post(f"/cases/repairs/{app_id}/accept", follow_redirects=False)
         assert r.headers["location"] == f"/cases/repairs/{app_id}?done=accept"
         page = c.get(r.headers["location"])
-        assert f"<h1>信用修复申请 #{app_id}:已受理</h1>" in page.text
+        assert f"<h1>信用修复申请 #{app_id}：已受理</h1>" in page.text
         assert f'action="/cases/repairs/{app_id}/reject"' in page.text
         assert c.get(f"/records/{rid}").status_code == 200  # still public
         r = c.post(f"/cases/repairs/{app_id}/approve", data={"reasons": "已履行处罚决定"})
