@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -104,7 +105,7 @@ def test_a_data_officer_uploads_a_file_and_downloads_the_errors(site_data, engin
     assert (facts["新增"], facts["未通过校验"]) == ("1", "1")
     with page.expect_download() as dl:
         page.get_by_role("link", name="下载错误清单（CSV，可用 Excel 打开）").click()
-    text = open(dl.value.path(), encoding="utf-8-sig").read()
+    text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("行号,字段,规则,说明,原值") and "统一社会信用代码" in text
     page.get_by_role("link", name="异议办理").click()
     assert page.locator("h1").inner_text() == "异议办理"
