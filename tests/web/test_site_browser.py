@@ -165,6 +165,7 @@ def test_error_pages_are_chinese_pages_in_the_site_layout(site_data, engine, liv
     assert page.locator(".instead").get_by_role("link", name="信用核查").is_visible()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # no data: once is enough
 def test_the_api_documentation_works_without_the_internet(live_server, open_page):
     page = open_page(live_server)
     hosts: set[str] = set()
