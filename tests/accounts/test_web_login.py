@@ -35,8 +35,11 @@ def test_login_and_logout(engine, settings):
         cookie = r.headers["set-cookie"].lower()
         assert "httponly" in cookie and "secure" in cookie and "samesite=lax" in cookie
         assert c.get("/api/v1/me").json()["role"] == "data_officer"
+        # Signed in, the login page sends the account on to its home page (数据报送 for a
+        # data officer), whose header says who is signed in and offers the logout form.
         page = c.get("/login")
-        assert "已登录" in page.text
+        assert page.url.path == "/uploads" and "<h1>数据报送</h1>" in page.text
+        assert "officer（数据报送员" in page.text and "退出登录" in page.text
         assert c.post("/logout", data={"csrf_token": _csrf(c)},
                       follow_redirects=False).status_code == 303
         assert c.get("/api/v1/me").json()["role"] == "public"

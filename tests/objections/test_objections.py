@@ -302,7 +302,9 @@ def test_kept_needs_reasons_and_every_step_is_recorded_and_audited(engine, setti
         assert [(x.action, x.from_state, x.to_state, x.on_day) for x in steps] == [
             ("file", None, "marked", FILED), ("route", "marked", "routed", FILED),
             ("decide", "routed", "kept", decided)]
-        assert steps[0].actor == "华盛食品" and steps[2].actor == "市场监管数据员"
+        # Routing to the record's provider is the platform's own step, recorded as such.
+        assert steps[0].actor == "华盛食品" and steps[1].actor == "系统"
+        assert steps[2].actor == "市场监管数据员"
         assert steps[2].department == "示范市市场监督管理局"
         audit = [(a.action, json.loads(a.details)) for a in s.scalars(
             select(AuditEntry).where(AuditEntry.action.like("objection.%"))
@@ -310,6 +312,9 @@ def test_kept_needs_reasons_and_every_step_is_recorded_and_audited(engine, setti
         assert [a for a, _d in audit] == ["objection.file", "objection.route",
                                           "objection.decide"]
         assert all(d["objection_id"] == o.id for _a, d in audit)
+        roles = [a.role for a in s.scalars(select(AuditEntry).where(
+            AuditEntry.action.like("objection.%")).order_by(AuditEntry.seq))]
+        assert roles == ["subject", "system", "data_officer"]
         assert audit[2][1]["outcome"] == "kept"
         # The mark is gone from the decision day; the record stays public (kept).
         assert open_for_records(s, [rid], decided) == {}

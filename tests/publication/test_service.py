@@ -156,7 +156,7 @@ def test_column_filters(engine, settings):
         assert [r.document_number for r in page.items] == ["示市监处罚〔2026〕1号",
                                                            "示市监处罚〔2026〕5号"]
         assert len(page.providers) == 1
-        assert list_column(s, "penalty", day, provider_id=page.providers[0][0]).total == 2
+        assert list_column(s, "penalty", day, provider_uscc=page.providers[0][0]).total == 2
         assert list_column(s, "penalty", day, date_from=date(2026, 11, 10)).total == 1
         assert list_column(s, "penalty", day, date_to=date(2026, 11, 10)).total == 1
         assert list_column(s, "penalty", day, region=COMPANY_2[2:8]).total == 1

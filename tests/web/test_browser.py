@@ -4,72 +4,25 @@ server on a free port over the test database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
 
 from tests.factories import COMPANY
-from xinyong.api.app import create_app
+from tests.web.conftest import ARGS, CHROMIUM, serving
 from xinyong.core import clock
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def pw() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:  # one per thread: shared by the module
-        yield playwright
-
-
-@pytest.fixture(scope="module")
-def browser(pw) -> Iterator[Any]:
-    b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-    yield b
-    b.close()
-
-
-@contextmanager
-def serving(settings) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
 
 
 @pytest.fixture
-def base_url(site_data, settings) -> Iterator[str]:
-    with serving(settings) as url:
-        yield url
+def base_url(site_data, live_server) -> str:
+    return live_server
 
 
 @pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(base_url=base_url, locale="zh-CN",
-                                  viewport={"width": 390, "height": 844})  # a phone
-    p = context.new_page()
-    yield p
-    context.close()
+def page(open_page, base_url):
+    return open_page(base_url, width=390, height=844)  # a phone
 
 
 def test_search_page_through_results_and_open_a_credit_file(page):
@@ -186,11 +139,11 @@ def test_a_subject_files_an_objection_and_a_repair_application(browser, site_dat
         page.get_by_label("用户名").fill("huasheng")
         page.get_by_label("密码").fill("Correct-Horse-7")
         page.get_by_role("button", name="登录").click()
-        assert page.locator("h1").inner_text() == "我的信用:示范市华盛食品有限公司"
+        assert page.locator("h1").inner_text() == "我的信用：示范市华盛食品有限公司"
 
         row = page.locator("tr").filter(has_text="示市监处罚〔2026〕1号")
         row.get_by_role("link", name="提出异议").click()
-        page.get_by_label("异议理由").fill("罚款金额登记有误,应为1000元")
+        page.get_by_label("异议理由").fill("罚款金额登记有误，应为1000元")
         page.get_by_label("证明材料").set_input_files(
             files=[{"name": "缴款凭证.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         page.get_by_role("button", name="提交异议").click()
@@ -224,7 +177,7 @@ def test_a_subject_files_an_objection_and_a_repair_application(browser, site_dat
         assert "修复申请 #" in page.content() and "异议 #" in page.content()
         with page.expect_download() as dl:
             page.locator("tr").filter(has_text="示市监处罚〔2026〕50号").get_by_role(
-                "link", name="信用修复告知书(PDF)").click()
+                "link", name="信用修复告知书（PDF）").click()
         assert dl.value.suggested_filename.endswith(".pdf")
         assert Path(dl.value.path()).read_bytes().startswith(b"%PDF")
         context.close()

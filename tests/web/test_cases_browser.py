@@ -4,16 +4,13 @@ database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from sqlalchemy import select
 
 from tests.accounts.helpers import make_account
 from tests.factories import PROVIDER, penalty
 from tests.ingest.helpers import push
-from tests.web.test_browser import ARGS, CHROMIUM, serving
+from tests.web.conftest import serving
 from tests.web.test_cases_pages import DOC2, PDF, SUBJECT
 from xinyong.accounts import Role
 from xinyong.core.attachments import Upload
@@ -25,15 +22,6 @@ from xinyong.objections.clocks import load_clocks
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Correct-Horse-7"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -66,7 +54,7 @@ def test_a_data_officer_decides_an_objection_from_the_queue(browser, engine, set
         assert page.locator("h1").inner_text() == "异议办理"
 
         entry = page.locator(".results li").filter(has_text=DOC2)
-        assert "异议处理中(提供单位核查)" in entry.inner_text()
+        assert "异议处理中（提供单位核查）" in entry.inner_text()
         entry.get_by_role("link", name=f"异议 #{objection_id}").click()
         assert "罚款金额登记有误" in page.content()
         assert page.get_by_role("link", name="缴款凭证.pdf").is_visible()
@@ -77,9 +65,9 @@ def test_a_data_officer_decides_an_objection_from_the_queue(browser, engine, set
         page.get_by_label("维持原记录").check()
         page.get_by_role("button", name="提交处理结果").click()
         assert "异议处理中" in page.locator("h1").inner_text()
-        page.get_by_label("处理理由(将告知异议人)").fill("经核实,罚款金额与处罚决定书一致")
+        page.get_by_label("处理理由（将告知异议人）").fill("经核实,罚款金额与处罚决定书一致")
         page.get_by_role("button", name="提交处理结果").click()
-        assert page.locator("h1").inner_text() == f"异议 #{objection_id}:维持原记录"
+        assert page.locator("h1").inner_text() == f"异议 #{objection_id}：维持原记录"
         assert "处理结果已保存" in page.get_by_role("status").inner_text()
         assert page.get_by_role("button", name="提交处理结果").count() == 0
 

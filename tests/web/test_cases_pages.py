@@ -150,7 +150,7 @@ def test_the_providing_department_decides_and_a_refusal_is_shown_on_the_page(
         # No reasons: the service refuses, the page says why, nothing changes.
         r = c.post(f"/cases/objections/{oid}/decision", data={"outcome": "kept", "reasons": ""})
         assert r.status_code == 422 and "请填写处理理由" in r.text
-        assert "异议处理中(提供单位核查)" in r.text
+        assert "异议处理中（提供单位核查）" in r.text
         r = c.post(f"/cases/objections/{oid}/decision", data={"reasons": "核实无误"})
         assert r.status_code == 422 and "请选择处理结果" in r.text
         assert "核实无误" in r.text  # what was typed is kept
@@ -160,7 +160,7 @@ def test_the_providing_department_decides_and_a_refusal_is_shown_on_the_page(
         assert r.status_code == 303
         assert r.headers["location"] == f"/cases/objections/{oid}?done=decide"
         done = c.get(r.headers["location"])
-        assert f"<h1>异议 #{oid}:维持原记录</h1>" in done.text
+        assert f"<h1>异议 #{oid}：维持原记录</h1>" in done.text
         assert "处理结果已保存" in done.text and "经核实,罚款金额与决定书一致" in done.text
         assert "核查处理 → 维持原记录" in done.text and 'name="outcome"' not in done.text
         again = c.post(f"/cases/objections/{oid}/decision",
@@ -179,14 +179,14 @@ def test_a_correction_from_the_form_writes_a_new_version(engine, settings, recor
     oid = _file(engine, settings, records[DOC2])
     with web(settings, OFFICER) as c:
         page = c.get(f"/cases/objections/{oid}")
-        assert "罚款金额(万元)" in page.text and "现值:0.2" in page.text
+        assert "罚款金额(万元)" in page.text and "现值：0.2" in page.text
         r = c.post(f"/cases/objections/{oid}/decision", data={
             "outcome": "corrected", "reasons": "更正", "change_document_number": "新文号"})
         assert r.status_code == 422 and "更正不能改变记录的标识字段" in r.text
         r = c.post(f"/cases/objections/{oid}/decision", data={
             "outcome": "corrected", "reasons": "罚款金额录入错误,已按决定书更正",
             "change_fine_amount": "0.1", "change_penalty_content": ""})
-        assert r.status_code == 200 and f"<h1>异议 #{oid}:已更正</h1>" in r.text
+        assert r.status_code == 200 and f"<h1>异议 #{oid}：已更正</h1>" in r.text
         assert "更正后为第 2 版" in r.text
     with unit_of_work(engine) as s:
         record = s.get(Record, records[DOC2])
@@ -214,7 +214,7 @@ def test_the_credit_office_routes_an_objection_that_names_no_department(
         r = c.post(f"/cases/objections/{oid}/route", data={"provider_uscc": COMPANY_2})
         assert r.status_code == 422 and f"数据提供单位 {COMPANY_2} 不存在" in r.text
         r = c.post(f"/cases/objections/{oid}/route", data={"provider_uscc": PROVIDER})
-        assert r.status_code == 200 and "异议处理中(提供单位核查)" in r.text
+        assert r.status_code == 200 and "异议处理中（提供单位核查）" in r.text
         assert "已转办" in r.text
     with web(settings, OFFICER) as c:
         page = c.get(f"/cases/objections/{oid}")
@@ -244,7 +244,7 @@ def test_the_department_accepts_approves_and_finds_a_broken_commitment(
         r = c.post(f"/cases/repairs/{app_id}/accept", follow_redirects=False)
         assert r.headers["location"] == f"/cases/repairs/{app_id}?done=accept"
         page = c.get(r.headers["location"])
-        assert f"<h1>信用修复申请 #{app_id}:已受理</h1>" in page.text
+        assert f"<h1>信用修复申请 #{app_id}：已受理</h1>" in page.text
         assert f'action="/cases/repairs/{app_id}/reject"' in page.text
         assert c.get(f"/records/{rid}").status_code == 200  # still public
         r = c.post(f"/cases/repairs/{app_id}/approve", data={"reasons": "已履行处罚决定"})
@@ -315,7 +315,7 @@ def test_forms_need_the_sessions_csrf_token(engine, settings, records):
         token = page.split('name="csrf_token" value="')[1].split('"')[0]
         data = {"outcome": "kept", "reasons": "经核实无误"}
         r = c.post(f"/cases/objections/{oid}/decision", data=data)
-        assert r.status_code == 403 and r.json()["code"] == "csrf_invalid"
+        assert r.status_code == 403 and "CSRF" in r.text  # the site's 403 page
         r = c.post(f"/cases/objections/{oid}/decision", data={**data, "csrf_token": "forged"})
         assert r.status_code == 403
         r = c.post(f"/cases/objections/{oid}/decision", data={**data, "csrf_token": token},

@@ -66,8 +66,11 @@ def test_columns_filter_by_department_region_and_date(client):
     html = client.get("/columns/licence", params={"as_of": "2026-12-01",
                                                   "region": COMPANY_2[2:8]}).text
     assert "深圳市腾讯计算机系统有限公司" in html and "共 1 条" in html
-    html = client.get("/columns/penalty", params={"date_from": "2027-01-01",
+    html = client.get("/columns/penalty", params={"decided_from": "2027-01-01",
                                                   "as_of": "2026-12-01"}).text
     assert "共 0 条" in html
-    assert client.get("/columns/penalty", params={"date_from": "x"}).status_code == 422
+    assert client.get("/columns/penalty", params={"decided_from": "x"}).status_code == 422
+    # The old name is refused, not ignored: the answer would be the unfiltered column.
+    old = client.get("/columns/penalty", params={"date_from": "2027-01-01"})
+    assert old.status_code == 422 and "不支持的查询参数：date_from" in old.text
     assert client.get("/static/site.css").status_code == 200

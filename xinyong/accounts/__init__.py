@@ -5,9 +5,12 @@ and `xinyong.accounts.access` (non-public reads); import them from there.
 """
 
 from xinyong.accounts.policy import (
+    PERMISSION_LABELS,
     PUBLIC,
     PURPOSE_LABELS,
+    ROLE_LABELS,
     ROLE_PERMISSIONS,
+    SYSTEM,
     Actor,
     DeclaredPurpose,
     Permission,
@@ -22,6 +25,7 @@ from xinyong.accounts.policy import (
     readable_types,
 )
 
-__all__ = ["PUBLIC", "PURPOSE_LABELS", "ROLE_PERMISSIONS", "Actor", "DeclaredPurpose",
-           "Permission", "Purpose", "Role", "authorize", "authorize_write", "can",
-           "declare_purpose", "may_read_shared", "permissions_of", "readable_types"]
+__all__ = ["PERMISSION_LABELS", "PUBLIC", "PURPOSE_LABELS", "ROLE_LABELS", "ROLE_PERMISSIONS",
+           "SYSTEM", "Actor", "DeclaredPurpose", "Permission", "Purpose", "Role", "authorize",
+           "authorize_write", "can", "declare_purpose", "may_read_shared", "permissions_of",
+           "readable_types"]

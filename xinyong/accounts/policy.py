@@ -22,6 +22,7 @@ class Role(StrEnum):
     INSPECTOR = "inspector"  # 双随机 inspector
     SUBJECT = "subject"  # an enterprise acting for its own USCC
     PUBLIC = "public"  # anonymous
+    SYSTEM = "system"  # the platform itself (automatic steps); no account has this role
 
 
 class Permission(StrEnum):
@@ -43,9 +44,25 @@ class Permission(StrEnum):
     REPAIR_APPLY = "repair:apply"
     REPAIR_DECIDE = "repair:decide"
     REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
+    NOTICES_MANAGE = "notices:manage"  # the credit office: the site's notices (通知公告)
 
 
 P = Permission
+# What users read for a role and a permission (messages, pages): labels, never the values.
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: "信用办管理员", Role.DATA_OFFICER: "数据报送员",
+    Role.CASE_OFFICER: "联合奖惩经办人", Role.INSPECTOR: "监管检查人员",
+    Role.SUBJECT: "信用主体", Role.PUBLIC: "公众", Role.SYSTEM: "系统"}
+PERMISSION_LABELS: dict[Permission, str] = {
+    P.PUBLIC_READ: "查询公示信息", P.RECORDS_WRITE: "报送数据",
+    P.RECORDS_READ_SHARED: "查询共享信息", P.OWN_FILE_READ: "查看本主体信用信息",
+    P.CHECKS_RUN: "信用核查", P.CHECKS_FEEDBACK: "反馈措施实施情况",
+    P.LISTS_MANAGE: "管理信用名单", P.MEASURES_REPORT: "查看措施实施统计",
+    P.QUALITY_READ: "查看数据质量", P.AUDIT_READ: "查看审计日志",
+    P.ACCOUNTS_MANAGE: "管理账户", P.OBJECTIONS_FILE: "提出异议",
+    P.OBJECTIONS_DECIDE: "核查处理异议", P.OBJECTIONS_MANAGE: "转办和督办异议",
+    P.REPAIR_APPLY: "申请信用修复", P.REPAIR_DECIDE: "办理信用修复",
+    P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
@@ -56,6 +73,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),
     Role.ADMIN: frozenset(Permission),
+    # Automatic steps are recorded in its name; it is never authorised to do anything.
+    Role.SYSTEM: frozenset(),
 }
 
 
@@ -81,6 +100,9 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.DATA_OFFICER, Role.CASE_OFFICER, Role.
 
 
 PUBLIC = Actor(role=Role.PUBLIC, name="public")
+# Who an automatic step (routing an objection to the record's provider, expiring a listing)
+# is recorded as done by.
+SYSTEM = Actor(role=Role.SYSTEM, name="系统")
 
 
 def can(actor: Actor, permission: Permission) -> bool:
@@ -95,8 +117,8 @@ def permissions_of(actor: Actor) -> frozenset[Permission]:
 
 def authorize(actor: Actor, permission: Permission) -> None:
     if not can(actor, permission):
-        raise Forbidden(f"当前身份({actor.role.value})无权执行此操作({permission.value})",
-                        code="forbidden")
+        raise Forbidden(f"当前身份（{ROLE_LABELS[actor.role]}）无权"
+                        f"{PERMISSION_LABELS[permission]}", code="forbidden")
 
 
 def authorize_write(actor: Actor, rt: RecordType, provider_uscc: str | None) -> str:
@@ -110,15 +132,15 @@ def authorize_write(actor: Actor, rt: RecordType, provider_uscc: str | None) -> 
     if actor.role == Role.ADMIN:
         provider = provider_uscc or actor.department_uscc
         if not provider:
-            raise Invalid("请指定数据提供单位(provider)", code="provider_required")
+            raise Invalid("请指定数据提供单位（provider）", code="provider_required")
         return provider
     if not actor.department_uscc:
-        raise Forbidden("账户未关联数据提供单位,不能报送数据", code="no_department")
+        raise Forbidden("账户未关联数据提供单位，不能报送数据", code="no_department")
     if provider_uscc and provider_uscc.strip().upper() != actor.department_uscc:
         raise Forbidden("只能以本单位名义报送数据", code="provider_not_own")
     if rt.owner_department_class != actor.department_class:
-        raise Forbidden(f"本单位({actor.department_class or '未分类'})不是「{rt.name}」的"
-                        f"报送单位(目录规定为 {rt.owner_department_class})",
+        raise Forbidden(f"本单位（{actor.department_class or '未分类'}）不是「{rt.name}」的"
+                        f"报送单位（目录规定为 {rt.owner_department_class}）",
                         code="record_type_not_owned")
     return actor.department_uscc
 
@@ -165,8 +187,8 @@ class DeclaredPurpose:
 def declare_purpose(raw: str | None, text: str | None) -> DeclaredPurpose:
     """Validate a declared purpose; `other` needs a text saying what it is."""
     if raw is None or not raw.strip():
-        raise Invalid("查询非公开信息须声明查询事由(purpose):" + "、".join(
-            f"{p.value}={PURPOSE_LABELS[p]}" for p in Purpose), code="purpose_required")
+        raise Invalid("查询非公开信息须声明查询事由（purpose 参数）：" + "、".join(
+            f"{PURPOSE_LABELS[p]}（{p}）" for p in Purpose), code="purpose_required")
     try:
         purpose = Purpose(raw.strip().lower())
     except ValueError:
@@ -175,7 +197,7 @@ def declare_purpose(raw: str | None, text: str | None) -> DeclaredPurpose:
     if clean and has_control_chars(clean):
         raise Invalid("查询事由说明含有控制字符", code="purpose_text_invalid")
     if purpose == Purpose.OTHER and not clean:
-        raise Invalid("查询事由为「其他」时须填写具体事由(purpose_text)",
+        raise Invalid("查询事由为「其他」时须填写具体事由（purpose_text）",
                       code="purpose_text_required")
     if clean and len(clean) > PURPOSE_TEXT_MAX:
         raise Invalid(f"查询事由说明不能超过{PURPOSE_TEXT_MAX}字", code="purpose_text_too_long")

@@ -15,6 +15,8 @@ from xinyong import audit
 from xinyong.accounts import attempts
 from xinyong.accounts import sessions as web_sessions
 from xinyong.accounts.policy import (
+    PERMISSION_LABELS,
+    ROLE_LABELS,
     ROLE_PERMISSIONS,
     STAFF_ROLES,
     Actor,
@@ -40,7 +42,7 @@ from xinyong.departments import Department, get_department
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
-CREATABLE_ROLES = tuple(r for r in Role if r != Role.PUBLIC)
+CREATABLE_ROLES = tuple(r for r in Role if r not in (Role.PUBLIC, Role.SYSTEM))
 
 
 def _now() -> datetime:
@@ -79,7 +81,7 @@ def _uscc(raw: str, what: str) -> str:
     try:
         return validate_uscc(raw).code
     except UsccError as exc:
-        raise Invalid(f"{what}统一社会信用代码无效:{exc}", code=exc.rule) from exc
+        raise Invalid(f"{what}统一社会信用代码无效：{exc}", code=exc.rule) from exc
 
 
 @dataclass(frozen=True)
@@ -103,14 +105,15 @@ def create_account(session: Session, by: Actor, new: NewAccount) -> Account:
                                          or len(new.display_name) > 200):
         raise Invalid("显示名称含有控制字符或过长", code="text_invalid")
     if new.role not in CREATABLE_ROLES:
-        raise Invalid(f"不能创建角色为「{new.role}」的账户", code="role_invalid")
+        raise Invalid(f"不能创建“{ROLE_LABELS.get(new.role, '未知')}”身份的账户",
+                      code="role_invalid")
     if find_account(session, name) is not None:
         raise Conflict(f"账户「{name}」已存在", code="account_exists")
     dept = None
     if new.department:
         dept = get_department(session, new.department)
     elif new.role in STAFF_ROLES and new.role != Role.ADMIN:
-        raise Invalid("部门工作人员账户须指定所属单位(department)", code="department_required")
+        raise Invalid("部门工作人员账户须指定所属单位（department）", code="department_required")
     subject = None
     if new.role == Role.SUBJECT:
         if not new.subject_uscc:
@@ -267,7 +270,7 @@ def _scopes(role: Role, scopes: Iterable[str] | None) -> str | None:
         except ValueError:
             raise Invalid(f"未知的权限范围「{raw[:40]}」", code="scope_unknown") from None
         if perm not in ROLE_PERMISSIONS[role]:
-            raise Invalid(f"角色「{role.value}」不具有权限「{perm.value}」",
+            raise Invalid(f"“{ROLE_LABELS[role]}”身份不具有“{PERMISSION_LABELS[perm]}”权限",
                           code="scope_not_allowed")
         chosen.append(perm.value)
     return ",".join(sorted(set(chosen)))
@@ -313,7 +316,7 @@ def rotate_key(session: Session, by: Actor, key_id: int) -> tuple[ApiKey, str]:
     authorize(by, Permission.ACCOUNTS_MANAGE)
     old = _get_key(session, key_id)
     if old.revoked_at is not None:
-        raise Conflict(f"接口密钥 {key_id} 已吊销,不能轮换", code="api_key_revoked")
+        raise Conflict(f"接口密钥 {key_id} 已吊销，不能轮换", code="api_key_revoked")
     account = session.get(Account, old.account_id)
     assert account is not None
     new, clear = issue_key(session, by, account.name,

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from xinyong import __version__, audit
-from xinyong.api import errors
+from xinyong.api import docs, errors
 from xinyong.api.limits import BodyLimitMiddleware
 from xinyong.api.routers import (
     accounts,
@@ -25,6 +25,7 @@ from xinyong.api.routers import (
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import notices as notices_api
 from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.audit import checkpoint
@@ -36,8 +37,11 @@ from xinyong.web import STATIC_DIR
 from xinyong.web.auth.routes import router as web_auth_router
 from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.errors import error_page
 from xinyong.web.me.routes import router as web_me_router
+from xinyong.web.notices import router as web_notices_router
 from xinyong.web.routes import router as web_router
+from xinyong.web.staff.routes import router as web_staff_router
 
 
 def session_secret(settings: Settings) -> str:
@@ -50,8 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # directory on the first run and read back after.
     settings = with_secret_key(settings or Settings())
     clock.configure(settings.time_zone)
-    app = FastAPI(title=f"xinyong — {settings.platform_name} API", version=__version__,
-                  docs_url="/docs")
+    title = f"xinyong — {settings.platform_name} API"
+    app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+    docs.install(app, settings.platform_name)
     app.state.settings = settings
     app.state.engine = engine_for(settings)
     # One sessionmaker for the app's life: building one makes a Session subclass and sets up
@@ -65,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         checkpoint.enable(app.state.engine,
                           audit.load_signer(settings.effective_audit_signing_key_file),
                           settings.audit_checkpoint_every)
-    errors.install(app)
+    errors.install(app, html=error_page)  # browsers get the page, API clients the JSON
     # The public reads first: routes are matched in order and these are the busiest. No other
     # router has paths under their prefixes (/api/v1/subjects, /records, /columns,
     # /publication), so the order changes nothing else.
@@ -83,9 +88,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(lists_api.router)
     app.include_router(objections_api.router)
     app.include_router(repair_api.router)
+    app.include_router(notices_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
+    app.include_router(web_staff_router)  # work desk, uploads, quality, late, audit
+    app.include_router(web_notices_router)  # 通知公告 and their management
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie holding only a random session id: whose session it is,

@@ -143,7 +143,9 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
         if scheme.lower() == "bearer" and token.strip():
             key = token.strip()
     if key:
-        return await run_in_threadpool(authenticate_key, session, key, client=client)
+        by_key = await run_in_threadpool(authenticate_key, session, key, client=client)
+        request.state.actor = by_key  # for the page's header (xinyong.web.pages)
+        return by_key
     sid = session_id(request)
     if sid and not is_anonymous(sid):
         actor = await run_in_threadpool(actor_for_session, session, sid, client=client)
@@ -152,9 +154,12 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
             # must also carry the session's CSRF token.
             if request.method not in SAFE_METHODS and not csrf_ok(
                     request, request.headers.get(CSRF_HEADER)):
-                raise Forbidden("缺少或错误的 CSRF 令牌(X-CSRF-Token)", code="csrf_invalid")
+                raise Forbidden("缺少或错误的 CSRF 令牌（X-CSRF-Token）", code="csrf_invalid")
+            request.state.actor = actor
             return actor
-    return Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
+    anonymous = Actor(role=PUBLIC.role, name=PUBLIC.name, client=client)
+    request.state.actor = anonymous
+    return anonymous
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -1,7 +1,14 @@
-"""One table from error kind to HTTP status, one JSON error shape for every failure."""
+"""One table from error kind to HTTP status, one JSON error shape for every failure.
+
+Content negotiation: an API client (a path under /api/ or /-/, or an Accept that asks for
+JSON rather than HTML) gets the JSON shape; a browser (Accept: text/html, or no preference,
+on a page path) gets the same status, code and message as a Chinese page, rendered by the
+`html` hook that create_app passes (xinyong.web.errors.error_page).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -33,6 +40,39 @@ STATUS: dict[type[XinyongError], int] = {
     RateLimited: 429,
     ConfigError: 500,
 }
+# Paths that are always API: JSON whatever the Accept header says.
+API_PREFIXES = ("/api/", "/-/", "/openapi.json")
+
+# What the request's parameters are called on the pages, for a 422 that names the field.
+FIELD_LABELS: dict[str, str] = {
+    "record_id": "信息编号", "uscc": "统一社会信用代码", "q": "查询内容", "page": "页码",
+    "per_page": "每页条数", "as_of": "查询日期", "provider": "数据提供单位",
+    "region": "行政区划代码", "decided_from": "决定日期（起）", "decided_to": "决定日期（止）",
+    "record_type": "信息类别", "objection_id": "异议编号", "app_id": "修复申请编号",
+    "check_id": "核查编号", "batch_id": "批次编号", "notice_id": "公告编号",
+    "entry_id": "名单条目编号", "state": "办理状态", "limit": "条数", "offset": "起始位置",
+    "action": "操作类型", "purpose": "查询事由", "purpose_text": "查询事由说明",
+    "name": "名称", "record": "信息编号", "entry": "名单条目编号", "body": "请求内容",
+    "type": "信息类别", "atomic": "整批处理", "rows": "数据行", "title": "标题",
+}
+RULE_MESSAGES: dict[str, str] = {
+    "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "float_parsing": "应为数字", "bool_parsing": "应为 true 或 false",
+    "date_from_datetime_parsing": "应为日期，格式为 YYYY-MM-DD",
+    "date_parsing": "应为日期，格式为 YYYY-MM-DD", "date_type": "应为日期，格式为 YYYY-MM-DD",
+    "datetime_parsing": "应为日期时间", "missing": "必须填写", "string_too_short": "内容过短",
+    "string_too_long": "内容过长", "greater_than_equal": "数值过小",
+    "greater_than": "数值过小", "less_than_equal": "数值过大", "less_than": "数值过大",
+    "literal_error": "取值不在允许范围内", "enum": "取值不在允许范围内",
+    "json_invalid": "不是有效的 JSON", "list_type": "应为列表", "dict_type": "应为对象",
+    "model_attributes_type": "应为对象", "string_type": "应为文字",
+}
+LIMITS = {"greater_than_equal": ("ge", "不能小于{}"), "greater_than": ("gt", "应大于{}"),
+          "less_than_equal": ("le", "不能大于{}"), "less_than": ("lt", "应小于{}"),
+          "string_too_long": ("max_length", "不能超过{}个字符"),
+          "string_too_short": ("min_length", "至少{}个字符")}
+
+HtmlHook = Callable[[Request, int, str, str, list[dict[str, Any]]], Awaitable[Response]]
 
 
 def error_body(status: int, code: str, message: str,
@@ -41,33 +81,70 @@ def error_body(status: int, code: str, message: str,
             "errors": errors or []}
 
 
-def install(app: FastAPI) -> None:
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name)
+
+
+def rule_message(rule: str, ctx: Mapping[str, Any] | None) -> str:
+    limit = LIMITS.get(rule)
+    if limit and ctx and limit[0] in ctx:
+        return limit[1].format(ctx[limit[0]])
+    return RULE_MESSAGES.get(rule, "格式不正确")
+
+
+def validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Each failed parameter as a problem whose message names it in Chinese."""
+    out = []
+    for e in exc.errors():
+        loc = [str(p) for p in e.get("loc", ())]
+        name = loc[1] if len(loc) > 1 and loc[0] in ("path", "query", "header", "body") \
+            else (loc[-1] if loc else "")
+        if loc[:1] == ["body"] and len(loc) > 2:
+            name = loc[-1]
+        rule = str(e.get("type", "invalid"))
+        label = field_label(name)
+        out.append({"row": None, "field": ".".join(loc), "rule": rule,
+                    "message": f"{label}{rule_message(rule, e.get('ctx'))}",
+                    "value": None})
+    return out
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith(API_PREFIXES):
+        return True
+    accept = request.headers.get("accept", "").lower()
+    return "application/json" in accept and "text/html" not in accept
+
+
+def install(app: FastAPI, html: HtmlHook | None = None) -> None:
+    async def respond(request: Request, status: int, code: str, message: str,
+                      errors: list[dict[str, Any]]) -> Response:
+        if html is not None and not wants_json(request):
+            return await html(request, status, code, message, errors)
+        return JSONResponse(error_body(status, code, message, errors), status_code=status)
+
     @app.exception_handler(XinyongError)
-    async def _domain(_req: Request, exc: XinyongError) -> JSONResponse:
+    async def _domain(request: Request, exc: XinyongError) -> Response:
         status = next((s for k, s in STATUS.items() if isinstance(exc, k)), 400)
-        return JSONResponse(error_body(status, exc.code, exc.message,
-                                       [p.as_dict() for p in exc.errors]), status_code=status)
+        return await respond(request, status, exc.code, exc.message,
+                             [p.as_dict() for p in exc.errors])
 
     @app.exception_handler(RequestValidationError)
-    async def _request(_req: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"row": None, "field": ".".join(str(p) for p in e.get("loc", ())),
-                   "rule": e.get("type", "invalid"), "message": e.get("msg", ""),
-                   "value": None} for e in exc.errors()]
-        return JSONResponse(error_body(422, "request_invalid", "请求参数不正确", errors),
-                            status_code=422)
+    async def _request(request: Request, exc: RequestValidationError) -> Response:
+        problems = validation_problems(exc)
+        message = "请求参数不正确：" + "；".join(p["message"] for p in problems[:5])
+        return await respond(request, 422, "request_invalid", message, problems)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(req: Request, exc: StarletteHTTPException) -> Response:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if isinstance(exc, RequestTooLarge):
-            return too_large_response(req.scope, exc.code, exc.message)
+            return too_large_response(request.scope, exc.code, exc.message)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         message = {404: "请求的资源不存在", 405: "不支持该请求方法"}.get(exc.status_code,
                                                                           str(exc.detail))
-        return JSONResponse(error_body(exc.status_code, code, message),
-                            status_code=exc.status_code)
+        return await respond(request, exc.status_code, code, message, [])
 
     @app.exception_handler(Exception)
-    async def _unexpected(_req: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.error("unhandled_error", error=repr(exc))
-        return JSONResponse(error_body(500, "internal_error", "系统内部错误,请稍后重试"),
-                            status_code=500)
+        return await respond(request, 500, "internal_error", "系统内部错误，请稍后重试", [])

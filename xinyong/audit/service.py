@@ -145,30 +145,30 @@ def verify(session: Session, *, expect_head: str | None = None,
     for e in rows:
         if e.seq != expected_seq:
             return VerifyResult(checked, prev, BrokenLink(
-                e.seq, "seq_gap", f"第{e.seq}条之前缺少第{expected_seq}条(记录被删除或重排)"),
+                e.seq, "seq_gap", f"第{e.seq}条之前缺少第{expected_seq}条（记录被删除或重排）"),
                 newest)
         if e.prev_hash != prev:
             return VerifyResult(checked, prev, BrokenLink(
                 e.seq, "prev_mismatch",
-                f"第{e.seq}条记载的前一条哈希与第{e.seq - 1}条不符(记录被删除、插入或重排)"),
+                f"第{e.seq}条记载的前一条哈希与第{e.seq - 1}条不符（记录被删除、插入或重排）"),
                 newest)
         if entry_hash(_fields(e)) != e.hash:
             return VerifyResult(checked, prev, BrokenLink(
-                e.seq, "hash_mismatch", f"第{e.seq}条的内容与其哈希不符(记录被修改)"), newest)
+                e.seq, "hash_mismatch", f"第{e.seq}条的内容与其哈希不符（记录被修改）"), newest)
         if e.seq in anchors and anchors[e.seq] != e.hash:
             return VerifyResult(checked, prev, BrokenLink(
                 e.seq, "checkpoint_mismatch",
-                f"第{e.seq}条的哈希与签名检查点记载的不符(日志被整体改写)"), newest)
+                f"第{e.seq}条的哈希与签名检查点记载的不符（日志被整体改写）"), newest)
         prev, expected_seq, checked = e.hash, expected_seq + 1, checked + 1
         if expect_head is not None and e.hash == expect_head:
             seen_head = True
     if newest is not None and newest >= expected_seq:
         return VerifyResult(checked, prev, BrokenLink(
             expected_seq, "checkpoint_ahead",
-            f"签名检查点记载日志已有{newest}条,现只有{checked}条(末尾记录被删除)"), newest)
+            f"签名检查点记载日志已有{newest}条，现只有{checked}条（末尾记录被删除）"), newest)
     if not seen_head:
         return VerifyResult(checked, prev, BrokenLink(
-            expected_seq, "head_missing", "先前记下的链头哈希已不在日志中(末尾记录被删除)"),
+            expected_seq, "head_missing", "先前记下的链头哈希已不在日志中（末尾记录被删除）"),
             newest)
     return VerifyResult(checked, prev, None, newest)
 
@@ -199,7 +199,7 @@ _ROLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 def grant_append_only(session: Session, role: str) -> list[str]:
     """PostgreSQL: the application role may only INSERT and SELECT audit entries."""
     if session.get_bind().dialect.name != "postgresql":
-        raise Invalid("只有 PostgreSQL 支持按角色授权;SQLite 上由 `xinyong audit verify` 检查",
+        raise Invalid("只有 PostgreSQL 支持按角色授权；SQLite 上由 `xinyong audit verify` 检查",
                       code="not_postgresql")
     if not _ROLE_NAME.match(role):
         raise Invalid(f"角色名「{role[:70]}」不合法", code="role_name_invalid")

@@ -45,7 +45,7 @@ class Catalog:
             return self.record_types[record_type_id]
         except KeyError:
             known = ", ".join(sorted(self.record_types))
-            raise NotFound(f"目录中没有信息类别 '{record_type_id}'(已登记:{known})",
+            raise NotFound(f"目录中没有信息类别 '{record_type_id}'（已登记：{known}）",
                            code="record_type_unknown") from None
 
 

@@ -28,7 +28,7 @@ class LegalBasis(_Strict):
     def cite(self) -> str:
         parts = [f"《{self.title}》"]
         if self.document_number:
-            parts.append(f"({self.document_number})")
+            parts.append(f"（{self.document_number}）")
         if self.article:
             parts.append(self.article)
         return "".join(parts)

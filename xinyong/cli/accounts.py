@@ -15,7 +15,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from xinyong import audit
-from xinyong.accounts import Actor, Role
+from xinyong.accounts import ROLE_LABELS, Actor, Role
 from xinyong.accounts import service as accounts
 from xinyong.cli.common import engine, err, out, print_json, reported, signer
 from xinyong.core.db import unit_of_work
@@ -55,7 +55,7 @@ def create_admin(ctx: typer.Context, name: str, password_stdin: PasswordStdin = 
         with unit_of_work(engine(ctx)) as session:
             accounts.create_account(session, cli_actor(operator), accounts.NewAccount(
                 name=name, role=Role.ADMIN, password=password))
-    out.print(f"已创建管理员账户: {name}")
+    out.print(f"已创建管理员账户： {name}")
 
 
 @accounts_app.command("create")
@@ -79,7 +79,7 @@ def create(
             accounts.create_account(session, cli_actor(operator), accounts.NewAccount(
                 name=name, role=role, password=secret, department=department,
                 subject_uscc=subject))
-    out.print(f"已创建账户: {name} ({role.value})")
+    out.print(f"已创建账户：{name}（{ROLE_LABELS[role]}）")
 
 
 @accounts_app.command("list")
@@ -110,7 +110,7 @@ def set_password(ctx: typer.Context, name: str, password_stdin: PasswordStdin = 
         password = _read_password(password_stdin)
         with unit_of_work(engine(ctx)) as session:
             accounts.set_password(session, cli_actor(operator), name, password)
-    out.print(f"已设置密码: {name}")
+    out.print(f"已设置密码： {name}")
 
 
 @accounts_app.command("unlock")
@@ -118,7 +118,7 @@ def unlock(ctx: typer.Context, name: str, operator: OperatorOpt = None) -> None:
     """Lift a lock-out after failed logins."""
     with reported(), unit_of_work(engine(ctx)) as session:
         accounts.unlock(session, cli_actor(operator), name)
-    out.print(f"已解除锁定: {name}")
+    out.print(f"已解除锁定： {name}")
 
 
 @accounts_app.command("disable")
@@ -126,7 +126,7 @@ def disable(ctx: typer.Context, name: str, operator: OperatorOpt = None) -> None
     """Disable an account: its sessions and API keys stop working."""
     with reported(), unit_of_work(engine(ctx)) as session:
         accounts.set_active(session, cli_actor(operator), name, False)
-    out.print(f"已停用账户: {name}")
+    out.print(f"已停用账户： {name}")
 
 
 @accounts_app.command("end-sessions")
@@ -141,7 +141,7 @@ def _print_key(key_id: int, clear: str, as_json: bool) -> None:
     if as_json:
         print_json({"id": key_id, "key": clear})
         return
-    out.print(f"接口密钥 {key_id}(只显示这一次,请妥善保存):")
+    out.print(f"接口密钥 {key_id}（只显示这一次，请妥善保存）：")
     out.print(clear, soft_wrap=True, highlight=False)
 
 
@@ -195,7 +195,7 @@ def keys(ctx: typer.Context, name: Annotated[str | None, typer.Argument()] = Non
     table = Table("编号", "账户", "前缀", "权限范围", "说明", "吊销时间", title="接口密钥")
     for r in rows:
         table.add_row(str(r["id"]), str(r["account"]), str(r["prefix"]),
-                      str(r["scopes"] or "(角色全部)"), str(r["label"] or ""),
+                      str(r["scopes"] or "（角色全部）"), str(r["label"] or ""),
                       str(r["revoked_at"] or ""))
     out.print(table)
 
@@ -216,12 +216,12 @@ def verify(ctx: typer.Context,
                     "broken_seq": b.seq if b else None, "rule": b.rule if b else None,
                     "message": b.message if b else None})
     elif b is None:
-        anchored = (f";已对照第 {result.anchored_seq} 条处的签名检查点"
-                    if result.anchored_seq else ";尚无签名检查点")
-        out.print(f"[green]✓[/] 审计日志完整:已校验 {result.checked} 条,链头哈希 "
+        anchored = (f"；已对照第 {result.anchored_seq} 条处的签名检查点"
+                    if result.anchored_seq else "；尚无签名检查点")
+        out.print(f"[green]✓[/] 审计日志完整：已校验 {result.checked} 条，链头哈希 "
                   f"{result.head_hash}{anchored}")
     else:
-        err.print(f"[bold red]✗ 审计日志被篡改[/]:第一处断链在第 {b.seq} 条 ({b.rule}):"
+        err.print(f"[bold red]✗ 审计日志被篡改[/]：第一处断链在第 {b.seq} 条 ({b.rule}):"
                   f"{b.message}")
     if b is not None:
         raise typer.Exit(1)

@@ -128,7 +128,7 @@ def reported(as_json: bool = False) -> Iterator[None]:
             print_json({"ok": False, "code": exc.code, "message": exc.message,
                         "errors": [p.as_dict() for p in exc.errors]})
         else:
-            err.print(f"[bold red]错误[/] ({exc.code}): {exc.message}")
+            err.print(f"[bold red]错误[/]（{exc.code}）：{exc.message}")
             if exc.errors:
                 table = Table("行号", "字段", "规则", "说明")
                 for p in exc.errors[:50]:

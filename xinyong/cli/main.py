@@ -17,6 +17,7 @@ from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
+from xinyong.cli.notices import notices_app
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
 from xinyong.cli.screening import (
@@ -52,6 +53,7 @@ app.add_typer(screening_app, name="screening")
 app.add_typer(objections_app, name="objections")
 app.add_typer(repair_app, name="repair")
 app.add_typer(exchange_app, name="exchange")
+app.add_typer(notices_app, name="notices")
 app.command("check")(check)
 
 
@@ -61,7 +63,7 @@ def db_upgrade(ctx: typer.Context) -> None:
     database by themselves, and refuse a SQLite file that does not exist)."""
     engine(ctx, create=True)
     upgrade(engine_for(settings(ctx)))
-    out.print(f"数据库已升级到最新版本: {settings(ctx).effective_database_url}")
+    out.print(f"数据库已升级到最新版本： {settings(ctx).effective_database_url}")
 
 
 @catalog_app.command("check")
@@ -71,7 +73,7 @@ def catalog_check(directory: Annotated[Path | None, typer.Argument(
     with reported():
         cat = load_catalog(directory)
     for rt in cat.record_types.values():
-        out.print(f"[green]✓[/] {rt.id} {rt.name}: {len(rt.fields)} 个字段;依据 "
+        out.print(f"[green]✓[/] {rt.id} {rt.name}: {len(rt.fields)} 个字段；依据 "
                   f"{rt.legal_basis[0].cite()}")
 
 
@@ -86,7 +88,7 @@ def catalog_show(record_type: str) -> None:
         table.add_row(f.code, f.header, f.name, f.type, req)
     out.print(table)
     for b in rt.legal_basis:
-        out.print(f"设定依据: {b.cite()} {b.text or ''}")
+        out.print(f"设定依据： {b.cite()} {b.text or ''}")
 
 
 @app.command()
@@ -101,7 +103,7 @@ def template(record_type: str,
         raise typer.Exit(2)
     path = output or Path(f"{rt.name}模板.{fmt}")
     write_template(rt, path, fmt)
-    out.print(f"模板已生成: {path}")
+    out.print(f"模板已生成： {path}")
 
 
 def _count_rows(path: Path, fmt: str) -> int | None:
@@ -128,7 +130,7 @@ def ingest_cmd(
     provider: Annotated[str, typer.Option(help="USCC of the providing department")],
     fmt: Annotated[str | None, typer.Option("--format", help="csv, xlsx or json "
                                             "(default: from the file name)")] = None,
-    errors: Annotated[Path | None, typer.Option(help="error file (default: <file>_错误.csv)")]
+    errors: Annotated[Path | None, typer.Option(help="error file （default: <file>_错误.csv）")]
     = None,
     atomic: Annotated[bool, typer.Option(help="refuse the whole batch if any row is "
                                          "rejected")] = False,
@@ -165,16 +167,16 @@ def ingest_cmd(
     if as_json:
         print_json(result)
         return
-    table = Table("批次", "总行数", "新增(accepted)", "更新(updated)", "重复(duplicates)",
-                  "拒收(rejected)", "迟报(late)", title="归集结果")
+    table = Table("批次", "总行数", "新增（accepted）", "更新（updated）", "重复（duplicates）",
+                  "拒收（rejected）", "迟报（late）", title="归集结果")
     table.add_row(str(summary.batch_id), str(summary.total), str(summary.accepted),
                   str(summary.updated), str(summary.duplicates), str(summary.rejected),
                   str(summary.late))
     out.print(table)
     for w in summary.warnings:
-        out.print(f"[yellow]注意:[/] {w}")
+        out.print(f"[yellow]注意：[/] {w}")
     if error_path:
-        out.print(f"[red]{summary.rejected} 行被拒收[/],原因见错误文件: {error_path}")
+        out.print(f"[red]{summary.rejected} 行被拒收[/]，原因见错误文件： {error_path}")
 
 
 @app.command()
@@ -198,7 +200,7 @@ def quality(ctx: typer.Context,
                       pct(q.compliance_rate), str(q.records), str(q.on_time), str(q.late),
                       pct(q.timeliness_rate))
     out.print(table)
-    out.print("合规率 = 通过校验行数 / 上报行数;及时率 = 决定之日起7个工作日内报送的记录 / "
+    out.print("合规率 = 通过校验行数 / 上报行数；及时率 = 决定之日起7个工作日内报送的记录 / "
               "可判定及时性的记录")
 
 
@@ -245,7 +247,7 @@ def demo_data(
     target = output or settings(ctx).var_dir / "demo"
     day = date.fromisoformat(today) if today else clock.today()
     files = generate_demo(target, subjects=subjects, seed=seed, today=day)
-    out.print(f"已生成 {len(files)} 个演示文件: {target}")
+    out.print(f"已生成 {len(files)} 个演示文件： {target}")
     if not load:
         return
     eng = engine(ctx, create=True)
@@ -263,7 +265,7 @@ def demo_data(
                 totals[k] += getattr(summary, k)
             progress.advance(task)
         refresh_check_index(ctx)
-    out.print("演示数据已导入: " + json.dumps(totals, ensure_ascii=False))
+    out.print("演示数据已导入： " + json.dumps(totals, ensure_ascii=False))
 
 
 @app.command()

@@ -42,7 +42,7 @@ def late(ctx: typer.Context,
         print_json({"total": total, "page": page, "items": [i.__dict__ for i in items]})
         return
     table = Table("记录", "类别", "文书号", "数据提供单位", "决定日期", "应报送截止", "接收日期",
-                  "超期工作日", title=f"迟报记录(共 {total} 条)")
+                  "超期工作日", title=f"迟报记录（共 {total} 条）")
     for i in items:
         table.add_row(str(i.id), i.record_type, i.document_number, i.provider_name,
                       i.decision_date.isoformat(), i.deadline.isoformat() if i.deadline else "—",
@@ -53,7 +53,7 @@ def late(ctx: typer.Context,
 
 @publication_app.command("end")
 def end(ctx: typer.Context, record_id: int,
-        reason: Annotated[str, typer.Option(help="repaired (信用修复) or revoked (撤销)")],
+        reason: Annotated[str, typer.Option(help="repaired （信用修复） or revoked （撤销）")],
         on: Annotated[str, typer.Option(help="effective date YYYY-MM-DD")],
         note: Annotated[str | None, typer.Option()] = None,
         operator: Annotated[str, typer.Option()] = "信用办") -> None:
@@ -64,7 +64,7 @@ def end(ctx: typer.Context, record_id: int,
         j = end_publication(session, record_id, reason, date.fromisoformat(on),
                          created_by=operator, note=note)
         end_day = j.window_end.isoformat() if j.window_end else "长期"
-    out.print(f"记录 {record_id} 最后公示日:{end_day}({j.ended_by})")
+    out.print(f"记录 {record_id} 最后公示日：{end_day}({j.ended_by})")
 
 
 def reindex_command(ctx: typer.Context) -> None:
@@ -73,4 +73,4 @@ def reindex_command(ctx: typer.Context) -> None:
 
     with reported(), unit_of_work(engine(ctx)) as session:
         n = reindex(session)
-    out.print(f"已重建名称检索索引:{n} 个名称")
+    out.print(f"已重建名称检索索引：{n} 个名称")

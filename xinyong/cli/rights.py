@@ -47,7 +47,7 @@ def objections_overdue(ctx: typer.Context,
         print_json({"total": len(rows), "items": rows})
         return
     table = Table("异议", "信用主体", "数据提供单位", "超期环节", "时限", "超期工作日",
-                  title=f"超期异议(共 {len(rows)} 件)")
+                  title=f"超期异议（共 {len(rows)} 件）")
     for r in rows:
         table.add_row(str(r["id"]), str(r["subject"]), str(r["provider"] or "待转办"),
                       {"route": "转办", "decide": "核查办结"}[str(r["step"])],
@@ -70,7 +70,7 @@ def objections_report(ctx: typer.Context,
                      "effective": r.effective, "per_100k": round(r.per_100k, 3),
                      "within_target": r.within_target} for r in rows])
         return
-    table = Table("数据提供单位", "记录数", "异议", "有效异议", "每十万条", "达标(<1)",
+    table = Table("数据提供单位", "记录数", "异议", "有效异议", "每十万条", "达标（<1）",
                   title="有效异议率")
     for r in rows:
         table.add_row(r.provider_name, str(r.records), str(r.objections), str(r.effective),
@@ -95,7 +95,7 @@ def repair_overdue(ctx: typer.Context,
         print_json({"total": len(rows), "items": rows})
         return
     table = Table("申请", "信用主体", "认定单位", "超期环节", "时限",
-                  title=f"超期修复申请(共 {len(rows)} 件)")
+                  title=f"超期修复申请（共 {len(rows)} 件）")
     for r in rows:
         table.add_row(str(r["id"]), str(r["subject"]), str(r["provider"]), str(r["step"]),
                       _due_text(r))

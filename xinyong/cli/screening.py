@@ -39,7 +39,7 @@ def _operator(name: str | None, department: str | None = None) -> Actor:
 
 def _read_applicants(path: Path) -> list[dict[str, str | None]]:
     if not path.is_file():
-        raise Invalid(f"文件不存在: {path}", code="file_missing")
+        raise Invalid(f"文件不存在： {path}", code="file_missing")
     rows: list[list[Any]]
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
@@ -72,9 +72,9 @@ def check(
     uscc: Annotated[str | None, typer.Option("--uscc", help="统一社会信用代码")] = None,
     name: Annotated[str | None, typer.Option("--name", help="名称")] = None,
     legal_rep: Annotated[str | None, typer.Option("--legal-representative")] = None,
-    matter: Annotated[str, typer.Option(help="办理事项, e.g. procurement, bidding, licensing")]
+    matter: Annotated[str, typer.Option(help="办理事项， e.g. procurement, bidding, licensing")]
     = "procurement",
-    file: Annotated[Path | None, typer.Option("--file", help="批量核查: XLSX/CSV with columns "
+    file: Annotated[Path | None, typer.Option("--file", help="批量核查： XLSX/CSV with columns "
                                               "统一社会信用代码 / 名称 / 法定代表人")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="batch result as CSV")] = None,
@@ -122,12 +122,12 @@ def check(
         print_json(rows)
         return
     table = Table(*(rows[0].keys() if rows else ["行号"]),
-                  title=f"批量核查结果({len(rows)} 个申请人)")
+                  title=f"批量核查结果（{len(rows)} 个申请人）")
     for row in rows:
         table.add_row(*(str(v) for v in row.values()))
     out.print(table)
     hits = sum(1 for r in results if r["status"] == "hit")
-    out.print(f"命中 {hits} 个;结果已保存: {output}" if output else f"命中 {hits} 个")
+    out.print(f"命中 {hits} 个；结果已保存： {output}" if output else f"命中 {hits} 个")
 
 
 def _batch_row(i: int, a: dict[str, str | None], r: dict[str, Any]) -> dict[str, Any]:
@@ -141,15 +141,15 @@ def _batch_row(i: int, a: dict[str, str | None], r: dict[str, Any]) -> dict[str,
 
 
 def _print_result(r: dict[str, Any]) -> None:
-    out.print(f"[bold]核查编号 {r['id']}[/] 事项:{r['matter_label']} 结果:{r['status_label']}")
+    out.print(f"[bold]核查编号 {r['id']}[/] 事项：{r['matter_label']} 结果：{r['status_label']}")
     if r["uscc_problem"]:
-        out.print(f"[red]统一社会信用代码错误:{r['uscc_problem']['message']}[/]")
+        out.print(f"[red]统一社会信用代码错误：{r['uscc_problem']['message']}[/]")
     for h in r["hits"]:
         out.print(f"命中 {h['name']} {h['uscc'] or ''} 得分 {h['score']:.2f}:{h['explanation']}")
         for e in h["list_entries"]:
-            out.print(f"  名单:{e['list_name']} {e['document_number']} 依据 {e['legal_basis']}")
+            out.print(f"  名单：{e['list_name']} {e['document_number']} 依据 {e['legal_basis']}")
         for rec in h["records"][:5]:
-            out.print(f"  记录:{rec['document_number']}({rec['decision_date']})")
+            out.print(f"  记录：{rec['document_number']}({rec['decision_date']})")
     for h in r["reviewed"]:
         rv = h["review"]
         out.print(f"[dim]已复核误报 {h['name']}:{rv['reason']} — {rv['reviewed_by']} "
@@ -173,8 +173,8 @@ def _entry_out(e: Any, as_json: bool) -> None:
         print_json(data)
     else:
         out.print(f"名单记录 {e.id}({e.list_kind}){e.subject_name}:{STATE_LABELS[e.state]}"
-                  + (f",陈述申辩期至 {e.statement_until}" if e.statement_until else "")
-                  + (f",列入至 {e.listed_until}" if e.listed_until else ""))
+                  + (f"，陈述申辩期至 {e.statement_until}" if e.statement_until else "")
+                  + (f"，列入至 {e.listed_until}" if e.listed_until else ""))
 
 
 @lists_app.command("propose")
@@ -188,7 +188,7 @@ def lists_propose(
     issuing_body: Annotated[str, typer.Option("--issuing-body", help="作出机关")],
     basis: Annotated[str, typer.Option("--basis", help="list kind's legal basis id")],
     facts: Annotated[str, typer.Option(help="列入事实")],
-    person: Annotated[str | None, typer.Option(help="责任人(仅依据允许时)")] = None,
+    person: Annotated[str | None, typer.Option(help="责任人（仅依据允许时）")] = None,
     person_role: Annotated[str | None, typer.Option()] = None,
     operator: Annotated[str | None, typer.Option()] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -300,7 +300,7 @@ def measures_report(
     with reported(), unit_of_work(engine(ctx)) as session:
         rows = case_rows(session, month, default_measures().matters)
     path = write_report(output or Path(f"联合奖惩案例_{month}.{fmt}"), rows, fmt)
-    out.print(f"已生成 {len(rows)} 条案例: {path}")
+    out.print(f"已生成 {len(rows)} 条案例： {path}")
 
 
 @measures_app.command("stats")
@@ -328,7 +328,7 @@ def measures_check() -> None:
 
     with reported():
         cat = default_measures()
-    out.print(f"[green]✓[/] {len(cat.measures)} 项措施,{len(cat.matters)} 类事项,均有设定依据")
+    out.print(f"[green]✓[/] {len(cat.measures)} 项措施，{len(cat.matters)} 类事项，均有设定依据")
 
 
 def refresh_check_index(ctx: typer.Context) -> int:

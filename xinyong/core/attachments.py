@@ -58,9 +58,9 @@ def check_uploads(uploads: list[Upload], *, required: bool = False) -> list[tupl
     """Every problem at once, each naming the file (row = its position) and the rule."""
     problems: list[Problem] = []
     if required and not uploads:
-        raise Invalid("请上传证明材料(PDF 或图片)", code="attachment_required")
+        raise Invalid("请上传证明材料（PDF 或图片）", code="attachment_required")
     if len(uploads) > MAX_FILES:
-        raise Invalid(f"附件最多{MAX_FILES}个,收到{len(uploads)}个", code="attachment_too_many")
+        raise Invalid(f"附件最多{MAX_FILES}个，收到{len(uploads)}个", code="attachment_too_many")
     checked: list[tuple[Upload, str]] = []
     accepted = "、".join(label for _m, _t, label in SIGNATURES)
     for n, up in enumerate(uploads, start=1):
@@ -75,7 +75,7 @@ def check_uploads(uploads: list[Upload], *, required: bool = False) -> list[tupl
         content_type = sniff(up.content)
         if content_type is None:
             problems.append(Problem(n, name, "attachment_type",
-                                    f"附件「{name}」不是 {accepted} 文件(按文件内容判断)"))
+                                    f"附件「{name}」不是 {accepted} 文件（按文件内容判断）"))
             continue
         checked.append((Upload(name, up.content), content_type))
     if problems:

@@ -39,6 +39,7 @@ TABLE_MODULES = (
     "xinyong.lists.tables", "xinyong.screening.tables", "xinyong.measures.tables",
     "xinyong.core.attachments", "xinyong.objections.tables", "xinyong.repair.tables",
     "xinyong.exchange.tables", "xinyong.grading.tables", "xinyong.recordstate.tables",
+    "xinyong.notices.tables",
 )
 
 

@@ -55,8 +55,8 @@ class Settings(BaseSettings):
     time_zone: str = Field("Asia/Shanghai", description="IANA zone in which every date and "
                            "timestamp of the platform is taken (receipt dates, clocks, "
                            "publication days, audit times), whatever the server's zone")
-    platform_name: str = Field("信用中国(示范市)", description="Name of the platform shown on the "
-                               "web site and in documents")
+    platform_name: str = Field("信用中国（示范市）", description="Name of the platform shown on "
+                               "the web site and in documents")
     timeliness_working_days: int = Field(7, description="A record is late when received more "
                                          "than this many working days after its decision date")
     ingest_chunk_rows: int = Field(2000, description="Rows validated and written per chunk "

@@ -54,7 +54,7 @@ class CalendarNotCovered(XinyongError):
     code = "calendar_year_missing"
 
     def __init__(self, year: int) -> None:
-        super().__init__(f"{year}年的法定节假日安排尚未配置,无法计算工作日;请管理员执行 "
+        super().__init__(f"{year}年的法定节假日安排尚未配置，无法计算工作日；请管理员执行 "
                          f"xinyong calendar add {year}.yaml")
         self.year = year
 
@@ -234,11 +234,11 @@ def load_year_file(path: Path) -> YearArrangement:
     try:
         arrangement = YearArrangement.model_validate(yaml.safe_load(path.read_text("utf-8")))
     except (ValidationError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path.name}: 不是有效的节假日安排文件: {exc}",
+        raise ConfigError(f"{path.name}: 不是有效的节假日安排文件： {exc}",
                           code="calendar_file_invalid") from exc
     problems = [d.isoformat() for d, _w, _n in arrangement.days() if d.year != arrangement.year]
     if problems:
-        raise Invalid(f"{path.name}: 日期不属于{arrangement.year}年: {', '.join(problems)}",
+        raise Invalid(f"{path.name}: 日期不属于{arrangement.year}年： {', '.join(problems)}",
                       code="calendar_file_invalid")
     for d in arrangement.workdays:
         if d.weekday() < 5:
@@ -250,7 +250,7 @@ def load_year_file(path: Path) -> YearArrangement:
 def add_year(session: Session, arrangement: YearArrangement, *, replace: bool = False) -> None:
     existing = session.get(CalendarYear, arrangement.year)
     if existing and not replace:
-        raise Invalid(f"{arrangement.year}年已配置;如需更正请使用 --replace",
+        raise Invalid(f"{arrangement.year}年已配置；如需更正请使用 --replace",
                       code="calendar_year_exists")
     if existing:
         session.execute(delete(CalendarDay).where(

@@ -62,7 +62,7 @@ def header_map(rt: RecordType, headers: list[Any]) -> dict[int, str]:
         problems.append(Problem(row=1, field=header, rule="missing_column",
                                 message=f"缺少必填列「{header}」"))
     if problems:
-        raise Invalid(f"文件表头与「{rt.name}」目录不符,整批未导入", code="bad_header",
+        raise Invalid(f"文件表头与「{rt.name}」目录不符，整批未导入", code="bad_header",
                       errors=problems)
     return mapping
 
@@ -108,7 +108,7 @@ def _csv_rows(path: Path, rt: RecordType, encoding: str) -> Iterator[tuple[int, 
                           for i, name in mapping.items()}
     except UnicodeDecodeError as exc:
         # Neither UTF-8 nor GB18030 (found by the upload-parser fuzz): a file-level refusal.
-        raise Invalid(f"文件编码无法识别(第{n}行附近不是 UTF-8 或 GB18030 文本)",
+        raise Invalid(f"文件编码无法识别（第{n}行附近不是 UTF-8 或 GB18030 文本）",
                       code="bad_encoding") from exc
 
 
@@ -118,7 +118,7 @@ def _xlsx_rows(path: Path, rt: RecordType) -> Iterator[tuple[int, dict[str, Any]
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a non-xlsx file
-        raise Invalid(f"无法读取XLSX文件:{exc}", code="bad_file") from exc
+        raise Invalid(f"无法读取XLSX文件：{exc}", code="bad_file") from exc
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
@@ -154,9 +154,9 @@ def json_rows(items: Any, rt: RecordType) -> Iterator[tuple[int, dict[str, Any] 
 def open_rows(path: Path, rt: RecordType, fmt: str | None = None) -> RowSource:
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
-        raise Invalid(f"不支持的文件格式「{fmt}」(支持 CSV、XLSX、JSON)", code="bad_format")
+        raise Invalid(f"不支持的文件格式「{fmt}」（支持 CSV、XLSX、JSON）", code="bad_format")
     if not path.is_file():
-        raise Invalid(f"文件不存在:{path}", code="file_missing")
+        raise Invalid(f"文件不存在：{path}", code="file_missing")
     digest = file_sha256(path)
     if fmt == "csv":
         enc = detect_encoding(path)
@@ -166,5 +166,5 @@ def open_rows(path: Path, rt: RecordType, fmt: str | None = None) -> RowSource:
     try:
         items = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise Invalid(f"JSON文件无法解析:{exc}", code="bad_file") from exc
+        raise Invalid(f"JSON文件无法解析：{exc}", code="bad_file") from exc
     return RowSource("json", "utf-8", digest, json_rows(items, rt))

@@ -117,7 +117,7 @@ def get_or_create_provider(session: Session, raw_uscc: str, name: str | None) ->
     try:
         code = validate_uscc(raw_uscc).code
     except UsccError as exc:
-        raise Invalid(f"上报单位统一社会信用代码无效:{exc}", code=exc.rule) from exc
+        raise Invalid(f"上报单位统一社会信用代码无效：{exc}", code=exc.rule) from exc
     provider = session.scalar(select(Provider).where(Provider.uscc == code))
     if provider is None:
         provider = Provider(uscc=code, name=name or code, created_at=clock.now())
@@ -231,13 +231,13 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
             setattr(batch, name, getattr(summary, name))
         batch.finished_at = clock.now()
         if summary.timeliness_unknown:
-            summary.warnings.append(f"{summary.timeliness_unknown}条记录的及时性无法判定:"
+            summary.warnings.append(f"{summary.timeliness_unknown}条记录的及时性无法判定："
                                     "所涉年份的节假日安排尚未配置")
         if ctx.timeliness.provisional:
             summary.warnings.append(f"{ctx.timeliness.provisional}条记录的报送时限按暂定工作日历"
                                     "计算（所涉年份的国务院节假日安排尚未添加），添加后将重新计算")
         if batch_in.atomic and summary.rejected:
-            raise Invalid(f"本批次有{summary.rejected}行未通过校验,整批未导入",
+            raise Invalid(f"本批次有{summary.rejected}行未通过校验，整批未导入",
                           code="batch_rejected", errors=collected)
         # Every record of the batch was judged, and every penalty version it leaves has its
         # repair notice (两书同达), as it was written (_write_chunk), in this transaction.
@@ -283,7 +283,7 @@ def _prepared_chunks(rows: Iterable[tuple[int, Any]], validator: RowValidator, r
 def _validate(validator: RowValidator, n: int, raw: Any) -> RowResult:
     if not isinstance(raw, dict):
         return RowResult(n, None, [Problem(row=n, field=None, rule="row_not_object",
-                                           message="该行不是一个对象(JSON数组的元素应为对象)")])
+                                           message="该行不是一个对象（JSON数组的元素应为对象）")])
     return validator.validate(n, raw)
 
 

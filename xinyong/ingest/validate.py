@@ -285,7 +285,7 @@ class RowValidator:
                 exp = num.as_tuple().exponent
                 if scale is not None and isinstance(exp, int) and -exp > scale:
                     raise _Rejected(p(row, spec, "decimal_scale",
-                                      f"「{h}」最多保留{scale}位小数(单位:万元)", text))
+                                      f"「{h}」最多保留{scale}位小数（单位：万元）", text))
                 return format(num.normalize(), "f")
             return parse_decimal
         if spec.type == "enum":
@@ -301,7 +301,7 @@ class RowValidator:
                 if prefix and value.startswith(prefix) and len(value) > len(prefix):
                     return value
                 raise _Rejected(p(row, spec, "enum",
-                                  f"「{h}」的值不在代码表中(可选:{allowed})", text))
+                                  f"「{h}」的值不在代码表中（可选：{allowed}）", text))
             return parse_enum
         if spec.type == "enum_set":
             order = {c: i for i, c in enumerate(spec.codes or [])}
@@ -315,7 +315,7 @@ class RowValidator:
                 parts = [s for s in (q.strip() for q in _SET_SPLIT.split(text)) if s]
                 bad = [q for q in parts if q not in order]
                 if bad or not parts:
-                    raise _Rejected(p(row, spec, "enum", f"「{h}」含有代码表以外的值:"
+                    raise _Rejected(p(row, spec, "enum", f"「{h}」含有代码表以外的值："
                                       f"{'、'.join(bad)}", text))
                 value = sorted(set(parts), key=order.__getitem__)
                 if len(sets) < _MEMO:
@@ -366,11 +366,11 @@ class RowValidator:
         if not present and spec.required_when and self._holds(spec.required_when, values):
             other = self.rt.field(spec.required_when.field).header
             return [self._p(row, spec, "required_when",
-                            f"「{h}」必填(因「{other}」为{_shown(values, spec.required_when)})")]
+                            f"「{h}」必填（因「{other}」为{_shown(values, spec.required_when)}）")]
         if present and spec.empty_when and self._holds(spec.empty_when, values):
             other = self.rt.field(spec.empty_when.field).header
             return [self._p(row, spec, "must_be_empty",
-                            f"「{h}」应为空(因「{other}」为{_shown(values, spec.empty_when)})",
+                            f"「{h}」应为空（因「{other}」为{_shown(values, spec.empty_when)}）",
                             texts[spec.name])]
         ph = spec.placeholder_for
         if ph and values.get(spec.name) == PLACEHOLDER:
@@ -402,7 +402,7 @@ class RowValidator:
         if provider and provider != self.provider_uscc:
             spec = self.rt.field("provider_uscc")
             problems.append(self._p(row, spec, "provider_mismatch",
-                                    f"「{spec.header}」与上报单位({self.provider_uscc})不一致,"
+                                    f"「{spec.header}」与上报单位（{self.provider_uscc}）不一致，"
                                     "不能代其他单位上报", provider))
         return problems
 

@@ -101,5 +101,5 @@ def get_list_kind(kind_id: str) -> ListKind:
     try:
         return kinds[kind_id]
     except KeyError:
-        raise NotFound(f"没有名单类别「{kind_id}」(已登记:{'、'.join(sorted(kinds))})",
+        raise NotFound(f"没有名单类别「{kind_id}」（已登记：{'、'.join(sorted(kinds))}）",
                        code="list_kind_unknown") from None

@@ -17,7 +17,7 @@ DROPPED = "dropped"
 PUBLISHED = "published"
 REMOVED = "removed"
 
-STATE_LABELS = {PROPOSED: "拟列入", NOTICE_SENT: "已告知(陈述申辩期)", LISTED: "已决定列入",
+STATE_LABELS = {PROPOSED: "拟列入", NOTICE_SENT: "已告知（陈述申辩期）", LISTED: "已决定列入",
                 DROPPED: "已决定不列入", PUBLISHED: "已公示", REMOVED: "已移出"}
 ACTION_LABELS = {"notify": "告知", "decide": "作出决定", "publish": "公示", "remove": "移出"}
 # States in which a listing has effect (measures are triggered by it).
@@ -40,19 +40,19 @@ def check_action(state: str, action: str, notice_required: bool) -> None:
     allowed = allowed_actions(state, notice_required)
     if action in allowed:
         return
-    options = "、".join(f"{ACTION_LABELS[a]}({a})" for a in allowed) or "无(流程已结束)"
+    options = "、".join(f"{ACTION_LABELS[a]}({a})" for a in allowed) or "无（流程已结束）"
     extra = ""
     if action == "notify" and not notice_required:
-        extra = "该名单类别无需告知程序;"
-    raise Conflict(f"名单当前状态为「{STATE_LABELS[state]}」,不能执行「"
-                   f"{ACTION_LABELS.get(action, action)}」;{extra}当前允许的操作:{options}",
+        extra = "该名单类别无需告知程序；"
+    raise Conflict(f"名单当前状态为「{STATE_LABELS[state]}」，不能执行「"
+                   f"{ACTION_LABELS.get(action, action)}」；{extra}当前允许的操作：{options}",
                    code="list_transition_refused")
 
 
 def check_statement_period_over(statement_until: date | None, today: date) -> None:
     """Deciding before the statement period (陈述申辩期) has run is refused."""
     if statement_until is not None and today <= statement_until:
-        raise RuleViolation(f"陈述申辩期至 {statement_until.isoformat()} 届满,期内不得作出列入"
+        raise RuleViolation(f"陈述申辩期至 {statement_until.isoformat()} 届满，期内不得作出列入"
                             "决定", code="statement_period_running")
 
 

@@ -22,7 +22,7 @@ from xinyong.lists.model import ListKind, get_list_kind
 from xinyong.lists.tables import ListEntry, ListTransition
 from xinyong.subjects import Subject, get_subject
 
-SYSTEM = "系统(定时任务)"
+SYSTEM = "系统（定时任务）"
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _record(session: Session, entry: ListEntry, action: str, to_state: str, acto
 def _require_reason(reason: str | None) -> str:
     clean = (reason or "").strip()
     if not clean:
-        raise Invalid("每一步都须填写理由(reason)", code="reason_required")
+        raise Invalid("每一步都须填写理由（reason）", code="reason_required")
     return clean
 
 
@@ -75,19 +75,19 @@ def _check_document(kind: ListKind, p: Proposal) -> None:
                                       ("文书日期", d.date), ("作出机关", d.issuing_body))
                if not (v.strip() if isinstance(v, str) else v)]
     if missing:
-        raise RuleViolation(f"列入「{kind.name}」须依据具有法律效力的文书;缺少:"
+        raise RuleViolation(f"列入「{kind.name}」须依据具有法律效力的文书；缺少："
                             f"{'、'.join(missing)}", code="legal_document_required")
     basis = kind.basis(p.legal_basis_id or "")
     if basis is None:
         allowed = ";".join(f"{b.id} = {b.cite()}" for b in kind.legal_bases)
-        raise RuleViolation(f"「{p.legal_basis_id or '未填写'}」不是「{kind.name}」允许的设定依据;"
-                            f"允许的依据:{allowed}", code="legal_basis_not_allowed")
+        raise RuleViolation(f"「{p.legal_basis_id or '未填写'}」不是「{kind.name}」允许的设定依据；"
+                            f"允许的依据：{allowed}", code="legal_basis_not_allowed")
     if p.responsible_person:
         if not basis.carry_to_person:
-            raise RuleViolation(f"依据{basis.cite()}不能将责任落实到个人,不得登记责任人",
+            raise RuleViolation(f"依据{basis.cite()}不能将责任落实到个人，不得登记责任人",
                                 code="person_not_allowed")
         if p.person_role not in basis.person_roles:
-            raise RuleViolation(f"责任人身份须为:{'、'.join(basis.person_roles)}",
+            raise RuleViolation(f"责任人身份须为：{'、'.join(basis.person_roles)}",
                                 code="person_role_not_allowed")
 
 
@@ -97,7 +97,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
     kind = get_list_kind(p.list_kind)
     _check_document(kind, p)
     if not p.facts.strip():
-        raise Invalid("须填写列入事实(facts)", code="facts_required")
+        raise Invalid("须填写列入事实（facts）", code="facts_required")
     subject: Subject = get_subject(session, p.uscc)
     assert p.document.date is not None
     now = clock.now()
@@ -155,7 +155,7 @@ def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: 
     today = today or clock.today()
     entry, kind = _begin(session, entry_id, "decide")
     if outcome not in (rules.LISTED, rules.DROPPED):
-        raise Invalid("决定结果只能是 listed(列入)或 dropped(不列入)", code="outcome_invalid")
+        raise Invalid("决定结果只能是 listed（列入）或 dropped（不列入）", code="outcome_invalid")
     reason = _require_reason(reason)
     rules.check_statement_period_over(entry.statement_until, today)
     entry.decided_on = today
@@ -183,11 +183,12 @@ def remove(session: Session, entry_id: int, actor: Actor, reason: str, *,
     reason = _require_reason(reason)
     early = kind.early_removal
     if not early.allowed:
-        raise RuleViolation(f"「{kind.name}」不允许提前移出,须待期满", code="early_removal_refused")
+        raise RuleViolation(f"「{kind.name}」不允许提前移出，须待期满",
+                            code="early_removal_refused")
     assert entry.decided_on is not None
     earliest = rules.add_years(entry.decided_on, early.min_years)
     if today < earliest:
-        raise RuleViolation(f"提前移出规则:{early.rule};最早可于 {earliest.isoformat()} 申请",
+        raise RuleViolation(f"提前移出规则：{early.rule}；最早可于 {earliest.isoformat()} 申请",
                             code="early_removal_too_soon")
     entry.removed_on = today
     entry.removal_reason = "early"
@@ -218,7 +219,7 @@ def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
         entry.removed_on = today
         entry.removal_reason = "expired"
         _record(session, entry, "remove", rules.REMOVED, SYSTEM, None,
-                f"列入期满({entry.listed_until})自动移出", today)
+                f"列入期满（{entry.listed_until}）自动移出", today)
     return due
 
 

@@ -79,7 +79,7 @@ class MeasureCatalog(BaseModel):
     def check_matter(self, matter: str) -> str:
         if matter not in self.matters:
             known = "、".join(f"{k}={v}" for k, v in self.matters.items())
-            raise Invalid(f"办理事项「{matter}」不在措施清单的事项列表中:{known}",
+            raise Invalid(f"办理事项「{matter}」不在措施清单的事项列表中：{known}",
                           code="matter_unknown")
         return matter
 

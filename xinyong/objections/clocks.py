@@ -36,9 +36,9 @@ def load_clocks(path: Path | None = None) -> ObjectionClocks:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: 无法读取异议时限配置:{exc}", code="objection_clocks") from exc
+        raise ConfigError(f"{path}: 无法读取异议时限配置：{exc}", code="objection_clocks") from exc
     if not isinstance(raw, dict) or not raw.get("legal_basis"):
-        raise ConfigError(f"{path}: 异议时限配置须为映射并注明设定依据(legal_basis)",
+        raise ConfigError(f"{path}: 异议时限配置须为映射并注明设定依据（legal_basis）",
                           code="objection_clocks_no_basis")
     try:
         return ObjectionClocks.model_validate(raw)

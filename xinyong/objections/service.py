@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit, recordstate
-from xinyong.accounts import Actor, Permission, Role, authorize
+from xinyong.accounts import SYSTEM, Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
 from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
@@ -38,7 +38,7 @@ MARKED, ROUTED, CORRECTED, REVOKED, KEPT = "marked", "routed", "corrected", "rev
 OPEN_STATES = (MARKED, ROUTED)
 OUTCOMES = (CORRECTED, REVOKED, KEPT)
 EFFECTIVE = (CORRECTED, REVOKED)  # the objection was right
-STATE_LABELS = {MARKED: "异议处理中(待转办)", ROUTED: "异议处理中(提供单位核查)",
+STATE_LABELS = {MARKED: "异议处理中（待转办）", ROUTED: "异议处理中（提供单位核查）",
                 CORRECTED: "已更正", REVOKED: "已撤销", KEPT: "维持原记录"}
 REASONS_MAX = 2000
 MARK_LABEL = "异议处理中"
@@ -102,7 +102,7 @@ def _verify_applicant(actor: Actor, subject: Subject, filing: Filing, secret: st
                 or keyed_hash(secret, filing.person_id_number) != subject.person_key):
             raise identity_failed()
         return "named_person", mask_name(filing.person_name or subject.name)
-    raise Forbidden("请以信用主体账户登录,或以证件号码核验身份后提出异议",
+    raise Forbidden("请以信用主体账户登录，或以证件号码核验身份后提出异议",
                     code="objection_identity_required")
 
 
@@ -119,7 +119,7 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
     if filing.target == "record":
         record = session.get(Record, filing.target_id)
         if record is None:
-            raise NotFound(f"信息 {filing.target_id} 不存在", code="record_not_found")
+            raise NotFound("要提出异议的信息不存在", code="record_not_found")
         subject = session.get(Subject, record.subject_id)
         provider = session.get(Provider, record.provider_id)
         assert provider is not None
@@ -127,11 +127,11 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
     elif filing.target == "list_entry":
         entry = session.get(ListEntry, filing.target_id)
         if entry is None:
-            raise NotFound(f"名单条目 {filing.target_id} 不存在", code="list_entry_not_found")
+            raise NotFound("要提出异议的名单信息不存在", code="list_entry_not_found")
         subject = session.get(Subject, entry.subject_id)
         provider_uscc, provider_name = entry.department_uscc, entry.department_name
     else:
-        raise Invalid("异议对象应为 record(信用信息)或 list_entry(名单)",
+        raise Invalid("异议对象应为信用信息或名单信息",
                       code="objection_target_invalid")
     assert subject is not None
     kind, applicant = _verify_applicant(actor, subject, filing, secret)
@@ -139,7 +139,7 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
     open_q = (open_q.where(Objection.record_id == record.id) if record is not None
               else open_q.where(Objection.list_entry_id == filing.target_id))
     if (existing := session.scalar(open_q.limit(1))) is not None:
-        raise Conflict(f"该信息已有正在处理的异议(编号 {existing}),请等待处理结果",
+        raise Conflict(f"该信息已有正在处理的异议（编号 {existing}），请等待处理结果",
                        code="objection_open_exists")
     o = Objection(target=filing.target, record_id=record.id if record else None,
                   record_version=record.version if record else None,
@@ -164,8 +164,9 @@ def file_objection(session: Session, actor: Actor, filing: Filing, *, clocks: Ob
                           "record_id": o.record_id, "list_entry_id": o.list_entry_id,
                           "attachments": len(checked)})
     if provider_uscc:
-        # The record names its provider: route at once (the 2-day clock is then met).
-        _route(session, o, actor, provider_uscc, provider_name, clocks, calendar, today,
+        # The record names its provider: the platform routes it at once (the 2-day clock is
+        # then met), recorded as done by the system, not by the applicant.
+        _route(session, o, SYSTEM, provider_uscc, provider_name, clocks, calendar, today,
                note="按信息提供单位自动转办")
     return o
 
@@ -217,7 +218,7 @@ def route(session: Session, objection_id: int, actor: Actor, provider_uscc: str,
     today = today or clock.today()
     o = get_objection(session, objection_id)
     if o.state != MARKED:
-        raise Conflict(f"异议 {o.id} 当前状态为「{STATE_LABELS[o.state]}」,不能转办",
+        raise Conflict(f"异议 {o.id} 当前状态为「{STATE_LABELS[o.state]}」，不能转办",
                        code="objection_state")
     provider = session.scalar(select(Provider).where(Provider.uscc == provider_uscc.strip()
                                                      .upper()))
@@ -248,17 +249,17 @@ def decide(session: Session, objection_id: int, actor: Actor, decision: Decision
     o = get_objection(session, objection_id)
     _may_decide(actor, o)
     if o.state not in OPEN_STATES:
-        raise Conflict(f"异议 {o.id} 已办结(「{STATE_LABELS[o.state]}」)",
+        raise Conflict(f"异议 {o.id} 已办结（「{STATE_LABELS[o.state]}」）",
                        code="objection_closed")
     if o.state == MARKED:
         raise Conflict("异议尚未转办给提供单位", code="objection_not_routed")
     if decision.outcome not in OUTCOMES:
-        raise Invalid("处理结果应为 corrected(更正)、revoked(撤销)或 kept(维持)",
+        raise Invalid("处理结果应为 corrected（更正）、revoked（撤销）或 kept（维持）",
                       code="objection_outcome_invalid")
     reasons = _clean_text(decision.reasons, "处理理由")
     if decision.outcome == CORRECTED:
         if o.target != "record" or o.record_id is None:
-            raise Invalid("名单条目的更正请按名单程序办理;此处可撤销或维持",
+            raise Invalid("名单条目的更正请按名单程序办理；此处可撤销或维持",
                           code="objection_correct_list_entry")
         o.corrected_version = _correct(session, o.record_id, decision.changes or {}, actor,
                                        calendar, secret, today)
@@ -305,19 +306,19 @@ def _correct(session: Session, record_id: int, changes: Mapping[str, Any], actor
     names = {f.name for f in rt.fields}
     unknown = sorted(set(changes) - names)
     if not changes:
-        raise Invalid("更正须给出更正后的字段值(changes)", code="correction_empty")
+        raise Invalid("更正须给出更正后的字段值（changes）", code="correction_empty")
     if unknown:
-        raise Invalid(f"「{rt.name}」没有字段:{'、'.join(unknown)}", code="correction_field")
+        raise Invalid(f"「{rt.name}」没有字段：{'、'.join(unknown)}", code="correction_field")
     for key in rt.natural_key:
         if key in changes and str(changes[key]) != str(record.data.get(key)):
-            raise Invalid(f"更正不能改变记录的标识字段「{rt.field(key).header}」;"
+            raise Invalid(f"更正不能改变记录的标识字段「{rt.field(key).header}」；"
                           "标识有误的记录应撤销后重新报送", code="correction_key_changed")
     row: dict[str, Any] = {}
     for spec in rt.fields:
         if spec.name in changes:
             row[spec.name] = changes[spec.name]
         elif spec.type == "person_id" and record.data.get(spec.name):
-            raise Invalid(f"平台不保存完整证件号码:更正此记录须重新填写「{spec.header}」",
+            raise Invalid(f"平台不保存完整证件号码：更正此记录须重新填写「{spec.header}」",
                           code="correction_person_id_required")
         else:
             row[spec.name] = _raw_value(record.data.get(spec.name))

@@ -138,7 +138,7 @@ class RuleBook:
             f"{rs.id} ({rs.effective_from}..{rs.effective_to or ''})" for rs in self.rule_sets
         )
         raise ConfigError(
-            f"没有适用于决定日期 {day} 的公示期规则(已配置:{known})",
+            f"没有适用于决定日期 {day} 的公示期规则（已配置：{known}）",
             code="publication_rules_missing",
         )
 
@@ -230,3 +230,19 @@ def default_rules() -> RuleBook:
 
     codes = default_catalog().get("penalty").field("penalty_categories").codes or []
     return load_rules(known_kinds=codes)
+
+
+CATALOG_RULE_PREFIX = "catalog:"
+
+
+def rule_set_label(rule_set_id: str, rules: RuleBook | None = None) -> str:
+    """What a user reads for a rule set id: its title and document number
+    (`ndrc_order_58_v1` -> 《失信行为纠正后的信用信息修复管理办法（试行）》国家发展改革委令第58号);
+    a period set by the catalog itself (`catalog:licence`) is named as such."""
+    if rule_set_id.startswith(CATALOG_RULE_PREFIX):
+        return "公共信用信息目录规定的公示期限"
+    try:
+        rs = (rules or default_rules()).get(rule_set_id)
+    except ConfigError:
+        return "已停用的公示期规则"  # retired from the files: never shows a bare id
+    return f"《{rs.title}》{rs.document_number}"

@@ -135,7 +135,7 @@ class CreditFile:
 
 
 def cite_all(rt: RecordType) -> list[str]:
-    return [b.cite() + (f":{b.text}" if b.text else "") for b in rt.legal_basis]
+    return [b.cite() + (f"：{b.text}" if b.text else "") for b in rt.legal_basis]
 
 
 def _public_fields(rt: RecordType, data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -191,7 +191,7 @@ def find_public_subject(session: Session, raw_uscc: str) -> Subject:
 
 def _check_type(catalog: Catalog, record_type: str | None) -> None:
     if record_type is not None and record_type not in public_type_ids(catalog):
-        raise Invalid(f"信息类别 '{record_type}' 不存在或不公示(可选:"
+        raise Invalid(f"信息类别 '{record_type}' 不存在或不公示（可选："
                       f"{'、'.join(public_type_ids(catalog))})", code="record_type_unknown")
 
 
@@ -309,7 +309,7 @@ class ColumnPage:
     page: int
     per_page: int
     capped: bool
-    providers: list[tuple[int, str]] = field(default_factory=list)
+    providers: list[tuple[str, str]] = field(default_factory=list)  # (USCC, name)
 
     @property
     def pages(self) -> int:
@@ -317,19 +317,25 @@ class ColumnPage:
 
 
 def list_column(session: Session, record_type: str, day: date, *,
-                provider_id: int | None = None, region: str | None = None,
+                provider_uscc: str | None = None, region: str | None = None,
                 date_from: date | None = None, date_to: date | None = None, page: int = 1,
                 per_page: int = 20, catalog: Catalog | None = None) -> ColumnPage:
-    """专栏: public records of one type, newest decision first, filtered by department,
-    region (prefix of the subject's 6-digit division code) and decision date."""
+    """专栏: public records of one type, newest decision first, filtered by department
+    (its USCC), region (prefix of the subject's 6-digit division code) and decision date.
+    A page past the last is the last."""
     catalog = catalog or default_catalog()
     _check_type(catalog, record_type)
     if region is not None and (not region.isdigit() or not 2 <= len(region) <= 6):
         raise Invalid("行政区划代码应为2至6位数字", code="region_invalid")
     page = max(page, 1)
     conds: list[ColumnElement[bool]] = [Record.record_type == record_type]
-    if provider_id is not None:
-        conds.append(Record.provider_id == provider_id)
+    if provider_uscc:
+        try:
+            code = validate_uscc(provider_uscc).code
+        except UsccError as exc:
+            raise Invalid(f"数据提供单位的统一社会信用代码有误：{exc}",
+                          code="provider_invalid") from exc
+        conds.append(Record.provider_id.in_(select(Provider.id).where(Provider.uscc == code)))
     if region:
         conds.append(Subject.region_code.like(f"{region}%"))
     if date_from:
@@ -343,6 +349,7 @@ def list_column(session: Session, record_type: str, day: date, *,
             .order_by(Record.decision_date.desc()))
     total = session.scalar(select(func.count()).select_from(base.limit(COUNT_CAP + 1)
                                                                 .subquery())) or 0
+    page = min(page, max((min(total, COUNT_CAP) + per_page - 1) // per_page, 1))
     stmt = (_public_select(day, catalog, hidden, Record, PublicationJudgement, Provider,
                            Subject)
             .join(Provider, Provider.id == Record.provider_id).where(and_(*conds))
@@ -351,8 +358,8 @@ def list_column(session: Session, record_type: str, day: date, *,
     rt = catalog.get(record_type)
     items = _mark_disputed(session, [_to_public(rt, rec, j, prov, subject)
                                      for rec, j, prov, subject in session.execute(stmt)], day)
-    providers = [(pid, name) for pid, name in session.execute(
-        select(Provider.id, Provider.name).where(Provider.id.in_(
+    providers = [(uscc, name) for uscc, name in session.execute(
+        select(Provider.uscc, Provider.name).where(Provider.id.in_(
             select(Batch.provider_id).where(Batch.record_type == record_type)))
         .order_by(Provider.name))]
     return ColumnPage(record_type, rt.name, day, items, min(total, COUNT_CAP), page, per_page,
@@ -394,6 +401,25 @@ def export_column(session: Session, record_type: str, day: date, *,
             yield from rows(page)
             page = []
     yield from rows(page)
+
+
+def public_counts_for(session: Session, subject_ids: Iterable[int], day: date, *,
+                      catalog: Catalog | None = None) -> dict[int, dict[str, int]]:
+    """Per subject, how many of its records of each type were public on `day`: the status
+    mark of a search result (有行政处罚信息) from the same conditions as the columns."""
+    ids = sorted(set(subject_ids))
+    if not ids:
+        return {}
+    catalog = catalog or default_catalog()
+    hidden = hidden_by_voided_repair(session, day)
+    stmt = (_public_select(day, catalog, hidden, Record.subject_id, Record.record_type,
+                           func.count())
+            .where(Record.subject_id.in_(ids))
+            .group_by(Record.subject_id, Record.record_type))
+    out: dict[int, dict[str, int]] = {}
+    for sid, rt_id, n in session.execute(stmt):
+        out.setdefault(sid, {})[rt_id] = int(n)
+    return out
 
 
 def subject_count(session: Session) -> int:

@@ -121,7 +121,7 @@ def _as_date(value: Any) -> date | None:
     try:
         return date.fromisoformat(str(value).replace("/", "-")[:10])
     except ValueError:
-        raise Invalid(f"不是有效日期:{value}", code="publication_bad_date") from None
+        raise Invalid(f"不是有效日期：{value}", code="publication_bad_date") from None
 
 
 def _kinds(value: Any) -> tuple[str, ...]:
@@ -167,7 +167,7 @@ def judge_penalty(
     if given:
         if given not in SEVERITIES:
             raise Invalid(
-                f"失信行为严重程度 '{given}' 不在代码表中(轻微、一般、严重)",
+                f"失信行为严重程度 '{given}' 不在代码表中（轻微、一般、严重）",
                 code="publication_bad_severity",
             )
         severity, source = given, "department"
@@ -245,7 +245,7 @@ def licence_window(
     end = _as_date(data.get(ends))
     if start is None or end is None:
         raise Invalid(
-            f"许可信息缺少公示起止日期({starts} / {ends})", code="publication_missing_dates"
+            f"许可信息缺少公示起止日期（{starts} / {ends}）", code="publication_missing_dates"
         )
     if end >= OPEN_END:
         return Window(start, None, "open")

@@ -53,12 +53,12 @@ TEXT_MAX = 2000
 
 def commitment_text(subject_name: str, document_number: str, rs: RuleSet) -> str:
     """The repair-type commitment (信用修复型承诺) the subject signs with its application."""
-    return (f"本主体({subject_name})就行政处罚决定书 {document_number} 申请信用修复,郑重承诺:"
-            "一、已纠正失信行为、履行法定义务,所提交材料真实、准确、完整;"
-            "二、今后依法诚信经营,不再发生同类违法失信行为;"
-            "三、如违反本承诺,自愿接受该行政处罚信息按最长公示期重新公示,"
+    return (f"本主体（{subject_name}）就行政处罚决定书 {document_number} 申请信用修复，郑重承诺："
+            "一、已纠正失信行为、履行法定义务，所提交材料真实、准确、完整；"
+            "二、今后依法诚信经营，不再发生同类违法失信行为；"
+            "三、如违反本承诺，自愿接受该行政处罚信息按最长公示期重新公示，"
             "并依法承担相应责任。"
-            f"(依据:{rs.repair.basis.cite()})")
+            f"（依据：{rs.repair.basis.cite()}）")
 
 
 def _text(value: str | None, what: str) -> str:
@@ -108,10 +108,10 @@ def eligibility(session: Session, record_id: int, today: date, *,
         raise NotFound(f"信息 {record_id} 不存在", code="record_not_found")
     rt = default_catalog().get(record.record_type)
     if rt.publication.window != "repair_rules":
-        raise Invalid(f"「{rt.name}」不是失信信息,无需信用修复", code="repair_not_applicable")
+        raise Invalid(f"「{rt.name}」不是失信信息，无需信用修复", code="repair_not_applicable")
     j = session.get(PublicationJudgement, record_id)
     if j is None or j.rule_set_id in ("none",) or j.min_end is None or j.max_end is None:
-        raise Invalid("该信息尚未判定公示期,暂不能申请修复", code="repair_not_judged")
+        raise Invalid("该信息尚未判定公示期，暂不能申请修复", code="repair_not_judged")
     rs = default_rules().get(j.rule_set_id)
     subject = session.get(Subject, record.subject_id)
     assert subject is not None
@@ -119,34 +119,34 @@ def eligibility(session: Session, record_id: int, today: date, *,
     if any(o.reason == REPAIRED for o in overrides):
         raise Conflict("该信息已完成信用修复", code="repair_already_done")
     if any(o.reason == REVOKED for o in overrides):
-        raise RuleViolation("该行政处罚已被撤销,依法撤下公示,无需申请修复",
+        raise RuleViolation("该行政处罚已被撤销，依法撤下公示，无需申请修复",
                             code="repair_record_revoked")
     if j.max_end < today:
-        raise RuleViolation(f"最长公示期已于 {j.max_end.isoformat()} 届满,已自动停止公示,"
+        raise RuleViolation(f"最长公示期已于 {j.max_end.isoformat()} 届满，已自动停止公示，"
                             "无需申请修复", code="repair_period_over")
     if j.never_early:
-        raise RuleViolation(f"该处罚种类不得提前停止公示({rs.never_early.basis.cite()}),"
+        raise RuleViolation(f"该处罚种类不得提前停止公示（{rs.never_early.basis.cite()}），"
                             f"须公示至 {j.max_end.isoformat()}", code="repair_never_early")
     repairable_from = j.min_end.toordinal() + 1
     first_day = date.fromordinal(repairable_from)
     if today < first_day:
         raise RuleViolation(
-            f"最短公示期未满:本处罚按「{rs.title}」({rs.document_number})判定为{j.severity}"
-            f"失信信息,最短公示期至 {j.min_end.isoformat()},自 {first_day.isoformat()} 起"
+            f"最短公示期未满：本处罚按「{rs.title}」（{rs.document_number}）判定为{j.severity}"
+            f"失信信息，最短公示期至 {j.min_end.isoformat()}，自 {first_day.isoformat()} 起"
             "可申请信用修复", code="repair_before_minimum")
     broken = session.scalar(select(RepairApplication.commitment_broken_on).where(
         RepairApplication.record_id == record_id,
         RepairApplication.commitment_state == "broken").limit(1))
     if broken is not None:
         # 违诺责任: the penalty is published for its maximum period; a new repair would undo it.
-        raise RuleViolation(f"已于 {broken.isoformat()} 认定违反信用修复承诺,该信息按最长公示期"
-                            f"公示至 {j.max_end.isoformat()},不得再次申请修复",
+        raise RuleViolation(f"已于 {broken.isoformat()} 认定违反信用修复承诺，该信息按最长公示期"
+                            f"公示至 {j.max_end.isoformat()}，不得再次申请修复",
                             code="repair_commitment_broken")
     pending = session.scalar(select(RepairApplication.id).where(
         RepairApplication.record_id == record_id, RepairApplication.id != (deciding or 0),
         RepairApplication.state.in_(OPEN_STATES)).limit(1))
     if pending is not None:
-        raise Conflict(f"该信息已有正在办理的修复申请(编号 {pending})",
+        raise Conflict(f"该信息已有正在办理的修复申请（编号 {pending}）",
                        code="repair_pending")
     since = _months_before(today, rs.repair.repeat_block_months)
     last = session.scalar(select(RepairApplication).where(
@@ -160,9 +160,9 @@ def eligibility(session: Session, record_id: int, today: date, *,
         if ended > since:
             again = add_months(ended, rs.repair.repeat_block_months)
             raise RuleViolation(
-                f"该信息的修复申请已于 {ended.isoformat()} 被{STATE_LABELS[last.state]},"
-                f"{rs.repair.repeat_block_months}个月内不得重复申请(最早 {again.isoformat()};"
-                f"依据:{rs.repair.basis.cite()})", code="repair_repeat_within_window")
+                f"该信息的修复申请已于 {ended.isoformat()} 被{STATE_LABELS[last.state]}，"
+                f"{rs.repair.repeat_block_months}个月内不得重复申请（最早 {again.isoformat()}；"
+                f"依据：{rs.repair.basis.cite()}）", code="repair_repeat_within_window")
     since_false = _months_before(today, rs.repair.false_materials_block_months)
     false = session.scalar(select(RepairApplication).where(
         RepairApplication.subject_id == subject.id,
@@ -172,9 +172,9 @@ def eligibility(session: Session, record_id: int, today: date, *,
         ended = false.decided_on or false.accepted_on
         if ended is not None and ended > since_false:
             raise RuleViolation(
-                f"本主体于 {ended.isoformat()} 因提供虚假材料或虚假承诺被驳回修复申请,"
+                f"本主体于 {ended.isoformat()} 因提供虚假材料或虚假承诺被驳回修复申请，"
                 f"{rs.repair.false_materials_block_months}个月内不得申请信用修复"
-                f"(依据:{rs.repair.basis.cite()})", code="repair_false_materials")
+                f"（依据：{rs.repair.basis.cite()}）", code="repair_false_materials")
     return Eligibility(record, subject, j, rs, first_day)
 
 
@@ -194,7 +194,7 @@ def apply(session: Session, actor: Actor, application: Application, *,
     authorize(actor, Permission.REPAIR_APPLY)
     record = session.get(Record, application.record_id)
     if record is None:
-        raise NotFound(f"信息 {application.record_id} 不存在", code="record_not_found")
+        raise NotFound("要申请修复的信息不存在", code="record_not_found")
     subject = session.get(Subject, record.subject_id)
     if subject is None or not actor.subject_uscc or subject.uscc != actor.subject_uscc:
         raise Forbidden("只能对本主体的信息申请信用修复", code="repair_not_own")
@@ -254,17 +254,17 @@ def _deciding(session: Session, app_id: int, actor: Actor, states: Iterable[str]
     authorize(actor, Permission.REPAIR_DECIDE)
     app = get_application(session, app_id)
     if actor.role != Role.ADMIN and actor.department_uscc != app.provider_uscc:
-        raise Forbidden("只有作出认定的单位可以办理该修复申请(谁认定、谁修复)",
+        raise Forbidden("只有作出认定的单位可以办理该修复申请（谁认定、谁修复）",
                         code="repair_not_provider")
     if app.state not in states:
-        raise Conflict(f"修复申请 {app.id} 当前为「{STATE_LABELS[app.state]}」,不能{action}",
+        raise Conflict(f"修复申请 {app.id} 当前为「{STATE_LABELS[app.state]}」，不能{action}",
                        code="repair_state")
     return app
 
 
 def _code(code: str | None) -> str:
     if code not in REFUSAL_CODES:
-        raise Invalid("理由类别应为:" + "、".join(f"{k}={v}" for k, v in REFUSAL_CODES.items()),
+        raise Invalid("理由类别应为：" + "、".join(f"{k}={v}" for k, v in REFUSAL_CODES.items()),
                       code="refusal_code_invalid")
     return code
 
@@ -367,7 +367,7 @@ def break_commitment(session: Session, app_id: int, actor: Actor, reasons: str, 
     if app.state not in (APPROVED, SYNCED) or app.commitment_state != "in_force":
         raise Conflict("只有已准予修复且承诺有效的申请才能认定违诺", code="commitment_state")
     why = _text(reasons, "违诺事实")
-    void_repairs(session, app.record_id, today, f"违反信用修复承诺(修复申请 {app.id}):{why}")
+    void_repairs(session, app.record_id, today, f"违反信用修复承诺（修复申请 {app.id}）：{why}")
     rejudge(session, app.record_id)
     app.commitment_state, app.commitment_broken_on = "broken", today
     app.commitment_broken_reason = why

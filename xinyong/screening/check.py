@@ -138,7 +138,7 @@ def _facts(session: Session, subject_ids: list[int], types: list[str], today: da
         for e in entries.get(sid, []):
             kind = kinds.get(e.list_kind)
             lst.append(Fact("list", e.id, e.list_kind,
-                            f"{kind.name if kind else e.list_kind}(文书 {e.document_number})",
+                            f"{kind.name if kind else e.list_kind}（文书 {e.document_number}）",
                             decided_on=e.decided_on))
         for rec in records.get(sid, []):
             lst.append(Fact("record", rec.id, rec.record_type,
@@ -436,7 +436,7 @@ def review_match(session: Session, check_id: int, subject_id: int, reason: str,
     if hit is None:
         raise NotFound(f"本次核查未命中主体 {subject_id}", code="hit_not_found")
     if hit["method"] == "code":
-        raise Invalid("统一社会信用代码一致的命中不能标记为误报;如代码有误请提出异议",
+        raise Invalid("统一社会信用代码一致的命中不能标记为误报；如代码有误请提出异议",
                       code="code_hit_not_reviewable")
     key = MatchResult(Applicant(name=check.query_name)).name_key or ""
     session.execute(update(MatchReview).where(MatchReview.query_key == key,

@@ -106,10 +106,10 @@ class Hit:
         if self.method == "code":
             text = f"统一社会信用代码 {self.uscc} 一致"
         else:
-            text = f"{METHOD_LABELS[self.method]}:与{which}「{self.matched_name}」比对"
+            text = f"{METHOD_LABELS[self.method]}：与{which}「{self.matched_name}」比对"
             if self.steps:
-                text += ",经" + "、".join(STEP_LABELS.get(s, s) for s in self.steps) + "规范化"
-        text += f";得分 {self.score:.2f}"
+                text += "，经" + "、".join(STEP_LABELS.get(s, s) for s in self.steps) + "规范化"
+        text += f"；得分 {self.score:.2f}"
         return text + "".join(";" + n for n in self.notes)
 
 
@@ -574,7 +574,7 @@ def _legal_rep(hit: Hit, given: str | None) -> None:
         hit.notes.append("法定代表人一致")
     else:
         hit.score = round(hit.score - LEGAL_REP_MISMATCH, 3)
-        hit.notes.append("法定代表人与登记不一致(已降低得分)")
+        hit.notes.append("法定代表人与登记不一致（已降低得分）")
 
 
 def match_one(session: Session, applicant: Applicant) -> MatchResult:

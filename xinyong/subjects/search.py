@@ -199,8 +199,7 @@ def search_subjects(session: Session, q: str, *, page: int = 1,
         items = [] if subject is None else [SearchHit(
             subject.id, subject.uscc, subject.name, subject.kind, subject.region_code,
             subject.name, True, ((subject.name, False),))]
-        return SearchPage(q, items if page == 1 else [], len(items), page, per_page,
-                          by_code=True)
+        return SearchPage(q, items, len(items), 1, per_page, by_code=True)
     n = normalise(q)
     term = n.core if len(n.core) >= MIN_QUERY else n.canonical
     if len(term) < MIN_QUERY:
@@ -231,6 +230,8 @@ def search_subjects(session: Session, q: str, *, page: int = 1,
     for row in sorted(rows, key=rank):
         best.setdefault(row[0], row)
     ranked = list(best.values())
+    # A page past the last shows the last (page 95 of 94 is page 94), never an empty page.
+    page = min(page, max((len(ranked) + per_page - 1) // per_page, 1))
     start = (page - 1) * per_page
     shown = ranked[start:start + per_page]
     subjects = {sid: (uscc, name, kind, region) for sid, uscc, name, kind, region in

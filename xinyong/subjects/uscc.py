@@ -122,9 +122,9 @@ def validate(raw: str) -> UsccInfo:
 @lru_cache(maxsize=1 << 12)
 def _validate(code: str) -> UsccInfo:
     if len(code) != 18:
-        raise UsccError("uscc_length", f"统一社会信用代码应为18位,实际为{len(code)}位")
+        raise UsccError("uscc_length", f"统一社会信用代码应为18位，实际为{len(code)}位")
     if not USCC_RE.match(code):
-        raise UsccError("uscc_format", "统一社会信用代码含有不允许的字符(不得含I、O、Z、S、V)"
+        raise UsccError("uscc_format", "统一社会信用代码含有不允许的字符（不得含I、O、Z、S、V）"
                         "或登记管理部门码、行政区划码格式错误")
     expected = check_digit(code[:17])
     if code[17] != expected:

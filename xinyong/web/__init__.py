@@ -1,7 +1,7 @@
-"""The public web site (信用中国(地方) style): server-rendered Chinese pages, each with a JSON
-twin in the API. Sub-packages (auth/, checks/) extend `templates/base.html`: add
-TEMPLATE_DIR to their Jinja loader and `{% extends "base.html" %}` with blocks title and
-content."""
+"""The web site (信用中国（地方） style): server-rendered Chinese pages, each public page with a
+JSON twin in the API. Every page renders through `xinyong.web.pages.render` (one Jinja
+environment over every sub-package's `templates/` folder) and extends `templates/base.html`,
+whose header shows the signed-in account's menu (`xinyong.web.menu`)."""
 
 from pathlib import Path
 

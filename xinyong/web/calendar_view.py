@@ -6,7 +6,6 @@ is recomputed when the year's notice is added: docs/decisions/0006)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from fastapi import Request
 
@@ -31,8 +30,3 @@ class CalendarView:
 
     def mark(self, day: date | None) -> str:
         return PROVISIONAL_MARK if day is not None and self._cal().is_provisional(day) else ""
-
-
-def calendar_context(request: Request) -> dict[str, Any]:
-    """Jinja2 context processor: `calendar` on every staff page."""
-    return {"calendar": CalendarView(request)}

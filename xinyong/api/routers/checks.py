@@ -37,7 +37,7 @@ class Applicant(BaseModel):
 
 
 class CheckCreate(Applicant):
-    matter: str = Field(description="办理事项: licensing, procurement, bidding, subsidy, "
+    matter: str = Field(description="办理事项： licensing, procurement, bidding, subsidy, "
                         "honours, inspection, financing, bond, appointment, land")
 
 

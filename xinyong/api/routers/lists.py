@@ -37,7 +37,7 @@ Manager = Annotated[Actor, Depends(require(Permission.LISTS_MANAGE))]
 
 
 class DocumentIn(BaseModel):
-    type: str = Field("", max_length=100, description="文书类型, e.g. 行政处罚决定书")
+    type: str = Field("", max_length=100, description="文书类型， e.g. 行政处罚决定书")
     number: str = Field("", max_length=200, description="文书编号")
     date: dt.date | None = Field(None, description="文书日期")
     issuing_body: str = Field("", max_length=200, description="作出机关")

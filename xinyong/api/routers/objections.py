@@ -115,7 +115,7 @@ async def read_uploads(files: list[UploadFile]) -> list[attachments.Upload]:
 
 
 @router.post("", response_model=ObjectionOut, status_code=201,
-             summary="提出异议(信用主体账户,或以证件号码核验身份的自然人),可附 PDF/图片")
+             summary="提出异议（信用主体账户，或以证件号码核验身份的自然人），可附 PDF/图片")
 async def file_objection(
         session: SessionDep, settings: SettingsDep, actor: Filer,
         target: Annotated[Literal["record", "list_entry"], Form()],
@@ -149,7 +149,7 @@ class ObjectionList(BaseModel):
 
 
 @router.get("", response_model=ObjectionList,
-            summary="异议列表:信用主体看本主体的,提供单位看本单位的,信用办看全部")
+            summary="异议列表：信用主体看本主体的，提供单位看本单位的，信用办看全部")
 def list_objections(session: SessionDep, actor: Filer,
                     state: Annotated[str | None, Query(max_length=20,
                                                        description="open 或具体状态")] = None
@@ -166,7 +166,7 @@ class OverdueOut(BaseModel):
     working_days_late: int | None
 
 
-@router.get("/overdue", response_model=list[OverdueOut], summary="超期未办结的异议(信用办)")
+@router.get("/overdue", response_model=list[OverdueOut], summary="超期未办结的异议（信用办）")
 def overdue(session: SessionDep, _actor: Manager) -> list[OverdueOut]:
     return [OverdueOut(objection=objection_out(session, od.objection), step=od.step,
                        due=od.due, working_days_late=od.working_days_late)
@@ -184,7 +184,7 @@ class RatioOut(BaseModel):
 
 
 @router.get("/report", response_model=list[RatioOut],
-            summary="各数据提供单位的有效异议率(每十万条,目标低于1)")
+            summary="各数据提供单位的有效异议率（每十万条，目标低于1）")
 def report(session: SessionDep, _actor: Manager,
            since: Annotated[date | None, Query()] = None) -> list[RatioOut]:
     return [RatioOut(provider_uscc=r.provider_uscc, provider_name=r.provider_name,
@@ -235,12 +235,12 @@ def route(objection_id: DbId, body: RouteIn, session: SessionDep, settings: Sett
 class DecisionIn(BaseModel):
     outcome: Literal["corrected", "revoked", "kept"]
     reasons: str = Field(min_length=1, max_length=objections.REASONS_MAX)
-    changes: dict[str, Any] | None = Field(None, description="更正:字段英文名 -> 更正后的值")
-    revoked_on: date | None = Field(None, description="撤销:行政行为被撤销之日,默认今天")
+    changes: dict[str, Any] | None = Field(None, description="更正：字段英文名 -> 更正后的值")
+    revoked_on: date | None = Field(None, description="撤销：行政行为被撤销之日，默认今天")
 
 
 @router.post("/{objection_id}/decision", response_model=ObjectionOut,
-             summary="数据提供单位核查处理:更正(新版本)、撤销或维持,须说明理由")
+             summary="数据提供单位核查处理：更正（新版本）、撤销或维持，须说明理由")
 def decide(objection_id: DbId, body: DecisionIn, session: SessionDep, settings: SettingsDep,
            actor: Decider) -> ObjectionOut:
     o = objections.decide(session, objection_id, actor,

@@ -12,11 +12,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
+from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
 from xinyong.core import clock
 from xinyong.documents.tabular import csv_bytes
 from xinyong.ingest.quality import list_late
+from xinyong.publication.loader import rule_set_label
 from xinyong.publication.reads import (
     counts_by_type,
     export_column,
@@ -39,6 +41,7 @@ class ProvenancePublic(BaseModel):
     legal_basis: list[str]
     rule_set_id: str
     rule_set_title: str | None
+    rule_set_label: str  # what to show for the rule set: title and document number
     severity: str | None
     severity_source: str | None
     min_end: date | None
@@ -63,7 +66,7 @@ class ColumnPublic(BaseModel):
     page: int
     per_page: int
     pages: int
-    providers: list[dict[str, int | str]]
+    providers: list[dict[str, str]]  # uscc, name: the values of the provider filter
 
 
 class Counts(BaseModel):
@@ -90,38 +93,47 @@ class LateList(BaseModel):
 
 
 @router.get("/api/v1/records/{record_id}", response_model=RecordDetail,
-            summary="一条公示记录及其来源(数据提供单位、批次、接收日期、设定依据、公示规则版本)")
+            dependencies=[Depends(refuse_unknown_query)],
+            summary="一条公示记录及其来源（数据提供单位、批次、接收日期、设定依据、公示规则版本）")
 def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
                as_of: AsOf = None) -> RecordDetail:
     day = as_of or clock.today()
     record, prov = get_public_record(session, record_id, day)
     return RecordDetail(as_of=day, record=record_out(record),
-                        provenance=ProvenancePublic(**prov.__dict__))
+                        provenance=ProvenancePublic(**prov.__dict__,
+                                                    rule_set_label=rule_set_label(
+                                                        prov.rule_set_id)))
 
 
 @router.get("/api/v1/columns/{record_type}", response_model=ColumnPublic,
-            summary="专栏:某类公示记录,可按部门、地区、决定日期筛选")
+            dependencies=[Depends(refuse_unknown_query)],
+            summary="专栏：某类公示记录，可按数据提供单位、地区、决定日期筛选"
+            "（与网页 /columns 参数相同）")
 def column(record_type: str, session: SessionDep, _actor: PublicReader,
-           provider: Annotated[int | None, Query(ge=1, le=MAX_ID,
-                                                 description="数据提供单位编号")] = None,
-           region: Annotated[str | None, Query(description="行政区划代码前缀,如 3502")] = None,
-           date_from: Annotated[date | None, Query(alias="from")] = None,
-           date_to: Annotated[date | None, Query(alias="to")] = None,
-           page: Annotated[int, Query(ge=1, le=10000)] = 1,
+           provider: Annotated[str | None, Query(
+               max_length=18, description="数据提供单位的统一社会信用代码（18位）")] = None,
+           region: Annotated[str | None, Query(description="行政区划代码前缀，如 3502")] = None,
+           decided_from: Annotated[date | None, Query(
+               description="决定日期（起），YYYY-MM-DD，含当日")] = None,
+           decided_to: Annotated[date | None, Query(
+               description="决定日期（止），YYYY-MM-DD，含当日")] = None,
+           page: Annotated[int, Query(ge=1, le=10000, description="页码；超过末页时返回末页")]
+           = 1,
            per_page: Annotated[int, Query(ge=1, le=100)] = 20,
            as_of: AsOf = None) -> ColumnPublic:
-    p = list_column(session, record_type, as_of or clock.today(), provider_id=provider,
-                    region=region or None, date_from=date_from, date_to=date_to, page=page,
-                    per_page=per_page)
+    p = list_column(session, record_type, as_of or clock.today(), provider_uscc=provider,
+                    region=region or None, date_from=decided_from, date_to=decided_to,
+                    page=page, per_page=per_page)
     return ColumnPublic(record_type=p.record_type, name=p.name, as_of=p.as_of,
                         items=[record_out(r) for r in p.items], total=p.total,
                         capped=p.capped, page=p.page, per_page=p.per_page, pages=p.pages,
-                        providers=[{"id": i, "name": n} for i, n in p.providers])
+                        providers=[{"uscc": u, "name": n} for u, n in p.providers])
 
 
 @router.get("/api/v1/columns/{record_type}/export.csv",
+            dependencies=[Depends(refuse_unknown_query)],
             responses={200: {"content": {"text/csv": {}}}},
-            summary="专栏公示记录导出(CSV,UTF-8 带 BOM),与网站当日公示内容一致")
+            summary="专栏公示记录导出（CSV，UTF-8 带 BOM），与网站当日公示内容一致")
 def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
                   as_of: AsOf = None) -> Response:
     day = as_of or clock.today()
@@ -133,6 +145,7 @@ def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/api/v1/publication/counts", response_model=Counts,
+            dependencies=[Depends(refuse_unknown_query)],
             summary="各类公示记录数量")
 def counts(session: SessionDep, _actor: PublicReader,
            as_of: AsOf = None) -> Counts:
@@ -141,7 +154,7 @@ def counts(session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/api/v1/publication/late", response_model=LateList,
-            summary="迟报记录(决定之日起超过7个工作日报送),信用办查看")
+            summary="迟报记录（决定之日起超过7个工作日报送），信用办查看")
 def late(session: SessionDep,
          _actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
          provider: Annotated[str | None, Query(description="数据提供单位统一社会信用代码")]

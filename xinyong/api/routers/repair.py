@@ -112,7 +112,7 @@ class EligibilityOut(BaseModel):
 
 
 @router.get("/api/v1/repairs/eligibility/{record_id}", response_model=EligibilityOut,
-            summary="本主体某条处罚信息现在能否申请信用修复;不能时给出所依据的规则")
+            summary="本主体某条处罚信息现在能否申请信用修复；不能时给出所依据的规则")
 def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> EligibilityOut:
     record = own_record(session, actor, record_id)
     try:
@@ -132,7 +132,7 @@ def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> Eligi
 
 
 @router.post("/api/v1/repairs", response_model=RepairOut, status_code=201,
-             summary="申请信用修复:履行情况、证明材料(PDF/图片)和信用修复承诺")
+             summary="申请信用修复：履行情况、证明材料（PDF/图片）和信用修复承诺")
 async def apply(session: SessionDep, actor: Applicant,
                 record_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
                 fulfilment: Annotated[str, Form(max_length=repair.TEXT_MAX)],
@@ -151,7 +151,7 @@ class RepairList(BaseModel):
 
 
 @router.get("/api/v1/repairs", response_model=RepairList,
-            summary="修复申请列表:信用主体看本主体的,认定单位看本单位的,信用办看全部")
+            summary="修复申请列表：信用主体看本主体的，认定单位看本单位的，信用办看全部")
 def list_repairs(session: SessionDep, actor: Reader,
                  state: Annotated[str | None, Query(max_length=20)] = None) -> RepairList:
     items = [repair_out(session, a) for a in repair.list_applications(session, actor,
@@ -166,7 +166,7 @@ class OverdueRepair(BaseModel):
 
 
 @router.get("/api/v1/repairs/overdue", response_model=list[OverdueRepair],
-            summary="超过办理时限的修复申请(信用办)")
+            summary="超过办理时限的修复申请（信用办）")
 def overdue(session: SessionDep, _actor: Manager) -> list[OverdueRepair]:
     return [OverdueRepair(application=repair_out(session, o.application), step=o.step,
                           due=o.due) for o in repair.overdue(session)]
@@ -207,7 +207,7 @@ def refuse(app_id: DbId, body: CodedReasonsIn, session: SessionDep,
 
 
 @router.post("/api/v1/repairs/{app_id}/approve", response_model=RepairOut,
-             summary="准予修复:终止公示、停止共享和使用、重新评价、推送上级平台")
+             summary="准予修复：终止公示、停止共享和使用、重新评价、推送上级平台")
 def approve(app_id: DbId, body: ReasonsIn, session: SessionDep, actor: Decider) -> RepairOut:
     return repair_out(session, repair.approve(session, app_id, actor, body.reasons,
                                               calendar=load_calendar(session)), full=True)
@@ -221,7 +221,7 @@ def reject(app_id: DbId, body: CodedReasonsIn, session: SessionDep,
 
 
 @router.post("/api/v1/repairs/{app_id}/commitment-broken", response_model=RepairOut,
-             summary="认定违反信用修复承诺:按最长公示期重新公示")
+             summary="认定违反信用修复承诺：按最长公示期重新公示")
 def commitment_broken(app_id: DbId, body: ReasonsIn, session: SessionDep,
                       actor: Decider) -> RepairOut:
     return repair_out(session, repair.break_commitment(session, app_id, actor, body.reasons),
@@ -239,7 +239,7 @@ class RuleClocks(BaseModel):
 
 
 @router.get("/api/v1/repairs-rules", response_model=list[RuleClocks],
-            summary="各版本修复规则的办理时限(工作日)及其确认状态")
+            summary="各版本修复规则的办理时限（工作日）及其确认状态")
 def rules(_actor: Reader) -> list[RuleClocks]:
     return [RuleClocks(rule_set_id=rs.id, title=rs.title, effective_from=rs.effective_from,
                        effective_to=rs.effective_to,
@@ -252,7 +252,7 @@ def rules(_actor: Reader) -> list[RuleClocks]:
 
 @router.get("/api/v1/me/records/{record_id}/repair-notice.pdf",
             responses={200: {"content": {"application/pdf": {}}}},
-            summary="下载本主体处罚信息的信用修复告知书(PDF)")
+            summary="下载本主体处罚信息的信用修复告知书（PDF）")
 def my_notice(record_id: DbId, session: SessionDep, settings: SettingsDep,
               actor: OwnFile) -> Response:
     record = own_record(session, actor, record_id)

@@ -10,11 +10,18 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require, run_and_commit
+from xinyong.api.params import refuse_unknown_query
 from xinyong.core import clock
-from xinyong.publication.reads import CreditFile, PublicRecord, credit_file
+from xinyong.publication.reads import (
+    CreditFile,
+    PublicRecord,
+    credit_file,
+    public_counts_for,
+)
 from xinyong.subjects.search import SearchPage, search_subjects
 
-router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
+router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"],
+                   dependencies=[Depends(refuse_unknown_query)])
 PublicReader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
 AsOf = Annotated[date | None, Query(description="YYYY-MM-DD: what was public that day "
                                     "(default today)")]
@@ -33,6 +40,9 @@ class SubjectHitPublic(BaseModel):
     matched_name: str
     matched_current: bool
     highlight: list[Segment]
+    public_records: dict[str, int] = Field(
+        default_factory=dict, description="status mark: records of each type public that day "
+        "（e.g. penalty: 2 = 有行政处罚信息）")
 
 
 class SearchPublic(BaseModel):
@@ -64,7 +74,7 @@ class RecordPublic(BaseModel):
     severity: str | None
     subject_name: str
     subject_uscc: str | None
-    under_objection: bool = Field(False, description="异议处理中:信息正在核查")
+    under_objection: bool = Field(False, description="异议处理中：信息正在核查")
     fields: list[FieldPublic]
 
 
@@ -102,14 +112,17 @@ class RecordList(BaseModel):
 # same validation as constructing each nested model in Python, at a fifth of the cost (one
 # call into pydantic-core instead of one per record, field and segment).
 
-def search_out(page: SearchPage) -> SearchPublic:
+def search_out(page: SearchPage, marks: dict[int, dict[str, int]] | None = None
+               ) -> SearchPublic:
+    marks = marks or {}
     return SearchPublic.model_validate({
         "query": page.query, "total": page.total, "capped": page.capped, "page": page.page,
         "per_page": page.per_page, "pages": page.pages, "by_code": page.by_code,
         "items": [{"uscc": h.uscc, "name": h.name, "kind": h.kind,
                    "region_code": h.region_code, "matched_name": h.matched_name,
                    "matched_current": h.matched_current,
-                   "highlight": [{"text": t, "match": m} for t, m in h.segments]}
+                   "highlight": [{"text": t, "match": m} for t, m in h.segments],
+                   "public_records": marks.get(h.subject_id, {})}
                   for h in page.items]})
 
 
@@ -148,11 +161,16 @@ def credit_file_out(f: CreditFile) -> CreditFilePublic:
 @router.get("", response_model=SearchPublic, summary="按名称、曾用名或统一社会信用代码查询")
 async def search(session: SessionDep, _actor: PublicReader,
                  q: Annotated[str, Query(min_length=1, max_length=100,
-                                         description="名称(至少2个字)、曾用名或18位代码")],
-                 page: Annotated[int, Query(ge=1, le=1000)] = 1,
+                                         description="名称（至少2个字）、曾用名或18位代码")],
+                 page: Annotated[int, Query(ge=1, le=1000,
+                                            description="页码；超过末页时返回末页")] = 1,
                  per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
-    return await run_and_commit(session, lambda: search_out(
-        search_subjects(session, q, page=page, per_page=per_page)))
+    def work() -> SearchPublic:
+        found = search_subjects(session, q, page=page, per_page=per_page)
+        return search_out(found, public_counts_for(
+            session, [h.subject_id for h in found.items], clock.today()))
+
+    return await run_and_commit(session, work)
 
 
 @router.get("/{uscc}", response_model=CreditFilePublic, summary="信用档案")
@@ -164,7 +182,7 @@ async def get_credit_file(uscc: str, session: SessionDep,
 
 @router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
 async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
-                       type: Annotated[str | None, Query(description="信息类别,如 penalty")]
+                       type: Annotated[str | None, Query(description="信息类别，如 penalty")]
                        = None, as_of: AsOf = None) -> RecordList:
     day = as_of or clock.today()
 

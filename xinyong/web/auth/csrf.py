@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import secrets
 
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, Request
 
 SESSION_KEY = "sid"
 # Ids handed out before login carry this prefix: they name no session row, so a public page
@@ -65,3 +65,14 @@ def csrf_ok(request: HTTPConnection, submitted: str | None) -> bool:
     sid = session_id(request)
     return bool(sid and submitted
                 and hmac.compare_digest(_token(request, sid).encode(), submitted.encode()))
+
+
+async def form_csrf(request: Request) -> None:
+    """Route dependency of a form POST: hand the form's token to the actor dependency as the
+    X-CSRF-Token header it checks, so pages need no JavaScript."""
+    form = await request.form()
+    token = form.get(FORM_FIELD)
+    if isinstance(token, str) and token:
+        request.scope["headers"] = [*request.scope["headers"],
+                                    (HEADER.encode(), token.encode())]
+        request.__dict__.pop("_headers", None)

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,25 +40,21 @@ from xinyong.objections.tables import Objection
 from xinyong.repair import service as repair
 from xinyong.repair.tables import RepairApplication
 from xinyong.subjects.tables import Subject
-from xinyong.web import TEMPLATE_DIR
 from xinyong.web.auth.csrf import csrf_token
-from xinyong.web.calendar_view import calendar_context
-from xinyong.web.checks.routes import _form_csrf
+from xinyong.web.auth.csrf import form_csrf as _form_csrf
+from xinyong.web.pages import gate, render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
-                                       str(TEMPLATE_DIR)],
-                            context_processors=[calendar_context])
 
 OBJECTION_STAFF = (Permission.OBJECTIONS_DECIDE, Permission.OBJECTIONS_MANAGE)
 REPAIR_STAFF = (Permission.REPAIR_DECIDE, Permission.REPAIR_MANAGE)
-OBJECTIONS_REFUSED = ("当前账户无权办理异议。异议由信用办转办、数据提供单位核查处理;"
+OBJECTIONS_REFUSED = ("当前账户无权办理异议。异议由信用办转办、数据提供单位核查处理；"
                       "信用主体请在“我的信用”中查看本主体的异议。")
-REPAIRS_REFUSED = ("当前账户无权办理信用修复申请。修复申请由作出认定的单位办理、信用办督办;"
+REPAIRS_REFUSED = ("当前账户无权办理信用修复申请。修复申请由作出认定的单位办理、信用办督办；"
                    "信用主体请在“我的信用”中查看本主体的申请。")
 ALL = "all"  # the queue filter's "every state" (the services take None for it)
-OUTCOME_LABELS = {objections.CORRECTED: "更正(生成新版本,原记录留存历史)",
-                  objections.REVOKED: "撤销(停止公示)", objections.KEPT: "维持原记录"}
+OUTCOME_LABELS = {objections.CORRECTED: "更正（生成新版本，原记录留存历史）",
+                  objections.REVOKED: "撤销（停止公示）", objections.KEPT: "维持原记录"}
 OBJECTION_ACTIONS = {"file": "提出异议", "route": "转办", "decide": "核查处理"}
 REPAIR_ACTIONS = {"submit": "提交申请", "forward": "推送认定单位", "accept": "受理",
                   "refuse": "不予受理", "approve": "准予修复", "reject": "不予修复",
@@ -69,10 +63,10 @@ OBJECTION_STEPS = {"route": "转办", "decide": "核查办结"}
 REPAIR_STEPS = {"forward": "推送认定单位", "accept": "受理", "decide": "修复决定",
                 "sync": "同步上级平台"}
 COMMITMENT_LABELS = {"made": "已作出", "in_force": "履行中", "broken": "已违反"}
-DONE = {"route": "已转办。", "decide": "处理结果已保存,异议已办结。", "accept": "已受理。",
-        "refuse": "已决定不予受理。", "approve": "已准予修复:该信息停止公示、停止共享。",
+DONE = {"route": "已转办。", "decide": "处理结果已保存，异议已办结。", "accept": "已受理。",
+        "refuse": "已决定不予受理。", "approve": "已准予修复：该信息停止公示、停止共享。",
         "reject": "已决定不予修复。",
-        "commitment-broken": "已认定违反修复承诺:该信息按最长公示期重新公示。"}
+        "commitment-broken": "已认定违反修复承诺：该信息按最长公示期重新公示。"}
 QUEUE_LIMIT = 200  # rows a queue shows; the state filter narrows it
 
 
@@ -90,22 +84,17 @@ def _page(request: Request, settings: Settings, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
     token = csrf_token(request) if "session" in request.scope else ""
     base: dict[str, Any] = {
-        "platform_name": settings.platform_name, "csrf_token": token,
+        "csrf_token": token,
         "objection_labels": objections.STATE_LABELS, "repair_labels": repair.STATE_LABELS,
         "json_url": None, "error": None, "errors": [], "done": None, "form": {}}
-    return templates.TemplateResponse(request, name, base | ctx, status_code=status)
+    return render(request, name, base | ctx, status)
 
 
 def _gate(request: Request, settings: Settings, actor: Actor,
           permissions: Iterable[Permission], refused: str) -> Response | None:
-    """Anonymous: to the login page and back here; signed in without the permission: 403."""
-    if any(can(actor, p) for p in permissions):
-        return None
-    if actor.account_id is None:
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
-    return _page(request, settings, "cases_message.html",
-                 {"title": "无权访问", "message": refused}, status=403)
+    """Anonymous: to the login page and back here; signed in without the permission: 403
+    (the site's error page, with what the account may do instead)."""
+    return gate(request, actor, tuple(permissions), refused)
 
 
 def _not_found(request: Request, settings: Settings, exc: XinyongError,
@@ -136,8 +125,8 @@ def _target_label(o: Objection, docs: dict[int, tuple[str, str]],
                   entries: dict[int, str]) -> str:
     if o.record_id is not None:
         kind, number = docs.get(o.record_id, ("信用信息", ""))
-        return f"{kind} {number}(信息 #{o.record_id})"
-    return f"名单 {entries.get(o.list_entry_id or 0, '')}(名单条目 #{o.list_entry_id})"
+        return f"{kind} {number}"
+    return f"名单 {entries.get(o.list_entry_id or 0, '')}"
 
 
 # -- objections ---------------------------------------------------------------------------
@@ -279,7 +268,7 @@ def _decision(form: dict[str, str]) -> objections.Decision:
     changes = {k.removeprefix("change_"): v for k, v in form.items()
                if k.startswith("change_") and v} if form.get("outcome") == "corrected" else None
     if not form.get("outcome"):
-        raise Invalid("请选择处理结果:更正、撤销或维持", code="objection_outcome_invalid")
+        raise Invalid("请选择处理结果：更正、撤销或维持", code="objection_outcome_invalid")
     return objections.Decision(form["outcome"], form.get("reasons", ""), changes, revoked_on)
 
 

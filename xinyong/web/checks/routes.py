@@ -7,59 +7,46 @@ dependency as the X-CSRF-Token header it checks, so pages need no JavaScript.
 
 from __future__ import annotations
 
-from html import escape
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from xinyong.accounts import Actor, Permission, can
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.core.errors import XinyongError
 from xinyong.measures import FeedbackItem, default_measures, feedback_of, record_feedback
 from xinyong.screening.check import CheckRequest, get_check, review_match, run_check
 from xinyong.screening.match import STEP_LABELS
-from xinyong.web import TEMPLATE_DIR
-from xinyong.web.auth.csrf import FORM_FIELD, HEADER, csrf_token
+from xinyong.web.auth.csrf import csrf_token
+from xinyong.web.auth.csrf import form_csrf as _form_csrf
+from xinyong.web.checks.verdict import verdict
+from xinyong.web.pages import gate, render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
-                                       str(TEMPLATE_DIR)])
 OUTCOMES = {"applied": "已实施", "not_applied": "未实施"}
+REFUSED = "信用核查（逢办必查）由联合奖惩实施部门的经办人使用。"
 
-
-async def _form_csrf(request: Request) -> None:
-    form = await request.form()
-    token = form.get(FORM_FIELD)
-    if isinstance(token, str) and token:
-        request.scope["headers"] = [*request.scope["headers"],
-                                    (HEADER.encode(), token.encode())]
-        request.__dict__.pop("_headers", None)
+__all__ = ["_form_csrf", "router"]  # _form_csrf: kept for pages that import it from here
 
 
 def _gate(request: Request, actor: Actor, permission: Permission) -> Response | None:
-    if can(actor, permission):
-        return None
-    if actor.account_id is None:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return HTMLResponse("<p>当前账户无权使用信用核查(逢办必查)。</p>", status_code=403)
+    return gate(request, actor, (permission,), REFUSED)
 
 
 def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
-    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request)
+    base = {"csrf_token": csrf_token(request)
             if "session" in request.scope else "", "matters": default_measures().matters,
             "step_labels": STEP_LABELS, "outcomes": OUTCOMES}
-    return templates.TemplateResponse(request, name, base | ctx, status_code=status)
+    return render(request, name, base | ctx, status)
 
 
 @router.get("/checks", response_class=HTMLResponse)
 def check_form(request: Request, actor: ActorDep, settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
         return refused
-    return _page(request, settings, "check_form.html", {"title": "信用核查(逢办必查)",
+    return _page(request, settings, "check_form.html", {"title": "信用核查（逢办必查）",
                                                          "form": {}, "error": None,
                                                          "actor": actor})
 
@@ -78,7 +65,7 @@ async def check_submit(request: Request, actor: ActorDep, session: SessionDep,
                            actor)
     except XinyongError as exc:
         return _page(request, settings, "check_form.html", {
-            "title": "信用核查(逢办必查)", "form": form, "error": exc.message,
+            "title": "信用核查（逢办必查）", "form": form, "error": exc.message,
             "actor": actor}, status=422)
     return RedirectResponse(f"/checks/{result['id']}", status_code=303)
 
@@ -87,8 +74,10 @@ def _result_page(request: Request, session: Any, settings: Any, actor: Actor, ch
                  error: str | None = None, status: int = 200) -> Response:
     check = get_check(session, check_id)
     done = {f.measure_id: f for f in feedback_of(session, check_id)}
+    found = verdict(session, check.result)
     return _page(request, settings, "check_result.html", {
-        "title": f"核查结果 #{check.id}", "check": check, "r": check.result, "done": done,
+        "title": f"核查结果 #{check.id}：{found.label}", "check": check, "r": check.result,
+        "done": done, "found": found,
         "error": error, "actor": actor, "json_url": f"/api/v1/checks/{check.id}"},
         status=status)
 
@@ -98,10 +87,7 @@ def check_page(request: Request, check_id: DbId, actor: ActorDep, session: Sessi
                settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
         return refused
-    try:
-        return _result_page(request, session, settings, actor, check_id)
-    except XinyongError as exc:
-        return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
+    return _result_page(request, session, settings, actor, check_id)
 
 
 @router.post("/checks/{check_id}/feedback", response_class=HTMLResponse,
@@ -134,6 +120,6 @@ async def review_submit(request: Request, check_id: DbId, actor: ActorDep,
                      str(form.get("reason", "")), actor)
     except (XinyongError, ValueError) as exc:
         session.rollback()
-        message = exc.message if isinstance(exc, XinyongError) else "参数错误"
+        message = exc.message if isinstance(exc, XinyongError) else "参数错误：请选择要标记的主体"
         return _result_page(request, session, settings, actor, check_id, message, 422)
     return RedirectResponse(f"/checks/{check_id}", status_code=303)

@@ -5,49 +5,67 @@ attachments. Each page calls the same service as its API twin; forms carry the C
 
 from __future__ import annotations
 
-from html import escape
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from xinyong.accounts import Actor, Role
+from xinyong.accounts import Actor, Permission
 from xinyong.accounts.access import read_own_file
 from xinyong.api.deps import ActorDep, CatalogDep, DbId, SessionDep, SettingsDep
 from xinyong.api.routers.objections import clocks_of
+from xinyong.catalog import default_catalog
 from xinyong.core import attachments, clock
-from xinyong.core.errors import XinyongError
+from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar
+from xinyong.ingest.tables import Record
+from xinyong.lists import ListEntry, default_list_kinds
 from xinyong.objections import service as objections
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair import service as repair
 from xinyong.repair.notices import latest_notice, repairable_types
-from xinyong.web import TEMPLATE_DIR
-from xinyong.web.auth.csrf import csrf_token
-from xinyong.web.checks.routes import _form_csrf
+from xinyong.web.auth.csrf import csrf_token, form_csrf
+from xinyong.web.pages import gate, render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
-                                       str(TEMPLATE_DIR)])
+OWN = (Permission.OWN_FILE_READ,)
+REFUSED = "“我的信用”供信用主体（企业）账户查看本主体的信用信息。"
 
 
 def _gate(request: Request, actor: Actor) -> Response | None:
-    if actor.role == Role.SUBJECT and actor.subject_uscc:
-        return None
-    if actor.account_id is None:
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return HTMLResponse("<p>“我的信用”仅供信用主体账户使用。</p>", status_code=403)
+    refused = gate(request, actor, OWN, REFUSED)
+    if refused is None and not actor.subject_uscc:
+        raise Forbidden("该账户未关联信用主体，请联系信用办", code="forbidden")
+    return refused
 
 
 def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
-    base = {"platform_name": settings.platform_name, "csrf_token": csrf_token(request),
+    base = {"csrf_token": csrf_token(request),
             "objection_labels": objections.STATE_LABELS, "repair_labels": repair.STATE_LABELS}
-    return templates.TemplateResponse(request, name, base | ctx, status_code=status)
+    return render(request, name, base | ctx, status)
+
+
+def _document(session: Session, record_id: int | None) -> str:
+    """A record as a user names it: its kind and document number, never its row id."""
+    record = session.get(Record, record_id) if record_id is not None else None
+    if record is None:
+        return "（信息已不存在）"
+    name = default_catalog().get(record.record_type).name
+    return f"{name} {record.data.get('document_number') or record.natural_key}"
+
+
+def _target(session: Session, o: Any) -> str:
+    if o.record_id is not None:
+        return _document(session, o.record_id)
+    entry = session.get(ListEntry, o.list_entry_id) if o.list_entry_id else None
+    if entry is None:
+        return "名单信息"
+    kind = default_list_kinds().get(entry.list_kind)
+    return f"{kind.name if kind else '名单'} {entry.document_number}"
 
 
 @router.get("/me", response_class=HTMLResponse)
@@ -90,7 +108,7 @@ def objection_form(request: Request, actor: ActorDep, settings: SettingsDep,
 
 
 @router.post("/me/objections", response_class=HTMLResponse,
-             dependencies=[Depends(_form_csrf)])
+             dependencies=[Depends(form_csrf)])
 async def objection_submit(request: Request, actor: ActorDep, session: SessionDep,
                            settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor)) is not None:
@@ -119,12 +137,10 @@ def objection_page(request: Request, objection_id: DbId, actor: ActorDep,
                    session: SessionDep, settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor)) is not None:
         return refused
-    try:
-        o = objections.view(session, actor, objection_id)
-    except XinyongError as exc:
-        return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
+    o = objections.view(session, actor, objection_id)
     return _page(request, settings, "objection.html", {
         "title": f"异议 #{o.id}", "o": o, "steps": objections.steps_of(session, o.id),
+        "target": _target(session, o),
         "files": attachments.list_for(session, "objection", o.id),
         "json_url": f"/api/v1/objections/{o.id}"})
 
@@ -159,7 +175,7 @@ def repair_form(request: Request, actor: ActorDep, session: SessionDep, settings
     return _repair_form(request, session, settings, actor, record, {}, None, [])
 
 
-@router.post("/me/repairs", response_class=HTMLResponse, dependencies=[Depends(_form_csrf)])
+@router.post("/me/repairs", response_class=HTMLResponse, dependencies=[Depends(form_csrf)])
 async def repair_submit(request: Request, actor: ActorDep, session: SessionDep,
                         settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor)) is not None:
@@ -185,11 +201,9 @@ def repair_page(request: Request, app_id: DbId, actor: ActorDep, session: Sessio
                 settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor)) is not None:
         return refused
-    try:
-        app = repair.view(session, actor, app_id)
-    except XinyongError as exc:
-        return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
+    app = repair.view(session, actor, app_id)
     return _page(request, settings, "repair.html", {
-        "title": f"信用修复申请 #{app.id}", "a": app, "steps": repair.steps_of(session, app.id),
+        "title": f"信用修复申请 #{app.id}", "a": app,
+        "document": _document(session, app.record_id), "steps": repair.steps_of(session, app.id),
         "files": attachments.list_for(session, "repair", app.id),
         "json_url": f"/api/v1/repairs/{app.id}"})
