@@ -90,3 +90,12 @@ def test_each_role_is_allowed_or_refused(engine, settings, method, path, permiss
         refused = r.status_code == 403 and r.json()["code"] == "forbidden"
         assert refused is (not allowed), (role, method, path, r.status_code, r.text)
         assert r.status_code < 500, (role, method, path, r.text)
+
+
+def test_every_permission_and_role_has_a_label():
+    """A refusal names the permission in Chinese: a permission without a label would turn a
+    403 into a 500."""
+    from xinyong.accounts.policy import PERMISSION_LABELS, ROLE_LABELS, Permission, Role
+
+    assert [p for p in Permission if p not in PERMISSION_LABELS] == []
+    assert [r for r in Role if r not in ROLE_LABELS] == []

@@ -27,7 +27,7 @@ def test_a_command_in_another_directory_refuses_and_names_the_path(monkeypatch, 
         result = runner.invoke(app, args, env=env)
         assert result.exit_code == 2, (args, result.output)
         text = "".join(result.output.split())
-        assert "database_missing" in text and "".join(str(expected).split()) in text, args
+        assert "找不到数据库文件" in text and "".join(str(expected).split()) in text, args
         assert "XINYONG_DATABASE_URL" in text and "XINYONG_VAR_DIR" in text
     assert not (tmp_path / "var").exists()  # nothing was created
 

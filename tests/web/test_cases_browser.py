@@ -68,7 +68,7 @@ def test_a_data_officer_decides_an_objection_from_the_queue(browser, engine, set
         page.get_by_label("处理理由（将告知异议人）").fill("经核实,罚款金额与处罚决定书一致")
         page.get_by_role("button", name="提交处理结果").click()
         assert page.locator("h1").inner_text() == f"异议 #{objection_id}：维持原记录"
-        assert "处理结果已保存" in page.get_by_role("status").inner_text()
+        assert "处理结果已保存" in page.locator("main [role=status]").first.inner_text()
         assert page.get_by_role("button", name="提交处理结果").count() == 0
 
         page.get_by_role("link", name="异议办理").click()

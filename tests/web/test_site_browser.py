@@ -136,7 +136,7 @@ def test_the_credit_office_publishes_a_notice_and_reads_the_late_list(site_data,
     page.get_by_label("正文（空一行分段）").fill("各有关单位：\n\n培训定于下月举行。")
     page.get_by_label("保存后立即发布").check()
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_role("status").inner_text() == "已保存。"
+    assert page.locator("p.notice[role=status]").inner_text() == "已保存。"
     page.get_by_role("link", name="首页", exact=True).click()
     page.get_by_role("link", name="关于2027年度信用修复培训的通知").click()
     assert page.locator("h1").inner_text() == "关于2027年度信用修复培训的通知"

@@ -33,7 +33,7 @@ class Limits:
 
 
 def refusal(limits: Limits) -> RateLimited:
-    return RateLimited(f"尝试次数过多,请{limits.minutes}分钟后再试", code="too_many_attempts")
+    return RateLimited(f"尝试次数过多，请{limits.minutes}分钟后再试", code="too_many_attempts")
 
 
 def _failures(session: Session, kind: str, column: object, value: str, since: object) -> int:

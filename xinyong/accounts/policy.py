@@ -59,7 +59,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.CHECKS_RUN: "信用核查", P.CHECKS_FEEDBACK: "反馈措施实施情况",
     P.LISTS_MANAGE: "管理信用名单", P.MEASURES_REPORT: "查看措施实施统计",
     P.QUALITY_READ: "查看数据质量", P.AUDIT_READ: "查看审计日志",
-    P.ACCOUNTS_MANAGE: "管理账户", P.OBJECTIONS_FILE: "提出异议",
+    P.ACCOUNTS_MANAGE: "管理账户", P.DEPARTMENTS_MANAGE: "管理部门",
+    P.OBJECTIONS_FILE: "提出异议",
     P.OBJECTIONS_DECIDE: "核查处理异议", P.OBJECTIONS_MANAGE: "转办和督办异议",
     P.REPAIR_APPLY: "申请信用修复", P.REPAIR_DECIDE: "办理信用修复",
     P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告"}

@@ -91,7 +91,7 @@ class _MultipartWatch:
             self.files += 1
             if self.files > self.max_files:
                 raise RequestTooLarge("attachment_too_many",
-                                      f"附件最多{self.max_files}个,第{self.files}个未接收")
+                                      f"附件最多{self.max_files}个，第{self.files}个未接收")
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self.file_name is None:
@@ -127,8 +127,8 @@ class BodyLimitMiddleware:
         kind, params = parse_options_header(content_type)
         is_json = kind == b"application/json" or kind.endswith(b"+json")
         limit = self.max_json_bytes if is_json else self.max_bytes
-        message = (f"请求内容超过 {_mb(limit)},未予接收"
-                   + (";大批量数据请分批推送或用文件报送" if is_json else ""))
+        message = (f"请求内容超过 {_mb(limit)}，未予接收"
+                   + ("；大批量数据请分批推送或用文件报送" if is_json else ""))
         declared = headers.get("content-length")
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:
             await too_large_response(scope, "request_too_large", message)(scope, receive, send)

@@ -102,7 +102,7 @@ def load_signer(path: Path) -> Signer:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except ValueError as exc:
-        raise ConfigError(f"{path}: 不是可读的 PEM 私钥:{exc}", code="audit_key_invalid") from exc
+        raise ConfigError(f"{path}: 不是可读的 PEM 私钥：{exc}", code="audit_key_invalid") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise ConfigError(f"{path}: 审计签名密钥应为 Ed25519 私钥", code="audit_key_invalid")
     return Signer(key, path.with_name(path.name + ".head"))
@@ -195,11 +195,11 @@ def verify_anchored(session: Session, signer: Signer, *,
     for cp in rows:
         if not signer.holds(cp.seq, cp.head_hash, cp.at, cp.signature):
             other = "" if cp.key_id == signer.key_id else (
-                f";它由另一把密钥({cp.key_id})签名,本机密钥为 {signer.key_id}:"
+                f"；它由另一把密钥（{cp.key_id}）签名，本机密钥为 {signer.key_id}："
                 "请恢复原密钥文件")
             return VerifyResult(0, "", BrokenLink(
                 cp.seq, "checkpoint_signature",
-                f"第{cp.seq}条处的检查点签名无效(检查点被伪造或篡改{other})"))
+                f"第{cp.seq}条处的检查点签名无效（检查点被伪造或篡改{other}）"))
         if anchors.get(cp.seq, cp.head_hash) != cp.head_hash:
             return VerifyResult(0, "", BrokenLink(
                 cp.seq, "checkpoint_signature", f"第{cp.seq}条处有两个互相矛盾的签名检查点"))
@@ -215,9 +215,9 @@ def verify_anchored(session: Session, signer: Signer, *,
         if not valid:
             return VerifyResult(0, "", BrokenLink(
                 seq, "checkpoint_signature",
-                f"{signer.head_file.name} 中的检查点签名无效(文件被篡改)"))
+                f"{signer.head_file.name} 中的检查点签名无效（文件被篡改）"))
         if seq not in anchors:
             return VerifyResult(0, "", BrokenLink(
                 seq, "checkpoint_missing",
-                f"第{seq}条处的签名检查点已从数据库中删除({signer.head_file.name} 仍记载它)"))
+                f"第{seq}条处的签名检查点已从数据库中删除（{signer.head_file.name} 仍记载它）"))
     return verify(session, expect_head=expect_head, anchors=anchors)

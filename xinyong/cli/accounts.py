@@ -239,10 +239,10 @@ def checkpoint_cmd(ctx: typer.Context,
     if as_json:
         print_json({"ok": True, "checkpoint": row})
     elif row is None:
-        out.print("审计日志为空,无需签名检查点")
+        out.print("审计日志为空，无需签名检查点")
     else:
-        out.print(f"[green]✓[/] 已签名检查点:第 {row['seq']} 条,链头哈希 {row['head_hash']}"
-                  f"(密钥 {row['key_id']})")
+        out.print(f"[green]✓[/] 已签名检查点：第 {row['seq']} 条，链头哈希 {row['head_hash']}"
+                  f"（密钥 {row['key_id']}）")
 
 
 @audit_app.command("grant")

@@ -104,7 +104,7 @@ def engine(ctx: typer.Context, *, create: bool = False) -> Engine:
     s = settings(ctx)
     path = sqlite_file(s)
     if path is not None and not create and not path.is_file():
-        err.print(f"[bold red]错误[/] (database_missing): {missing_database_message(path)}")
+        err.print(f"[bold red]错误[/]：{missing_database_message(path)}")
         raise typer.Exit(2)
     eng = engine_for(s)
     ensure_schema(eng)  # every command upgrades an older database by itself

@@ -26,7 +26,7 @@ RegionOpt = Annotated[str | None, typer.Option(
 
 def _label(class_id: str | None) -> str:
     if class_id is None:
-        return "(未分类)"
+        return "（未分类）"
     found = default_catalog().department_classes.get(class_id)
     return f"{found.label}({class_id})" if found else class_id
 
@@ -48,7 +48,7 @@ def add(ctx: typer.Context, code: Annotated[str, typer.Argument(help="the depart
         d = departments.add_department(session, cli_actor(operator), departments.NewDepartment(
             code=code, name=name, department_class=department_class, region_code=region))
         row = _row(d)
-    out.print(f"已登记单位: {row['code']} {row['name']},{row['class_label']},"
+    out.print(f"已登记单位：{row['code']} {row['name']}，{row['class_label']}，"
               f"行政区划 {row['region']}")
 
 
@@ -64,7 +64,7 @@ def update(ctx: typer.Context, code: str,
                                               name=name, department_class=department_class,
                                               region_code=region))
         row = _row(d)
-    out.print(f"单位 {row['code']}: {row['name']},{row['class_label']},行政区划 {row['region']}")
+    out.print(f"单位 {row['code']}: {row['name']},{row['class_label']}，行政区划 {row['region']}")
 
 
 @departments_app.command("list")

@@ -23,7 +23,7 @@ from typing import Any
 # The amended rules are in force from 2025; earlier years are the package's (2004-2024).
 PROVISIONAL_FROM = 2025
 PROVISIONAL_UNTIL = 2099  # last year computed (the lunar tables reach further)
-LAW = "《全国年节及纪念日放假办法》(2024年11月10日国务院令第795号修订,2025年1月1日起施行)"
+LAW = "《全国年节及纪念日放假办法》（2024年11月10日国务院令第795号修订，2025年1月1日起施行）"
 IN_LIEU = "补假"
 
 

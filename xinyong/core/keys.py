@@ -26,7 +26,7 @@ SECRET_KEY_FILE = "secret_key"
 def _check_private(path: Path) -> None:
     mode = path.stat().st_mode
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(f"{path}: 密钥文件可被其他用户读取(权限 {stat.S_IMODE(mode):o}),"
+        raise ConfigError(f"{path}: 密钥文件可被其他用户读取（权限 {stat.S_IMODE(mode):o}），"
                           f"请执行 chmod 600 {path}", code="key_file_permissions")
 
 
@@ -47,7 +47,7 @@ def read_or_create_private(path: Path, make: Callable[[], bytes]) -> bytes:
     _check_private(path)
     content = path.read_bytes()
     if not content.strip():
-        raise ConfigError(f"{path}: 密钥文件为空(可能在写入时中断),请删除后重新启动",
+        raise ConfigError(f"{path}: 密钥文件为空（可能在写入时中断），请删除后重新启动",
                           code="key_file_empty")
     return content
 

@@ -22,7 +22,7 @@ def _code(raw: str) -> str:
     try:
         return validate_uscc(raw).code
     except UsccError as exc:
-        raise Invalid(f"单位统一社会信用代码无效:{exc}", code=exc.rule) from exc
+        raise Invalid(f"单位统一社会信用代码无效：{exc}", code=exc.rule) from exc
 
 
 def find_department(session: Session, code: str) -> Department | None:
@@ -35,7 +35,7 @@ def find_department(session: Session, code: str) -> Department | None:
 def get_department(session: Session, code: str) -> Department:
     dept = find_department(session, code)
     if dept is None:
-        raise NotFound(f"单位「{code[:40]}」未登记,请先登记单位(xinyong departments add)",
+        raise NotFound(f"单位「{code[:40]}」未登记，请先登记单位（xinyong departments add)",
                        code="department_not_found")
     return dept
 

@@ -21,7 +21,7 @@ from xinyong.ingest.tables import Record
 from xinyong.lists.tables import ListEntry
 from xinyong.subjects.tables import Subject
 
-IDENTITY_FAILED = ("身份核验未通过:请核对信息编号和证件号码,"
+IDENTITY_FAILED = ("身份核验未通过：请核对信息编号和证件号码，"
                    "或以信用主体账户登录后提出异议")
 
 

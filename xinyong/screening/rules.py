@@ -52,7 +52,7 @@ STEP_LABELS = {FULL_WIDTH: "全角转半角", TRADITIONAL: "繁体转简体", CA
                SPACING: "空格和标点", SUFFIX: "组织形式写法", FORM: "组织形式不同",
                DIVISION: "行政区划写法", DIVISION_ORDER: "行政区划位置"}
 METHOD_LABELS = {"code": "统一社会信用代码一致", "exact": "名称完全一致",
-                 "variant": "名称规范化后一致", "fuzzy": "名称相似(字号或行业一字之差)"}
+                 "variant": "名称规范化后一致", "fuzzy": "名称相似（字号或行业一字之差）"}
 
 Graded = tuple[str, float, tuple[str, ...]]  # method, score, steps
 

@@ -103,7 +103,7 @@ def create_account(body: AccountCreate, session: SessionDep, actor: Admin) -> Ac
 
 
 @router.delete("/{name}/sessions", response_model=SessionsEnded,
-               summary="结束账户的全部网页会话(立即生效)")
+               summary="结束账户的全部网页会话（立即生效）")
 def end_sessions(name: str, session: SessionDep, actor: Admin) -> SessionsEnded:
     return SessionsEnded(account=name, ended=accounts.end_sessions(session, actor, name))
 

@@ -86,7 +86,7 @@ def add_department(body: DepartmentCreate, session: SessionDep, catalog: Catalog
 
 
 @router.patch("/{code}", response_model=DepartmentPublic,
-              summary="更改单位的名称、类别或行政区划(其账户的权限随类别变化)")
+              summary="更改单位的名称、类别或行政区划（其账户的权限随类别变化）")
 def update_department(code: Code, body: DepartmentUpdate, session: SessionDep,
                       catalog: CatalogDep, actor: Admin) -> DepartmentPublic:
     d = departments.update_department(session, actor, code, departments.DepartmentChange(
