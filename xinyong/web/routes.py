@@ -88,7 +88,7 @@ def home(request: Request, session: SessionDep, settings: SettingsDep, catalog: 
         hit = (time.monotonic(), counts_by_type(session, day, catalog=catalog))
         cache[day] = hit
     counts = [(rt_id, catalog.get(rt_id).name, hit[1].get(rt_id, 0))
-              for rt_id in public_type_ids(catalog)]
+              for rt_id in public_type_ids(catalog, day)]
     return _render(request, settings, "home.html", {
         "title": "首页", "counts": counts, "as_of": day, "as_of_given": given,
         "json_url": "/api/v1/publication/counts" + ("?as_of=" + day.isoformat() if given
