@@ -15,6 +15,7 @@ from rich.table import Table
 from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
+from xinyong.cli.integrity import seal
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
 from xinyong.cli.screening import (
@@ -45,6 +46,7 @@ app.add_typer(publication_app, name="publication")
 subjects_app.command("reindex")(reindex_command)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(audit_app, name="audit")
+audit_app.command("seal")(seal)
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 app.add_typer(screening_app, name="screening")

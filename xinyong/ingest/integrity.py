@@ -30,9 +30,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong import audit
+from xinyong.accounts import Actor
 from xinyong.audit.seals import IntegrityReport, SetDigest, Tampered, iter_audit_details
 from xinyong.catalog import Catalog, default_catalog
 from xinyong.ingest.tables import Batch, Record, RecordVersion
+from xinyong.lists.integrity import verify_entries
 from xinyong.subjects.tables import Subject
 
 # One encoder each (json.dumps with options builds a new one per call).
@@ -193,6 +196,14 @@ def _check_batches(session: Session, report: IntegrityReport, digests: dict[int,
                 f"{found.count} 个）：有记录被删除、插入，或内容与哈希一并被改", batch_id=bid))
 
 
+def verify_stored(session: Session, batch_ids: Iterable[int] | None = None) -> IntegrityReport:
+    """What `xinyong audit verify` and `GET /api/v1/audit/verify` check besides the chain:
+    every record version and batch (or the versions of `batch_ids`), then every list entry
+    (when all)."""
+    report = verify_records(session, batch_ids=batch_ids)
+    return report if batch_ids is not None else report.merge(verify_entries(session))
+
+
 def unsealed_batches(session: Session) -> list[int]:
     """Batches that wrote versions but have no digest in the audit chain (written before
     digests existed): what `xinyong audit seal` seals."""
@@ -214,3 +225,16 @@ def batch_digest(session: Session, batch_id: int) -> SetDigest:
             .where(RecordVersion.batch_id == batch_id)):
         digest.add(rid, version, h)
     return digest
+
+
+def seal_unsealed(session: Session, actor: Actor) -> list[int]:
+    """Seal batches written before their audit entries carried a records digest: one
+    `records.seal` entry per batch with the digest of what it holds now (trust on first use:
+    run once after upgrading, before anyone could have edited the records). Returns the
+    batch ids sealed."""
+    sealed = unsealed_batches(session)
+    for bid in sealed:
+        digest = batch_digest(session, bid)
+        audit.append(session, actor, "records.seal", details={
+            "batch_id": bid, "versions": digest.count, "records_digest": digest.hexdigest()})
+    return sealed

@@ -102,3 +102,12 @@ def unsealed_entries(session: Session) -> list[ListEntry]:
     audited = audited_versions(session)
     return [e for e in session.scalars(select(ListEntry).order_by(ListEntry.id))
             if e.id not in audited]
+
+
+def seal_unsealed(session: Session, actor: Actor) -> list[int]:
+    """Seal list entries written before list writes were sealed (`list.seal`, trust on first
+    use, as `ingest.integrity.seal_unsealed`). Returns the entry ids sealed."""
+    entries = unsealed_entries(session)
+    for entry in entries:
+        seal_write(session, entry, actor, "seal")
+    return [e.id for e in entries]
