@@ -42,6 +42,7 @@ class Permission(StrEnum):
     REPAIR_APPLY = "repair:apply"
     REPAIR_DECIDE = "repair:decide"
     REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
+    SUBJECTS_MANAGE = "subjects:manage"  # the credit office: resolve 重错码 reviews
 
 
 P = Permission

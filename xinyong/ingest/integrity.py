@@ -72,8 +72,9 @@ def batch_seals(session: Session) -> dict[int, tuple[int, str]]:
 
 def _alias_targets(session: Session) -> dict[str, int]:
     """USCC of every subject merged into another -> the id of the subject it now is."""
-    merged = dict(session.execute(select(Subject.id, Subject.merged_into_id)
-                                  .where(Subject.merged_into_id.is_not(None))).tuples().all())
+    merged: dict[int, int] = {sid: int(target) for sid, target in session.execute(
+        select(Subject.id, Subject.merged_into_id)
+        .where(Subject.merged_into_id.is_not(None))).tuples() if target is not None}
     codes = dict(session.execute(select(Subject.id, Subject.uscc)
                                  .where(Subject.id.in_(list(merged)))).tuples().all())
     out: dict[str, int] = {}
@@ -83,7 +84,7 @@ def _alias_targets(session: Session) -> dict[str, int]:
             seen.add(target)
             target = merged[target]
         if codes.get(sid):
-            out[str(codes[sid])] = int(target)
+            out[str(codes[sid])] = target
     return out
 
 

@@ -50,7 +50,9 @@ def audit_batch(session: Session, actor: Actor, summary: BatchSummary, channel: 
         "provider": summary.provider, "channel": channel,
         **{k: getattr(summary, k) for k in ("total", "accepted", "updated", "duplicates",
                                             "rejected", "late")},
-        "versions": summary.versions_written, "records_digest": summary.records_digest})
+        "versions": summary.versions_written, "records_digest": summary.records_digest,
+        **({"code_reviews_closed": summary.code_reviews_closed}
+           if summary.code_reviews_closed else {})})
 
 
 def default_errors_path(path: Path) -> Path:

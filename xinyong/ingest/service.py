@@ -46,7 +46,7 @@ from xinyong.ingest.tables import Batch, Provider, Record, RecordVersion
 from xinyong.ingest.validate import RowResult, RowValidator
 from xinyong.subjects import SubjectRef
 from xinyong.subjects.bulk import BulkWriter, iso_datetime, probe
-from xinyong.subjects.service import resolve_subject_kinds
+from xinyong.subjects.service import note_corrections, resolve_subject_kinds
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
@@ -79,6 +79,8 @@ class BatchSummary:
     # (record id, version, content hash), for the batch's audit entry (ingest.integrity).
     versions_written: int = 0
     records_digest: str = ""
+    # 重错码 reviews closed because this batch brought the corrected records (wrong code).
+    code_reviews_closed: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -437,7 +439,6 @@ def _insert_new(ctx: _Chunk, fresh: list[_Version], stamp: str) -> None:
     received = ctx.timeliness.received_on.isoformat()
     rows, judgements = [], []
     ids = ctx.writer.allocate_ids("record", len(fresh))
-    add = ctx.digest.add
     judge_row, outside_of = ctx.judge.row, ctx.judge.outside_rule_of
     for rid, v in zip(ids, fresh, strict=True):
         v.record_id = rid
@@ -446,12 +447,12 @@ def _insert_new(ctx: _Chunk, fresh: list[_Version], stamp: str) -> None:
         rows.append((rid, rt.id, ctx.provider_id, v.key, v.subject_id, values["subject_name"],
                      decided, received, v.deadline.isoformat() if v.deadline else None, v.late,
                      v.version, v.digest, v.blob, batch_id, batch_id, stamp, stamp))
-        add(rid, v.version, v.digest)
         judgement = judge_row(rt, rid, v.version, values, date.fromisoformat(decided),
                               received, v.kind, stamp)
         judgements.append(judgement)
         if (outside := outside_of(judgement)) is not None:
             ctx.warn_end(v.row, values, outside, judgement[ctx.judge.WINDOW_END])
+    ctx.digest.add_many((v.record_id or 0, v.version, v.digest) for v in fresh)
     jobs = [("record", RECORD_COLUMNS, rows), ctx.judge.job(judgements)]
     # 两书同达: the repair notices of the new penalty versions go out with them.
     notices = ctx.notices.rows(rt.id, judgements)
@@ -484,8 +485,8 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
             ctx.digest.add(rec.record_id or 0, old.version, old.digest)
     if not changed:
         return
+    ctx.digest.add_many((rid, v.version, v.digest) for rid, v in changed.items())
     for rid, v in changed.items():
-        ctx.digest.add(rid, v.version, v.digest)
         values = v.values or {}
         session.execute(update(Record).where(Record.id == rid).values(
             version=v.version, subject_id=v.subject_id, subject_name=values["subject_name"],
@@ -498,6 +499,9 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
     from xinyong.repair.tables import RepairNotice
 
     judge_records(session, record_ids=list(changed))
+    # A record re-sent under another code closes the wrong-code review that awaited it.
+    ctx.summary.code_reviews_closed.extend(note_corrections(
+        session, {rid: v.subject_id for rid, v in changed.items()}, ctx.batch_id))
     # A version written earlier in this batch and changed now was never visible: its notice,
     # issued with it, goes (one notice per record for the version the batch leaves). A held
     # version from an earlier batch keeps its notice: the subject received it.

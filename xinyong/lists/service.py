@@ -213,6 +213,20 @@ def withdraw(session: Session, entry_id: int, actor: Actor, reason: str, *,
     return entry
 
 
+def move_to_subject(session: Session, from_subject_id: int, to_subject: Subject, actor: Actor,
+                    reason: str, *, today: date | None = None) -> list[ListEntry]:
+    """Re-point the entries of a subject merged into another (a wrong code resolved): each
+    keeps its state, gets a new version, a transition and its audit entry."""
+    today = today or clock.today()
+    reason = _require_reason(reason)
+    moved = list(session.scalars(select(ListEntry).where(
+        ListEntry.subject_id == from_subject_id).order_by(ListEntry.id)))
+    for entry in moved:
+        entry.subject_id = to_subject.id
+        _record(session, entry, "merge", entry.state, actor, reason, today)
+    return moved
+
+
 def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
     """Remove every entry whose period has run (idempotent; run on start and on schedule)."""
     today = today or clock.today()

@@ -28,6 +28,7 @@ from xinyong.publication.rules import Window, is_public
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.recordstate import hidden_by_voided_repair
 from xinyong.subjects.search_tables import SubjectSearch
+from xinyong.subjects.service import current_subject
 from xinyong.subjects.tables import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
@@ -210,7 +211,9 @@ def find_public_subject(session: Session, raw_uscc: str) -> Subject:
     subject = session.scalar(select(Subject).where(Subject.uscc == code))
     if subject is None or subject.kind == "person":
         raise NotFound(f"未找到统一社会信用代码为 {code} 的信用主体", code="subject_not_found")
-    return subject
+    # A code merged into another subject (重错码 resolved) shows that subject's file; the
+    # pages redirect to its code.
+    return current_subject(session, subject)
 
 
 def _check_type(catalog: Catalog, record_type: str | None) -> None:
@@ -254,9 +257,10 @@ def credit_file(session: Session, raw_uscc: str, day: date, *,
     subject = find_public_subject(session, raw_uscc)
     records = list_public_records(session, subject, day, record_type=record_type,
                                   catalog=catalog)
-    former = list(session.scalars(select(SubjectName.name)
+    former = [n for n in session.scalars(select(SubjectName.name)
                                          .where(SubjectName.subject_id == subject.id)
-                                         .order_by(SubjectName.first_seen_at)))
+                                         .order_by(SubjectName.first_seen_at))
+              if n != subject.name]  # after a confirmed rename the new name is current
     sections = [Section(rt_id, catalog.get(rt_id).name, cite_all(catalog.get(rt_id)),
                         [r for r in records if r.record_type == rt_id])
                 for rt_id in public_type_ids(catalog, day) if record_type in (None, rt_id)]

@@ -125,6 +125,11 @@ def subject_page(uscc: str, request: Request, session: SessionDep, settings: Set
         f = credit_file(session, uscc, day, catalog=catalog)
     except XinyongError as exc:
         return _error(request, settings, exc, query=uscc)
+    if f.subject.uscc and f.subject.uscc != uscc.strip().upper():
+        # A code merged into another subject (重错码 resolved): that subject's page.
+        return RedirectResponse(f"/subjects/{f.subject.uscc}"
+                                + (f"?as_of={day.isoformat()}" if given else ""),
+                                status_code=301)
     return _render(request, settings, "subject.html", {
         "title": f"{f.subject.name} 信用档案", "file": f, "as_of": day, "as_of_given": given,
         "json_url": f"/api/v1/subjects/{f.subject.uscc}"
