@@ -6,7 +6,7 @@ Create Date: 2026-12-08 09:00:00
 
 * publication_judgement.provider_end: the last public day the provider's own 公示截止期
   stands for (used within the rule's minimum and maximum; outside, a quality warning).
-  Existing judgements get it on their next judging (`xinyong publication judge --rejudge`).
+  Existing judgements get it on their next judging (`xinyong publication judge --all`).
 * list_entry.content_hash: sealed into the audit chain by every list write; existing
   entries are sealed by `xinyong audit seal` (so are batches written before their audit
   entries carried a records digest).
