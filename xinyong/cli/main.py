@@ -179,8 +179,10 @@ def ingest_cmd(
     out.print(table)
     for w in summary.warnings:
         out.print(f"[yellow]注意:[/] {w}")
-    if error_path:
+    if error_path and summary.rejected:
         out.print(f"[red]{summary.rejected} 行被拒收[/],原因见错误文件: {error_path}")
+    elif error_path:
+        out.print(f"警告行（已导入）见错误文件：{error_path}")
 
 
 @app.command()
