@@ -94,6 +94,12 @@ def test_wrong_code_goes_back_to_the_provider_and_closes_on_correction(engine, s
     view = _resolve(engine, rid, "wrong_code")
     assert (view.status, view.resolution, view.awaiting_records) == (
         "awaiting_correction", "wrong_code", 1)
+    # The other name was never the subject's: gone from its former names and search.
+    body = client_as(settings, None).get(f"/api/v1/subjects/{COMPANY}",
+                                         params={"as_of": "2026-12-01"}).json()
+    assert body["subject"]["former_names"] == []
+    with unit_of_work(engine) as s:
+        assert [h.matched_name for h in search_subjects(s, NEW_NAME).items] == [NAME]
     with unit_of_work(engine) as s:
         [event] = s.scalars(select(ExchangeEvent)
                             .where(ExchangeEvent.kind == "code_review.wrong_code")).all()

@@ -11,6 +11,7 @@ Same code, different names (a row named the subject otherwise than the registry)
   records' document numbers) and the review waits (`awaiting_correction`). It closes by
   itself (`corrected`) when the provider re-sends every listed record under another code
   (ingest: `subjects.note_corrections`); the records stay published meanwhile, as received.
+  The other name leaves the subject's name history, search and check index at once.
 
 Same name, different codes (a new code arrived with a name another subject holds):
 
@@ -54,6 +55,7 @@ from xinyong.subjects.service import (
     AWAITING,
     OPEN,
     RESOLVED,
+    drop_other_name,
     merge_subject,
     rename_subject,
 )
@@ -207,7 +209,10 @@ def _wrong_code(session: Session, review: CodeReview, subject: Subject, reason: 
             "registry_name": subject.name, "reason": reason, "records": records,
             "request": "请核实该主体的统一社会信用代码，以正确代码重新报送上述记录"},
             subject_uscc=subject.uscc, ref=("code_review", review.id), targets=[puscc])
-    return {"records": [rid for rid, *_rest in rows], "providers": sorted(by_provider)}
+    # The other name was never this subject's: out of its name history, search and check.
+    dropped = drop_other_name(session, subject, review.other_name or "")
+    return {"records": [rid for rid, *_rest in rows], "providers": sorted(by_provider),
+            "name_dropped": dropped}
 
 
 def _merge(session: Session, review: CodeReview, actor: Actor, res: Resolution, reason: str,

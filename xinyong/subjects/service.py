@@ -293,6 +293,25 @@ def rename_subject(session: Session, subject: Subject, new_name: str) -> bool:
     return True
 
 
+def drop_other_name(session: Session, subject: Subject, name: str) -> bool:
+    """Remove a name that was never the subject's (reported under its code by mistake: a
+    wrong code) from its name history, its search rows and the check's name index. The
+    subject's registry name is never removed. False when it is not an other name of it."""
+    nid = session.scalar(select(SubjectName.id).where(SubjectName.subject_id == subject.id,
+                                                      SubjectName.name == name))
+    if nid is None or name == subject.name:
+        return False
+    indexed = list(session.scalars(select(ScreeningName.id).where(
+        ScreeningName.subject_id == subject.id, ScreeningName.source_name_id == nid)))
+    if indexed:
+        session.execute(delete(ScreeningBlock).where(ScreeningBlock.name_id.in_(indexed)))
+        session.execute(delete(ScreeningName).where(ScreeningName.id.in_(indexed)))
+    session.execute(delete(SubjectSearch).where(SubjectSearch.subject_id == subject.id,
+                                                SubjectSearch.name == name))
+    session.execute(delete(SubjectName).where(SubjectName.id == nid))
+    return True
+
+
 def merge_subject(session: Session, alias: Subject, target: Subject) -> None:
     """Merge `alias` (a wrong code) into `target`: its names become the target's other
     names, its search and check index rows the target's, and it stays as an alias

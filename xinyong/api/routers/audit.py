@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from xinyong import audit
 from xinyong.accounts import Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import MAX_ID, SessionDep, require
 from xinyong.ingest.integrity import verify_stored
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
@@ -89,8 +89,9 @@ def list_entries(session: SessionDep,
 def verify(session: SessionDep,
            records: Annotated[bool, Query(description="also check stored records and list "
                                           "entries against their seals (a full pass)")] = True,
-           batch: Annotated[list[int] | None, Query(
-               description="check only the record versions of these batches")] = None,
+           batch: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(
+               max_length=100, description="check only the record versions of these "
+               "batches")] = None,
            ) -> VerifyPublic:
     """Walk the hash chain; report the first broken link. Then check the stored records
     and list entries against the seals in the chain; report the first that no longer
