@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from tests.accounts.helpers import ACTORS, client_as
 from tests.factories import COMPANY, PROVIDER, penalty, write_csv
@@ -20,10 +21,11 @@ from xinyong.accounts import Role
 from xinyong.api.app import create_app
 from xinyong.catalog import default_catalog
 from xinyong.core.db import unit_of_work
-from xinyong.ingest import provider_quality
+from xinyong.ingest import Record, provider_quality
 from xinyong.ingest.quality import list_end_date_warnings
 from xinyong.ingest.runner import FileBatch, run_file_batch
 from xinyong.publication.rules import add_months, period_end, provider_last_day
+from xinyong.repair.notices import latest_notice, notice_content
 
 AS_OF = {"as_of": "2026-12-01"}
 # 一般 (warning + fine, inferred) decided 2026-11-20 under Order 36: 3 to 12 months.
@@ -73,6 +75,12 @@ def test_a_provider_date_within_the_rule_is_the_end_shown_everywhere(engine, set
         assert api == csv_end == end
         assert end in page and "公示截止期" not in headers
         assert "<dt>公示截止期</dt>" not in page and "2027-05-20" not in page
+    # The repair notice (两书同达) says the same end.
+    with unit_of_work(engine) as s:
+        record = s.scalar(select(Record).where(Record.natural_key == "示市监处罚〔2026〕1号"))
+        notice = latest_notice(s, record.id)
+        content = notice_content(s, notice, platform_name="p", base_url="http://x")
+    assert (content.publish_until, content.max_end) == (date(2027, 5, 19), date(2027, 11, 19))
 
 
 def test_a_provider_date_outside_the_rule_is_a_warning_and_the_rule_wins(engine, settings,

@@ -59,6 +59,9 @@ class NoticeContent:
     apply_url: str  # where to apply online
     materials: tuple[str, ...]  # what to submit
     legal_basis: tuple[str, ...]  # citations
+    # The provider's own 公示截止期 as the last public day, when it lies within the rule's
+    # minimum and maximum and so ends the publication (the site's 公示截止日期).
+    publish_until: date | None = None
 
 
 def cn_date(day: date) -> str:
@@ -161,12 +164,14 @@ def _period(c: NoticeContent, s: _Styles) -> list[Flowable]:
         _field("认定依据", f"《{c.rule_set_title}》（{c.rule_set_document_number}）", s),
         _field("最短公示期", minimum, s),
         _field("最长公示期", f"{cn_date(c.max_end)}届满", s),
+        *([_field("公示期限", f"{cn_date(c.publish_until)}届满（作出决定的部门确定）", s)]
+          if c.publish_until and c.publish_until != c.max_end else []),
     ]
 
 
 def _repair_sentence(c: NoticeContent) -> str:
     """When the subject may apply, as markup (user text escaped)."""
-    end = f"公示至{cn_date(c.max_end)}届满后停止公示。"
+    end = f"公示至{cn_date(c.publish_until or c.max_end)}届满后停止公示。"
     if c.never_early:
         # never_early outranks minor: no application can end this publication early
         why = f"根据{_x(c.never_early_basis)}，" if c.never_early_basis else "依照有关规定，"

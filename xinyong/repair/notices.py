@@ -20,6 +20,7 @@ from xinyong.core import clock
 from xinyong.core.errors import NotFound
 from xinyong.ingest.tables import Provider, Record
 from xinyong.publication.loader import default_rules
+from xinyong.publication.rules import provider_last_day
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair.notice import NoticeContent, render_notice_pdf
 from xinyong.repair.tables import RepairNotice
@@ -115,6 +116,10 @@ def notice_content(session: Session, notice: RepairNotice, *, platform_name: str
     rs = default_rules().get(notice.rule_set_id)
     assert notice.min_end is not None and notice.max_end is not None
     data = record.data
+    rt = default_catalog().find(record.record_type)
+    given = (provider_last_day(data.get(rt.publication.ends), record.decision_date)
+             if rt is not None and rt.publication.ends else None)
+    until = given if given and notice.min_end <= given <= notice.max_end else None
     return NoticeContent(
         notice_number=notice_number(notice), issued_on=notice.issued_on,
         platform_name=platform_name, subject_name=subject.name, subject_uscc=subject.uscc,
@@ -128,7 +133,8 @@ def notice_content(session: Session, notice: RepairNotice, *, platform_name: str
         minor=notice.severity == "轻微", never_early=notice.never_early,
         never_early_basis=rs.never_early.basis.cite() if notice.never_early else None,
         apply_url=base_url.rstrip("/") + "/me", materials=MATERIALS,
-        legal_basis=tuple(b.cite() for b in (*rs.legal_basis, rs.repair.basis)))
+        legal_basis=tuple(b.cite() for b in (*rs.legal_basis, rs.repair.basis)),
+        publish_until=until)
 
 
 def notice_pdf(session: Session, record_id: int, *, platform_name: str,
