@@ -33,7 +33,8 @@ PENDING = {"api/deps.py"}
 # snake_case words a reader must type, inside a Chinese message: parameter names an API
 # client sends and configuration keys an operator writes; not identifiers of rules, states
 # or roles.
-API_WORDS = {"purpose_text", "as_of", "per_page", "decided_from", "decided_to", "legal_basis"}
+API_WORDS = {"purpose_text", "as_of", "per_page", "decided_from", "decided_to", "legal_basis",
+             "code_reviews", "merge_into"}
 
 
 def templates() -> list[Path]:
@@ -145,7 +146,10 @@ MACHINE_CODES = {("cli/common.py", "exc.code"), ("audit/checkpoint.py", "cp.key_
                  ("audit/checkpoint.py", "signer.key_id"),
                  # The national field code (CF_WSH) on the upload template's header note: the
                  # code departments' own systems export under.
-                 ("ingest/template.py", "f.code")}
+                 ("ingest/template.py", "f.code"),
+                 # `audit verify` names the altered row for the operator who must find it in
+                 # the database, beside its document number.
+                 ("ingest/integrity.py", "v.record_id")}
 
 
 def test_messages_name_things_by_label_not_identifier():

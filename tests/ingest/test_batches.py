@@ -149,7 +149,7 @@ def test_error_file_is_excel_friendly_and_names_row_field_rule(engine, settings,
     raw = errors.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert lines[0] == ["行号", "字段", "规则", "说明", "原值"]
+    assert lines[0] == ["行号", "字段", "规则", "说明", "原值", "级别"]
     assert lines[1][:3] == ["3", "罚款金额(万元)", "decimal_min"]
 
 

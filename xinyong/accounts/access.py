@@ -53,23 +53,26 @@ class FileView:
 
 
 def _records(session: Session, catalog: Catalog, subject: Subject,
-             types: list[str], *, own: bool) -> list[RecordView]:
+             types: list[str] | None, *, own: bool) -> list[RecordView]:
     """A department's read leaves repaired records out (停止共享, Order 36 Art. 3); the
-    subject's own file keeps them, marked, with any open objection."""
-    if not types:
+    subject's own file keeps them, marked, with any open objection. `types` None: every
+    record of the subject, of whatever type (retired or no longer in the catalog too)."""
+    if types is not None and not types:
         return []
-    rows = list(session.execute(
-        select(Record, Provider.uscc, Provider.name)
-        .join(Provider, Provider.id == Record.provider_id)
-        .where(Record.subject_id == subject.id, Record.record_type.in_(types))
-        .order_by(Record.decision_date.desc(), Record.id)).tuples())
+    stmt = (select(Record, Provider.uscc, Provider.name)
+            .join(Provider, Provider.id == Record.provider_id)
+            .where(Record.subject_id == subject.id)
+            .order_by(Record.decision_date.desc(), Record.id))
+    if types is not None:
+        stmt = stmt.where(Record.record_type.in_(types))
+    rows = list(session.execute(stmt).tuples())
     today = clock.today()
     repaired = repaired_ids(session, [r.id for r, _u, _n in rows], today)
     disputed = (disputed_records(session, [r.id for r, _u, _n in rows], today) if own
                 else set())
     # Personal identifiers are masked at ingest; masking again guards any field the catalog
     # forgot to mark as personal.
-    return [RecordView(r.id, r.record_type, catalog.get(r.record_type).name, puscc, pname,
+    return [RecordView(r.id, r.record_type, catalog.name_of(r.record_type), puscc, pname,
                        r.decision_date, r.version, mask_value(r.data), r.id in repaired,
                        r.id in disputed)
             for r, puscc, pname in rows if own or r.id not in repaired]
@@ -95,8 +98,8 @@ def read_own_file(session: Session, catalog: Catalog, actor: Actor) -> FileView:
     if not actor.subject_uscc:
         raise Forbidden("该账户未关联信用主体", code="no_subject")
     subject = get_subject(session, actor.subject_uscc)
-    types = list(catalog.record_types)
-    records = _records(session, catalog, subject, types, own=True)
+    records = _records(session, catalog, subject, None, own=True)
+    types = sorted(set(catalog.record_types) | {r.record_type for r in records})
     audit.append(session, actor, "own_file.read", subject_uscc=subject.uscc,
                  details={"record_ids": [r.id for r in records]})
     return FileView(subject.uscc or "", subject.name, subject.kind, types, records)

@@ -45,6 +45,7 @@ class Permission(StrEnum):
     REPAIR_DECIDE = "repair:decide"
     REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
     NOTICES_MANAGE = "notices:manage"  # the credit office: the site's notices (通知公告)
+    SUBJECTS_MANAGE = "subjects:manage"  # the credit office: resolve 重错码 reviews
 
 
 P = Permission

@@ -27,7 +27,9 @@ from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import notices as notices_api
 from xinyong.api.routers import objections as objections_api
+from xinyong.api.routers import quality as quality_api
 from xinyong.api.routers import repair as repair_api
+from xinyong.api.routers import reviews as reviews_api
 from xinyong.audit import checkpoint
 from xinyong.core import attachments, clock
 from xinyong.core.db import engine_for, ensure_schema, session_factory
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(objections_api.router)
     app.include_router(repair_api.router)
     app.include_router(notices_api.router)
+    app.include_router(quality_api.router)
+    app.include_router(reviews_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)

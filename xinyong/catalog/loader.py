@@ -48,6 +48,15 @@ class Catalog:
             raise NotFound(f"目录中没有信息类别 '{record_type_id}'（已登记：{known}）",
                            code="record_type_unknown") from None
 
+    def find(self, record_type_id: str) -> RecordType | None:
+        """The record type, or None for one no longer in the catalog files (its stored
+        records stay readable; nothing public shows them)."""
+        return self.record_types.get(record_type_id)
+
+    def name_of(self, record_type_id: str) -> str:
+        rt = self.record_types.get(record_type_id)
+        return rt.name if rt else record_type_id
+
 
 def _read(path: Path) -> dict[str, Any]:
     try:
@@ -120,9 +129,20 @@ def _cross_check(rt: RecordType, source: str, classes: dict[str, DepartmentClass
                 problems.append(f"field '{f.name}': refers to unknown field '{ref}'")
         if f.placeholder_for and f.placeholder_for.requires not in names:
             problems.append(f"field '{f.name}': placeholder requires unknown field")
-    for ref in (rt.publication.starts, rt.publication.ends):
+    pub = rt.publication
+    for ref in (pub.starts, pub.ends):
         if ref and ref not in names:
             problems.append(f"publication refers to unknown field '{ref}'")
+        elif ref and rt.field(ref).type != "date":
+            problems.append(f"publication field '{ref}' is not a date")
+    if pub.window == "fixed_days" and pub.days is None:
+        problems.append("window fixed_days needs 'days' (how many days from 'starts')")
+    if pub.window != "fixed_days" and pub.days is not None:
+        problems.append(f"'days' applies only to window fixed_days, not {pub.window}")
+    if pub.window == "fixed_days" and pub.ends:
+        problems.append("window fixed_days has no end field ('ends'): its end is 'days'")
+    if rt.effective_from and rt.effective_to and rt.effective_to < rt.effective_from:
+        problems.append("effective_to is before effective_from")
     if problems:
         raise ConfigError(f"{source}: record type '{rt.id}': " + "; ".join(problems),
                           code="catalog_invalid")

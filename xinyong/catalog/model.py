@@ -101,10 +101,20 @@ class FieldSpec(_Strict):
 
 
 class Publication(_Strict):
+    """How the publication window of a record type is computed.
+
+    * `repair_rules`: the versioned rule sets (Order 58 / Order 36) give the minimum and
+      maximum period; `ends` may name the provider's own end-date field (公示截止期), used
+      where it lies within the rule's minimum and maximum.
+    * `while_valid`: from `starts` to the validity end field `ends` (default `valid_to`).
+    * `fixed_days`: `days` days counted from `starts` (that day the first).
+    * `not_published`: never on the public site.
+    """
+
     window: Literal["while_valid", "repair_rules", "fixed_days", "not_published"]
     starts: str = "decision_date"
     ends: str | None = None
-    days: int | None = None
+    days: int | None = Field(None, ge=1)
     note: str | None = None
 
 
@@ -148,7 +158,16 @@ class RecordType(_Strict):
     publication: Publication
     natural_key: list[str] = Field(min_length=1)
     timeliness_working_days: int = 7
+    # The days the record type is in force, both inclusive (as the rule-set files count):
+    # outside them its records are not on the public site (they stay in the subject's own
+    # file, in shared reads and in audit) and no new batch of it is taken.
+    effective_from: date | None = None
+    effective_to: date | None = None
     fields: list[FieldSpec]
+
+    def in_force(self, day: date) -> bool:
+        return ((self.effective_from is None or self.effective_from <= day)
+                and (self.effective_to is None or day <= self.effective_to))
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:

@@ -18,9 +18,11 @@ from xinyong import audit
 from xinyong.accounts import ROLE_LABELS, Actor, Role
 from xinyong.accounts import service as accounts
 from xinyong.cli.common import engine, err, out, print_json, reported, signer
+from xinyong.cli.integrity import BatchOpt, RecordsOpt, print_report
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
 from xinyong.departments import Department
+from xinyong.ingest.integrity import verify_stored
 
 accounts_app = typer.Typer(help="账户与接口密钥 (accounts and API keys)", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 (audit log)", no_args_is_help=True)
@@ -204,17 +206,22 @@ def keys(ctx: typer.Context, name: Annotated[str | None, typer.Argument()] = Non
 def verify(ctx: typer.Context,
            expect_head: Annotated[str | None, typer.Option(
                help="a head hash noted earlier: also detects entries cut from the end")] = None,
-           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Check the hash chain against the signed checkpoints; exit 1 reporting the first
-    broken link (an edit, a deletion, a cut end or a rewritten chain)."""
+           as_json: Annotated[bool, typer.Option("--json")] = False,
+           records: RecordsOpt = True, batch: BatchOpt = None) -> None:
+    """Check the hash chain against the signed checkpoints, then the stored records and list
+    entries against the seals in it; exit 1 reporting the first broken link (an edit, a
+    deletion, a cut end or a rewritten chain) or the first record that no longer matches."""
     with unit_of_work(engine(ctx)) as session:
         result = audit.verify_anchored(session, signer(ctx), expect_head=expect_head)
+        stored = verify_stored(session, batch) if records else None
     b = result.broken
     if as_json:
-        print_json({"ok": result.ok, "checked": result.checked, "head_hash": result.head_hash,
+        print_json({"ok": result.ok and (stored is None or stored.ok),
+                    "checked": result.checked, "head_hash": result.head_hash,
                     "anchored_seq": result.anchored_seq,
                     "broken_seq": b.seq if b else None, "rule": b.rule if b else None,
-                    "message": b.message if b else None})
+                    "message": b.message if b else None,
+                    "records": stored.as_dict() if stored else None})
     elif b is None:
         anchored = (f"；已对照第 {result.anchored_seq} 条处的签名检查点"
                     if result.anchored_seq else "；尚无签名检查点")
@@ -223,7 +230,9 @@ def verify(ctx: typer.Context,
     else:
         err.print(f"[bold red]✗ 审计日志被篡改[/]：第一处断链在第 {b.seq} 条 ({b.rule}):"
                   f"{b.message}")
-    if b is not None:
+    if stored is not None and not as_json:
+        print_report(stored)
+    if b is not None or (stored is not None and not stored.ok):
         raise typer.Exit(1)
 
 

@@ -17,6 +17,7 @@ from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
+from xinyong.cli.integrity import seal
 from xinyong.cli.notices import notices_app
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
@@ -28,9 +29,12 @@ from xinyong.cli.screening import (
     refresh_check_index,
     screening_app,
 )
+from xinyong.cli.subjects import resolve_command as resolve_review
+from xinyong.cli.subjects import reviews as subject_reviews
 from xinyong.core import clock
 from xinyong.core.db import engine_for, unit_of_work, upgrade
 from xinyong.ingest import provider_quality, write_template
+from xinyong.ingest.quality import list_end_date_warnings
 from xinyong.ingest.runner import FileBatch, run_file_batch
 
 app = typer.Typer(help="xinyong 公共信用信息平台", no_args_is_help=True,
@@ -44,9 +48,12 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(subjects_app, name="subjects")
 app.add_typer(publication_app, name="publication")
 subjects_app.command("reindex")(reindex_command)
+subjects_app.command("reviews")(subject_reviews)
+subjects_app.command("resolve")(resolve_review)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(audit_app, name="audit")
 app.add_typer(departments_app, name="departments")
+audit_app.command("seal")(seal)
 app.add_typer(lists_app, name="lists")
 app.add_typer(measures_app, name="measures")
 app.add_typer(screening_app, name="screening")
@@ -175,22 +182,47 @@ def ingest_cmd(
     out.print(table)
     for w in summary.warnings:
         out.print(f"[yellow]注意：[/] {w}")
-    if error_path:
-        out.print(f"[red]{summary.rejected} 行被拒收[/]，原因见错误文件： {error_path}")
+    if error_path and summary.rejected:
+        out.print(f"[red]{summary.rejected} 行被拒收[/]，原因见错误文件：{error_path}")
+    elif error_path:
+        out.print(f"警告行（已导入）见错误文件：{error_path}")
 
 
 @app.command()
 def quality(ctx: typer.Context,
+            end_dates: Annotated[bool, typer.Option(
+                "--end-dates", help="list the records whose own 公示截止期 the rule overrode "
+                "(warnings)")] = False,
+            provider: Annotated[str | None, typer.Option(
+                help="with --end-dates: one provider's USCC")] = None,
             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Compliance and timeliness rate per provider."""
+    """Compliance, timeliness, end-date warnings and 重错码 rate per provider."""
     with unit_of_work(engine(ctx)) as session:
-        rows = provider_quality(session)
+        if end_dates:
+            warnings, total = list_end_date_warnings(session, provider_uscc=provider,
+                                                     per_page=1000)
+        else:
+            rows = provider_quality(session)
+    if end_dates:
+        if as_json:
+            print_json({"items": [w.__dict__ for w in warnings], "total": total})
+            return
+        table = Table("记录", "文号", "数据提供单位", "决定日期", "报送的公示截止期", "规则最短至",
+                      "规则最长至", "公示截止日期", title=f"公示截止期警告（{total}条）")
+        for w in warnings:
+            table.add_row(str(w.id), w.document_number, w.provider_name,
+                          w.decision_date.isoformat(), w.given, w.min_end.isoformat(),
+                          w.max_end.isoformat(),
+                          w.publish_until.isoformat() if w.publish_until else "长期")
+        out.print(table)
+        return
     if as_json:
         print_json([{**q.__dict__, "compliance_rate": q.compliance_rate,
-                     "timeliness_rate": q.timeliness_rate} for q in rows])
+                     "timeliness_rate": q.timeliness_rate,
+                     "code_review_rate": q.code_review_rate} for q in rows])
         return
     table = Table("数据提供单位", "批次", "上报行数", "合规行数", "合规率", "记录数", "及时",
-                  "迟报", "及时率", title="数据质量")
+                  "迟报", "及时率", "截止期警告", "重错码", "重错码率", title="数据质量")
 
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{v:.1%}"
@@ -198,36 +230,13 @@ def quality(ctx: typer.Context,
     for q in rows:
         table.add_row(q.provider_name, str(q.batches), str(q.submitted), str(q.valid),
                       pct(q.compliance_rate), str(q.records), str(q.on_time), str(q.late),
-                      pct(q.timeliness_rate))
+                      pct(q.timeliness_rate), str(q.end_dates_overridden),
+                      f"{q.code_reviews}（确认{q.code_errors}）", pct(q.code_review_rate))
     out.print(table)
     out.print("合规率 = 通过校验行数 / 上报行数；及时率 = 决定之日起7个工作日内报送的记录 / "
-              "可判定及时性的记录")
-
-
-@subjects_app.command("reviews")
-def subjects_reviews(ctx: typer.Context,
-                     as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Open 重错码 reviews: same code with different names, same name with different codes."""
-    from xinyong.subjects import Subject, list_code_reviews
-
-    with unit_of_work(engine(ctx)) as session:
-        items: list[dict[str, str | int | None]] = []
-        for r in list_code_reviews(session):
-            subject = session.get(Subject, r.subject_id)
-            other = session.get(Subject, r.other_subject_id) if r.other_subject_id else None
-            items.append({"id": r.id, "kind": r.kind, "uscc": subject.uscc if subject else None,
-                          "name": r.name, "other_name": r.other_name,
-                          "other_uscc": other.uscc if other else None,
-                          "detected_at": r.detected_at.isoformat(timespec="seconds")})
-    if as_json:
-        print_json(items)
-        return
-    table = Table("编号", "类型", "统一社会信用代码", "名称", "另一名称/代码", title="重错码待核查")
-    for i in items:
-        kind = "同码不同名" if i["kind"] == "same_code_different_names" else "同名不同码"
-        table.add_row(str(i["id"]), kind, str(i["uscc"] or ""), str(i["name"]),
-                      str(i["other_name"] or i["other_uscc"] or ""))
-    out.print(table)
+              "可判定及时性的记录；截止期警告 = 报送的公示截止期超出公示规则最短、最长公示期、"
+              "已按规则公示的记录（--end-dates 列出）；重错码率 = 该单位报送行引起的重错码核查 / "
+              "该单位的记录（确认 = 核定为代码错误或已合并）")
 
 
 @app.command("demo-data")

@@ -12,13 +12,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Problem:
-    """One row/field/rule problem, as shown to a data officer."""
+    """One row/field/rule problem, as shown to a data officer. `level` "warning": the row
+    was stored and the problem is reported (e.g. a provider's end date the rule overrides);
+    "error": the row was rejected."""
 
     row: int | None
     field: str | None
     rule: str
     message: str
     value: str | None = None
+    level: str = "error"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -42,12 +42,17 @@ def operator_actor(name: str) -> Actor:
 
 
 def audit_batch(session: Session, actor: Actor, summary: BatchSummary, channel: str) -> None:
-    """Every batch is an audited write, in the batch's own transaction."""
+    """Every batch is an audited write, in the batch's own transaction. The entry binds what
+    the batch wrote into the chain: the number of record versions and their digest
+    (`ingest.integrity`), which `xinyong audit verify` checks the stored records against."""
     audit.append(session, actor, "batch.ingest", details={
         "batch_id": summary.batch_id, "record_type": summary.record_type,
         "provider": summary.provider, "channel": channel,
         **{k: getattr(summary, k) for k in ("total", "accepted", "updated", "duplicates",
-                                            "rejected", "late")}})
+                                            "rejected", "late")},
+        "versions": summary.versions_written, "records_digest": summary.records_digest,
+        **({"code_reviews_closed": summary.code_reviews_closed}
+           if summary.code_reviews_closed else {})})
 
 
 def default_errors_path(path: Path) -> Path:

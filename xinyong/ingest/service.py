@@ -26,8 +26,6 @@ the batch becomes visible.
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -40,13 +38,15 @@ from sqlalchemy.orm import Session
 
 from xinyong.catalog.model import RecordType
 from xinyong.core import clock
-from xinyong.core.errors import Invalid, Problem
+from xinyong.core.errors import Invalid, Problem, RuleViolation
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
+from xinyong.ingest.integrity import SetDigest, serialise
+from xinyong.ingest.integrity import content_hash as content_hash  # re-exported
 from xinyong.ingest.tables import Batch, Provider, Record, RecordVersion
 from xinyong.ingest.validate import RowResult, RowValidator
 from xinyong.subjects import SubjectRef
 from xinyong.subjects.bulk import BulkWriter, iso_datetime, probe
-from xinyong.subjects.service import resolve_subject_kinds
+from xinyong.subjects.service import note_corrections, resolve_subject_kinds
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
@@ -71,7 +71,16 @@ class BatchSummary:
     rejected: int = 0
     late: int = 0
     timeliness_unknown: int = 0
+    # Rows stored whose own 公示截止期 lies outside the rule's minimum and maximum (the rule
+    # wins): warning rows in the error file, reported again by `xinyong quality`.
+    end_dates_overridden: int = 0
     warnings: list[str] = field(default_factory=list)
+    # Tamper evidence: how many record versions the batch wrote and the digest of their
+    # (record id, version, content hash), for the batch's audit entry (ingest.integrity).
+    versions_written: int = 0
+    records_digest: str = ""
+    # 重错码 reviews closed because this batch brought the corrected records (wrong code).
+    code_reviews_closed: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,23 +97,6 @@ class BatchInput:
     file_sha256: str | None = None
     provider_name: str | None = None
     atomic: bool = False
-
-
-# One encoder each for every row (json.dumps with options builds a new one per call).
-_SORTED = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-_AS_IS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def serialise(values: dict[str, Any], *, keys_sorted: bool = False) -> tuple[str, str]:
-    """The stored JSON text of a record's values and its content hash: serialised once and
-    used for both (the hash decides duplicate / update on re-upload). Keys are sorted;
-    `keys_sorted` says they already are (RowValidator's values), which skips the sort."""
-    blob = (_AS_IS if keys_sorted else _SORTED).encode(values)
-    return blob, hashlib.sha256(blob.encode()).hexdigest()
-
-
-def content_hash(values: dict[str, Any]) -> str:
-    return serialise(values)[1]
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -190,6 +182,14 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
     from xinyong.repair.notices import NoticeRows
 
     rt = batch_in.record_type
+    if batch_in.channel != "objection" and not rt.in_force(batch_in.received_on):
+        # A retired (or not yet effective) record type takes no new batch; a correction
+        # decided on an objection still updates its records.
+        span = (f"{rt.effective_from.isoformat() if rt.effective_from else '…'} 至 "
+                f"{rt.effective_to.isoformat() if rt.effective_to else '…'}")
+        raise RuleViolation(f"「{rt.name}」信息类别的适用期为 {span},"
+                            f"{batch_in.received_on.isoformat()} 不在其中，不接收该类信息",
+                            code="record_type_not_in_force")
     provider = get_or_create_provider(session, batch_in.provider_uscc, batch_in.provider_name)
     now = clock.now()
     batch = Batch(record_type=rt.id, provider_id=provider.id, operator=batch_in.operator,
@@ -214,7 +214,8 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
                      summary=summary, sink=sink, writer=writer, judge=BatchJudge(session),
                      notices=NoticeRows(JUDGEMENT_COLUMNS, batch_in.received_on),
                      timeliness=_Timeliness(calendar, rt.timeliness_working_days,
-                                            batch_in.received_on))
+                                            batch_in.received_on),
+                     digest=SetDigest())
         # Validating chunk N+1 overlaps with the server's work on chunk N's records
         # (PostgreSQL, BulkWriter.insert_soon); _write_chunk waits for it before its queries.
         with _chunked_collections() as collect:
@@ -236,6 +237,12 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
         if ctx.timeliness.provisional:
             summary.warnings.append(f"{ctx.timeliness.provisional}条记录的报送时限按暂定工作日历"
                                     "计算（所涉年份的国务院节假日安排尚未添加），添加后将重新计算")
+        if summary.end_dates_overridden:
+            summary.warnings.append(
+                f"{summary.end_dates_overridden}条记录的公示截止期超出公示规则的最短或最长"
+                "公示期，已按规则公示（见错误文件中的警告行）")
+        summary.versions_written = ctx.digest.count
+        summary.records_digest = ctx.digest.hexdigest()
         if batch_in.atomic and summary.rejected:
             raise Invalid(f"本批次有{summary.rejected}行未通过校验，整批未导入",
                           code="batch_rejected", errors=collected)
@@ -246,13 +253,15 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
 
 
 class _Row(NamedTuple):
-    """An accepted row, ready to write: values, subject, natural key, JSON and hash."""
+    """An accepted row, ready to write: values, subject, natural key, JSON and hash, and its
+    row number in the file (for warnings)."""
 
     values: dict[str, Any]
     ref: SubjectRef
     key: str
     blob: str
     digest: str
+    n: int
 
 
 class _Prepared(NamedTuple):
@@ -276,7 +285,7 @@ def _prepared_chunks(rows: Iterable[tuple[int, Any]], validator: RowValidator, r
             values = r.values
             blob, digest = serialise(values, keys_sorted=True)
             good.append(_Row(values, _subject_ref(r), "|".join(str(values[k]) for k in nk),
-                             blob, digest))
+                             blob, digest, n))
         yield _Prepared(len(chunk), rejected, good)
 
 
@@ -326,6 +335,22 @@ class _Chunk:
     judge: BatchJudge
     notices: NoticeRows
     timeliness: _Timeliness
+    digest: SetDigest
+
+    def warn_end(self, n: int, values: dict[str, Any],
+                 outside: tuple[str, str, str] | None, shown_until: str | None) -> None:
+        """A stored row whose own 公示截止期 the rule overrides: a warning row."""
+        if outside is None:
+            return
+        self.summary.end_dates_overridden += 1
+        ends = self.rt.publication.ends or ""
+        _given, low, high = outside
+        until = f"公示至 {shown_until}" if shown_until else f"最长公示至 {high}"
+        self.sink(Problem(
+            row=n, field=self.rt.field(ends).header, rule="publish_until_outside_rule",
+            message=f"公示截止期超出公示规则允许的范围（最短公示期至 {low}，最长至 {high}），"
+                    f"已按规则{until}",
+            value=str(values.get(ends) or ""), level="warning"))
 
 
 @dataclass(slots=True)
@@ -344,6 +369,7 @@ class _Version:
     deadline: date | None = None
     new: bool = False
     key: str = ""
+    row: int = 0
 
 
 def _write_chunk(ctx: _Chunk, chunk: _Prepared) -> None:
@@ -391,14 +417,16 @@ def _write_chunk(ctx: _Chunk, chunk: _Prepared) -> None:
             held.version += 1
             held.batch_id, held.digest, held.values, held.blob = (
                 ctx.batch_id, g.digest, g.values, g.blob)
-            held.subject_id, held.kind = sid, kind
+            held.subject_id, held.kind, held.row = sid, kind, g.n
             if not held.new:
                 changed[held.record_id or 0] = held
+                ctx.warn_end(g.n, g.values, ctx.judge.end_outside_rule(
+                    rt, g.values, date.fromisoformat(g.values["decision_date"]), kind), None)
             summary.updated += 1
             continue
         deadline, late = timeliness.judge(g.values["decision_date"])
         v = _Version(None, 1, ctx.batch_id, g.digest, g.values, g.blob, sid, kind, late,
-                     deadline, new=True, key=g.key)
+                     deadline, new=True, key=g.key, row=g.n)
         state[g.key] = v
         fresh.append(v)
         summary.accepted += 1
@@ -422,6 +450,7 @@ def _insert_new(ctx: _Chunk, fresh: list[_Version], stamp: str) -> None:
     received = ctx.timeliness.received_on.isoformat()
     rows, judgements = [], []
     ids = ctx.writer.allocate_ids("record", len(fresh))
+    judge_row, outside_of = ctx.judge.row, ctx.judge.outside_rule_of
     for rid, v in zip(ids, fresh, strict=True):
         v.record_id = rid
         values = v.values or {}
@@ -429,8 +458,12 @@ def _insert_new(ctx: _Chunk, fresh: list[_Version], stamp: str) -> None:
         rows.append((rid, rt.id, ctx.provider_id, v.key, v.subject_id, values["subject_name"],
                      decided, received, v.deadline.isoformat() if v.deadline else None, v.late,
                      v.version, v.digest, v.blob, batch_id, batch_id, stamp, stamp))
-        judgements.append(ctx.judge.row(rt, rid, v.version, values,
-                                        date.fromisoformat(decided), received, v.kind, stamp))
+        judgement = judge_row(rt, rid, v.version, values, date.fromisoformat(decided),
+                              received, v.kind, stamp)
+        judgements.append(judgement)
+        if (outside := outside_of(judgement)) is not None:
+            ctx.warn_end(v.row, values, outside, judgement[ctx.judge.WINDOW_END])
+    ctx.digest.add_many((v.record_id or 0, v.version, v.digest) for v in fresh)
     jobs = [("record", RECORD_COLUMNS, rows), ctx.judge.job(judgements)]
     # 两书同达: the repair notices of the new penalty versions go out with them.
     notices = ctx.notices.rows(rt.id, judgements)
@@ -455,8 +488,15 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
          "data": old.values if old.values is not None else stored[old.record_id or 0],
          "superseded_at": now, "superseded_by_batch_id": ctx.batch_id}
         for old, rec in history])
+    for old, rec in history:
+        # A version this batch wrote and superseded within the same chunk never was a
+        # record row: it enters the batch's digest here (held versions already did, when
+        # their batch wrote them).
+        if old.values is not None and old.batch_id == ctx.batch_id:
+            ctx.digest.add(rec.record_id or 0, old.version, old.digest)
     if not changed:
         return
+    ctx.digest.add_many((rid, v.version, v.digest) for rid, v in changed.items())
     for rid, v in changed.items():
         values = v.values or {}
         session.execute(update(Record).where(Record.id == rid).values(
@@ -470,6 +510,9 @@ def _write_history(ctx: _Chunk, history: list[tuple[_Version, _Version]],
     from xinyong.repair.tables import RepairNotice
 
     judge_records(session, record_ids=list(changed))
+    # A record re-sent under another code closes the wrong-code review that awaited it.
+    ctx.summary.code_reviews_closed.extend(note_corrections(
+        session, {rid: v.subject_id for rid, v in changed.items()}, ctx.batch_id))
     # A version written earlier in this batch and changed now was never visible: its notice,
     # issued with it, goes (one notice per record for the version the batch leaves). A held
     # version from an earlier batch keeps its notice: the subject received it.

@@ -100,7 +100,8 @@ class RecordVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("record.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
+    # Indexed: `xinyong audit verify --batch` reads the versions one batch wrote.
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), index=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JsonType)
     superseded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -12,17 +12,20 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import Actor
+from xinyong.accounts import Actor, Role
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
 from xinyong.core.masking import mask_name
 from xinyong.core.workdays import load_calendar
 from xinyong.lists import rules
+from xinyong.lists.integrity import seal_write
 from xinyong.lists.model import ListKind, get_list_kind
 from xinyong.lists.tables import ListEntry, ListTransition
 from xinyong.subjects import Subject, get_subject
 
 SYSTEM = "系统（定时任务）"
+# Automatic steps (expiry) are recorded, and audited, as the system.
+SYSTEM_ACTOR = Actor(role=Role.SYSTEM, name=SYSTEM, client="system")
 
 
 @dataclass(frozen=True)
@@ -50,16 +53,19 @@ def _who(actor: Actor) -> tuple[str, str | None]:
     return actor.name, actor.department_name or actor.department_uscc
 
 
-def _record(session: Session, entry: ListEntry, action: str, to_state: str, actor: str,
-            department: str | None, reason: str, today: date) -> None:
+def _record(session: Session, entry: ListEntry, action: str, to_state: str, actor: Actor,
+            reason: str, today: date) -> None:
+    """One step: its transition, the entry's new state and version, and the audit entry
+    that seals the new content (lists.integrity)."""
     now = clock.now()
+    name, department = _who(actor)
     session.add(ListTransition(entry_id=entry.id, action=action, from_state=entry.state,
-                               to_state=to_state, actor=actor, department=department,
+                               to_state=to_state, actor=name, department=department,
                                reason=reason, on_day=today, at=now))
     entry.state = to_state
     entry.version += 1
     entry.updated_at = now
-    session.flush()
+    seal_write(session, entry, actor, action)
 
 
 def _require_reason(reason: str | None) -> str:
@@ -117,7 +123,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
     session.add(ListTransition(entry_id=entry.id, action="propose", from_state=None,
                                to_state=rules.PROPOSED, actor=name, department=dept,
                                reason=p.facts.strip(), on_day=today, at=now))
-    session.flush()
+    seal_write(session, entry, actor, "propose")
     return entry
 
 
@@ -144,7 +150,7 @@ def notify(session: Session, entry_id: int, actor: Actor, reason: str, *,
     calendar = load_calendar(session)
     entry.notice_sent_on = today
     entry.statement_until = calendar.add_working_days(today, kind.statement_working_days)
-    _record(session, entry, "notify", rules.NOTICE_SENT, *_who(actor), _require_reason(reason),
+    _record(session, entry, "notify", rules.NOTICE_SENT, actor, _require_reason(reason),
             today)
     return entry
 
@@ -161,7 +167,7 @@ def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: 
     entry.decided_on = today
     if outcome == rules.LISTED:
         entry.listed_until = rules.add_years(today, kind.period_years)
-    _record(session, entry, "decide", outcome, *_who(actor), reason, today)
+    _record(session, entry, "decide", outcome, actor, reason, today)
     return entry
 
 
@@ -170,7 +176,7 @@ def publish(session: Session, entry_id: int, actor: Actor, reason: str, *,
     today = today or clock.today()
     entry, kind = _begin(session, entry_id, "publish")
     entry.published_on = today
-    _record(session, entry, "publish", rules.PUBLISHED, *_who(actor), _require_reason(reason),
+    _record(session, entry, "publish", rules.PUBLISHED, actor, _require_reason(reason),
             today)
     return entry
 
@@ -192,7 +198,7 @@ def remove(session: Session, entry_id: int, actor: Actor, reason: str, *,
                             code="early_removal_too_soon")
     entry.removed_on = today
     entry.removal_reason = "early"
-    _record(session, entry, "remove", rules.REMOVED, *_who(actor), reason, today)
+    _record(session, entry, "remove", rules.REMOVED, actor, reason, today)
     return entry
 
 
@@ -204,9 +210,23 @@ def withdraw(session: Session, entry_id: int, actor: Actor, reason: str, *,
     entry, _kind = _begin(session, entry_id, "remove")
     entry.removed_on = today
     entry.removal_reason = "objection"
-    _record(session, entry, "remove", rules.REMOVED, *_who(actor), _require_reason(reason),
+    _record(session, entry, "remove", rules.REMOVED, actor, _require_reason(reason),
             today)
     return entry
+
+
+def move_to_subject(session: Session, from_subject_id: int, to_subject: Subject, actor: Actor,
+                    reason: str, *, today: date | None = None) -> list[ListEntry]:
+    """Re-point the entries of a subject merged into another (a wrong code resolved): each
+    keeps its state, gets a new version, a transition and its audit entry."""
+    today = today or clock.today()
+    reason = _require_reason(reason)
+    moved = list(session.scalars(select(ListEntry).where(
+        ListEntry.subject_id == from_subject_id).order_by(ListEntry.id)))
+    for entry in moved:
+        entry.subject_id = to_subject.id
+        _record(session, entry, "merge", entry.state, actor, reason, today)
+    return moved
 
 
 def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
@@ -218,7 +238,7 @@ def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
     for entry in due:
         entry.removed_on = today
         entry.removal_reason = "expired"
-        _record(session, entry, "remove", rules.REMOVED, SYSTEM, None,
+        _record(session, entry, "remove", rules.REMOVED, SYSTEM_ACTOR,
                 f"列入期满（{entry.listed_until}）自动移出", today)
     return due
 

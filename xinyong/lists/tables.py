@@ -40,6 +40,9 @@ class ListEntry(Base):
     removal_reason: Mapped[str | None] = mapped_column(String(40))
     # Bumped on every change: a reviewed false match is keyed on it.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # SHA-256 over the columns of lists.integrity.HASHED, set on every write and bound into
+    # the audit chain by that write's entry (NULL: written before tamper evidence existed).
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -298,6 +298,7 @@ def _correct(session: Session, record_id: int, changes: Mapping[str, Any], actor
              calendar: WorkingCalendar, secret: str, today: date) -> int:
     """A corrected record is a new version written through ingest (same validation, history
     kept, publication re-judged) as a one-row batch on the 'objection' channel."""
+    from xinyong.ingest.runner import audit_batch
     from xinyong.ingest.service import BatchInput, ingest
 
     record = session.get(Record, record_id)
@@ -330,6 +331,8 @@ def _correct(session: Session, record_id: int, changes: Mapping[str, Any], actor
                      [(1, row)], calendar=calendar, secret=secret, today=today)
     if summary.duplicates:
         raise Invalid("更正后的内容与原记录相同", code="correction_unchanged")
+    # The correction is a batch like any other: its audit entry binds the new version.
+    audit_batch(session, actor, summary, "objection")
     session.refresh(record)
     return record.version
 

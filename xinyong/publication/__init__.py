@@ -15,12 +15,15 @@ from xinyong.publication.rules import (
     PenaltyJudgement,
     Window,
     add_months,
+    fixed_window,
     infer_severity,
     is_public,
     judge_penalty,
     licence_window,
     penalty_window,
     period_end,
+    provider_last_day,
+    within_rule,
 )
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "Window",
     "add_months",
     "default_rules",
+    "fixed_window",
     "infer_severity",
     "is_public",
     "judge_penalty",
@@ -41,4 +45,6 @@ __all__ = [
     "load_rules",
     "penalty_window",
     "period_end",
+    "provider_last_day",
+    "within_rule",
 ]

@@ -28,15 +28,33 @@ from xinyong.ingest.tables import Record
 from xinyong.publication.loader import RuleBook, default_rules
 from xinyong.publication.rules import (
     Window,
+    fixed_window,
     is_public,
     judge_penalty,
     licence_window,
     penalty_window,
+    provider_last_day,
 )
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.recordstate import REPAIRED, REVOKED, RecordOverride
 from xinyong.subjects.bulk import Job
 from xinyong.subjects.tables import Subject
+
+
+def _revocation_end(window: Window | None, revoked: date | None, rules: RuleBook,
+                    cal: WorkingCalendar) -> Window | None:
+    """A revoked licence or fixed-period record: unpublished within the working days of the
+    rule set in force on the revocation day (the day itself when the calendar lacks it)."""
+    if window is None or revoked is None:
+        return window
+    try:
+        end = cal.add_working_days(revoked, rules.for_date(revoked).revocation
+                                   .unpublish_working_days)
+    except CalendarNotCovered:
+        end = revoked
+    if window.end is None or end < window.end:
+        return Window(window.start, max(end, window.start), "revoked")
+    return window
 
 
 def _window_for(rt: RecordType, data: dict[str, Any], decision: date,
@@ -46,32 +64,29 @@ def _window_for(rt: RecordType, data: dict[str, Any], decision: date,
     repaired = min((o.effective_on for o in live if o.reason == REPAIRED), default=None)
     revoked = min((o.effective_on for o in live if o.reason == REVOKED), default=None)
     row: dict[str, Any] = {"severity": None, "severity_source": None, "min_end": None,
-                           "max_end": None, "never_early": False}
+                           "max_end": None, "never_early": False, "provider_end": None}
     window: Window | None
-    if rt.publication.window == "repair_rules":
+    pub = rt.publication
+    if pub.window == "repair_rules":
         j = judge_penalty(data, decision, rules)
+        given = provider_last_day(data.get(pub.ends), decision) if pub.ends else None
         try:
-            window = penalty_window(j, repaired_on=repaired, revoked_on=revoked, calendar=cal)
+            window = penalty_window(j, repaired_on=repaired, revoked_on=revoked, calendar=cal,
+                                    provider_end=given)
         except CalendarNotCovered:
             # The legal latest cannot be computed: unpublish on the revocation day itself.
             window = penalty_window(j, repaired_on=min(d for d in (repaired, revoked) if d),
-                                    calendar=cal)
+                                    calendar=cal, provider_end=given)
         row.update(rule_set_id=j.rule_set_id, severity=j.severity,
                    severity_source=j.severity_source, min_end=j.min_end, max_end=j.max_end,
-                   never_early=j.never_early)
-    elif rt.publication.window == "while_valid":
-        window = licence_window(data, rt.publication)
+                   never_early=j.never_early, provider_end=given)
+    elif pub.window in ("while_valid", "fixed_days"):
+        window = (licence_window(data, pub) if pub.window == "while_valid"
+                  else fixed_window(data, pub))
         row["rule_set_id"] = f"catalog:{rt.id}"
         if window is not None:
             row["max_end"] = window.end
-        if window is not None and revoked is not None:
-            try:
-                end = cal.add_working_days(revoked, rules.for_date(revoked).revocation
-                                           .unpublish_working_days)
-            except CalendarNotCovered:
-                end = revoked
-            if window.end is None or end < window.end:
-                window = Window(window.start, max(end, window.start), "revoked")
+        window = _revocation_end(window, revoked, rules, cal)
     else:
         window = None
         row["rule_set_id"] = f"catalog:{rt.id}"
@@ -93,7 +108,7 @@ def _judged(rt: RecordType, data: dict[str, Any], decision: date,
         why = ("no_rule_set" if getattr(exc, "code", "") == "publication_rules_missing"
                else "invalid")
         row = {"rule_set_id": "none", "severity": None, "severity_source": None,
-               "min_end": None, "max_end": None, "never_early": False,
+               "min_end": None, "max_end": None, "never_early": False, "provider_end": None,
                "window_start": None, "window_end": None, "ended_by": why}
     shown = (row["window_start"] is not None and is_public(
         rt, kind, Window(row["window_start"], None, "open"), row["window_start"]
@@ -103,8 +118,19 @@ def _judged(rt: RecordType, data: dict[str, Any], decision: date,
 
 JUDGEMENT_COLUMNS = ("record_id", "record_version", "record_type", "judged_at", "public_from",
                      "rule_set_id", "severity", "severity_source", "min_end", "max_end",
-                     "never_early", "window_start", "window_end", "ended_by")
+                     "never_early", "window_start", "window_end", "ended_by", "provider_end")
 _MEMO = 1 << 14  # judgements remembered per batch: bounded (a few MB), so memory stays flat
+_MIN, _MAX, _GIVEN = (JUDGEMENT_COLUMNS.index(c) - 5 for c in ("min_end", "max_end",
+                                                                "provider_end"))
+
+
+def outside_rule(cols: tuple[Any, ...]) -> tuple[str, str, str] | None:
+    """(given, min end, max end) when the provider's date in judgement columns (from
+    rule_set_id on, ISO text) lies outside [min_end, max_end]."""
+    given, low, high = cols[_GIVEN], cols[_MIN], cols[_MAX]
+    if given is None or low is None or high is None or low <= given <= high:
+        return None
+    return given, low, high
 
 
 class BatchJudge:
@@ -115,10 +141,13 @@ class BatchJudge:
     rules read, its decision date and its subject's kind: judgements are remembered under
     that key (bounded), since a batch repeats few combinations. The key must name every
     input of `_window_for` for an override-free record: penalties `judge_penalty`'s fields
-    (severity, penalty_categories, sector, violation_type, penalty_basis), licences
-    `licence_window`'s (status and the window's start and end fields). A test holds the
-    result to `judge_records` on varied data.
+    (severity, penalty_categories, sector, violation_type, penalty_basis) and the provider's
+    end field, licences `licence_window`'s (status and the window's start and end fields),
+    fixed-period types their start field. A test holds the result to `judge_records` on
+    varied data.
     """
+
+    WINDOW_END = JUDGEMENT_COLUMNS.index("window_end")  # in a row made by `row`
 
     def __init__(self, session: Session, *, catalog: Catalog | None = None,
                  rules: RuleBook | None = None) -> None:
@@ -131,11 +160,14 @@ class BatchJudge:
     def _keyer(self, rt: RecordType) -> Callable[[dict[str, Any], date, str], tuple[Any, ...]]:
         window = rt.publication.window
         if window == "repair_rules":
+            given = rt.publication.ends or ""
+
             def penalty_key(data: dict[str, Any], decision: date, kind: str) -> tuple[Any, ...]:
                 kinds = data.get("penalty_categories")
                 return (kind, decision, data.get("severity"),
                         tuple(kinds) if isinstance(kinds, list) else kinds, data.get("sector"),
-                        data.get("violation_type"), data.get("penalty_basis"))
+                        data.get("violation_type"), data.get("penalty_basis"),
+                        data.get(given))
             return penalty_key
         if window == "while_valid":
             starts, ends = rt.publication.starts, rt.publication.ends or "valid_to"
@@ -144,12 +176,14 @@ class BatchJudge:
                 return (kind, data.get("status"), data.get(starts), data.get("valid_from"),
                         data.get(ends))
             return licence_key
+        if window == "fixed_days":
+            first = rt.publication.starts
+            return lambda data, decision, kind: (kind, data.get(first))
         return lambda data, decision, kind: (kind,)
 
-    def row(self, rt: RecordType, record_id: int, version: int, data: dict[str, Any],
-            decision: date, received_iso: str, kind: str, judged_at: str) -> tuple[Any, ...]:
-        """One judgement row in JUDGEMENT_COLUMNS order, DB-ready for `BulkWriter` (dates as
-        ISO text: `received_iso` the record's receipt day, `judged_at` from iso_datetime)."""
+    def _judge(self, rt: RecordType, data: dict[str, Any], decision: date, kind: str
+               ) -> tuple[tuple[Any, ...], str | None]:
+        """(judgement columns from rule_set_id on, ISO first shown day or None), memoised."""
         keyer = self._keyers.get(rt.id)
         if keyer is None:
             keyer = self._keyers[rt.id] = self._keyer(rt)
@@ -162,10 +196,29 @@ class BatchJudge:
                    judged["window_start"].isoformat() if shown else None)
             if len(self._memo) < _MEMO:
                 self._memo[key] = hit
-        cols, start = hit
+        return hit
+
+    def row(self, rt: RecordType, record_id: int, version: int, data: dict[str, Any],
+            decision: date, received_iso: str, kind: str, judged_at: str) -> tuple[Any, ...]:
+        """One judgement row in JUDGEMENT_COLUMNS order, DB-ready for `BulkWriter` (dates as
+        ISO text: `received_iso` the record's receipt day, `judged_at` from iso_datetime)."""
+        cols, start = self._judge(rt, data, decision, kind)
         # ISO dates compare as text: the later of window start and receipt.
         public_from = max(start, received_iso) if start is not None else None
         return (record_id, version, rt.id, judged_at, public_from, *cols)
+
+    def end_outside_rule(self, rt: RecordType, data: dict[str, Any], decision: date,
+                         kind: str) -> tuple[str, str, str] | None:
+        """(provider's last day, min end, max end) as ISO text when the provider's own end
+        date lies outside the rule's minimum and maximum (the rule wins), else None."""
+        if rt.publication.window != "repair_rules" or not data.get(rt.publication.ends or ""):
+            return None
+        return outside_rule(self._judge(rt, data, decision, kind)[0])
+
+    @staticmethod
+    def outside_rule_of(row: tuple[Any, ...]) -> tuple[str, str, str] | None:
+        """`end_outside_rule` for a row made by `row` (no second look-up)."""
+        return outside_rule(row[5:])
 
     @staticmethod
     def job(rows: list[tuple[Any, ...]]) -> Job:
@@ -221,17 +274,23 @@ def judge_records(session: Session, *, record_ids: Iterable[int] | None = None,
         overrides = recordstate.overrides_by_record(session, ids)
         values = []
         for r in part:
-            rt = catalog.get(r.record_type)
+            rt = catalog.find(r.record_type)
+            if rt is None:
+                # A type no longer in the catalog files: its judgement is kept as it was.
+                ids.remove(r.id)
+                continue
             row, shown = _judged(rt, r.data, r.decision_date, overrides.get(r.id, []),
                                  r.kind, rules, cal)
             public_from = max(row["window_start"], r.received_on) if shown else None
             values.append({"record_id": r.id, "record_version": r.version,
                            "record_type": r.record_type, "judged_at": now,
                            "public_from": public_from, **row})
+        if not values:
+            continue
         session.execute(delete(PublicationJudgement)
                         .where(PublicationJudgement.record_id.in_(ids)))
         session.execute(insert(PublicationJudgement), values)
-        done += len(part)
+        done += len(values)
     return done
 
 

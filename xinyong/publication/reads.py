@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from xinyong import recordstate
 from xinyong.catalog import Catalog, RecordType, default_catalog
+from xinyong.catalog.model import FieldSpec
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.core.masking import mask_name
 from xinyong.ingest.tables import Batch, Provider, Record
@@ -27,6 +28,7 @@ from xinyong.publication.rules import Window, is_public
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.recordstate import hidden_by_voided_repair
 from xinyong.subjects.search_tables import SubjectSearch
+from xinyong.subjects.service import current_subject
 from xinyong.subjects.tables import Subject, SubjectName
 from xinyong.subjects.uscc import UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
@@ -44,9 +46,12 @@ HIDDEN_FIELDS = frozenset({
     "subject_id_type", "subject_id_number", "provider_name", "provider_uscc"})
 
 
-def public_type_ids(catalog: Catalog) -> list[str]:
+def public_type_ids(catalog: Catalog, day: date | None = None) -> list[str]:
+    """The record types the public site shows (on `day`: those in force that day; a retired
+    type leaves the site from the day after its `effective_to`)."""
     return [rt.id for rt in catalog.record_types.values()
-            if rt.disclosure == "public" and rt.publication.window != "not_published"]
+            if rt.disclosure == "public" and rt.publication.window != "not_published"
+            and (day is None or rt.in_force(day))]
 
 
 def public_conditions(day: date, catalog: Catalog,
@@ -55,11 +60,20 @@ def public_conditions(day: date, catalog: Catalog,
     credit file uses `is_public` itself, and a test keeps the two in agreement. `hidden`:
     `hidden_by_voided_repair` for that day."""
     j = PublicationJudgement
-    conds = [j.record_type.in_(public_type_ids(catalog)), j.public_from <= day,
+    conds = [j.record_type.in_(public_type_ids(catalog, day)), j.public_from <= day,
              or_(j.window_end.is_(None), j.window_end >= day)]
     if hidden := sorted(hidden):
         conds.append(j.record_id.not_in(hidden))
     return conds
+
+
+def retired_note(rt: RecordType, day: date) -> str | None:
+    """Why a public record type shows nothing on `day` (outside its effective dates)."""
+    if rt.effective_to is not None and day > rt.effective_to:
+        return f"「{rt.name}」信息类别已于 {rt.effective_to.isoformat()} 停止适用，此后不再公示"
+    if rt.effective_from is not None and day < rt.effective_from:
+        return f"「{rt.name}」信息类别自 {rt.effective_from.isoformat()} 起适用"
+    return None
 
 
 def _public_select(day: date, catalog: Catalog, hidden: Iterable[int], *cols: Any
@@ -79,7 +93,9 @@ class PublicRecord:
     decision_date: date
     provider_name: str
     provider_uscc: str
-    window_end: date | None  # last public day; None: while valid, open-ended
+    # 公示截止日期: the LAST day the record is shown (inclusive), the one end date of a record
+    # on every public page, the API (`publish_until`) and the CSV. None: open-ended.
+    window_end: date | None
     rule_set_id: str
     severity: str | None
     fields: list[tuple[str, str]]  # (Chinese header, value) of the public fields
@@ -138,11 +154,20 @@ def cite_all(rt: RecordType) -> list[str]:
     return [b.cite() + (f"：{b.text}" if b.text else "") for b in rt.legal_basis]
 
 
+def shown_fields(rt: RecordType) -> list[FieldSpec]:
+    """The fields a public record shows besides its basic data: not the counterpart's codes
+    and identity documents, and not the provider's own end date (公示截止期), which the one
+    computed 公示截止日期 replaces (it is used there when within the rule)."""
+    end_field = rt.publication.ends if rt.publication.window == "repair_rules" else None
+    return [f for f in rt.fields if f.name not in HIDDEN_FIELDS and f.type != "person_id"
+            and f.name != end_field]
+
+
 def _public_fields(rt: RecordType, data: dict[str, Any]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for spec in rt.fields:
+    for spec in shown_fields(rt):
         value = data.get(spec.name)
-        if spec.name in HIDDEN_FIELDS or spec.type == "person_id" or value in (None, "", []):
+        if value in (None, "", []):
             continue
         text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
         out.append((spec.header, mask_name(text) if spec.personal else text))
@@ -186,7 +211,9 @@ def find_public_subject(session: Session, raw_uscc: str) -> Subject:
     subject = session.scalar(select(Subject).where(Subject.uscc == code))
     if subject is None or subject.kind == "person":
         raise NotFound(f"未找到统一社会信用代码为 {code} 的信用主体", code="subject_not_found")
-    return subject
+    # A code merged into another subject (重错码 resolved) shows that subject's file; the
+    # pages redirect to its code.
+    return current_subject(session, subject)
 
 
 def _check_type(catalog: Catalog, record_type: str | None) -> None:
@@ -216,8 +243,8 @@ def list_public_records(session: Session, subject: Subject, day: date, *,
     rows = session.execute(stmt.order_by(Record.decision_date.desc(), Record.id.desc())).all()
     hidden = hidden_by_voided_repair(session, day, (rec.id for rec, _j, _p in rows))
     for rec, j, prov in rows:
-        rt = catalog.get(rec.record_type)
-        if record_is_public(rt, subject.kind, rec, j, day, hidden):
+        rt = catalog.find(rec.record_type)  # a type gone from the catalog is not public
+        if rt is not None and record_is_public(rt, subject.kind, rec, j, day, hidden):
             out.append(_to_public(rt, rec, j, prov))
     return _mark_disputed(session, out, day)
 
@@ -230,12 +257,13 @@ def credit_file(session: Session, raw_uscc: str, day: date, *,
     subject = find_public_subject(session, raw_uscc)
     records = list_public_records(session, subject, day, record_type=record_type,
                                   catalog=catalog)
-    former = list(session.scalars(select(SubjectName.name)
+    former = [n for n in session.scalars(select(SubjectName.name)
                                          .where(SubjectName.subject_id == subject.id)
-                                         .order_by(SubjectName.first_seen_at)))
+                                         .order_by(SubjectName.first_seen_at))
+              if n != subject.name]  # after a confirmed rename the new name is current
     sections = [Section(rt_id, catalog.get(rt_id).name, cite_all(catalog.get(rt_id)),
                         [r for r in records if r.record_type == rt_id])
-                for rt_id in public_type_ids(catalog) if record_type in (None, rt_id)]
+                for rt_id in public_type_ids(catalog, day) if record_type in (None, rt_id)]
     lr = subject.legal_representative
     return CreditFile(SubjectPublic(subject.uscc, subject.name, subject.kind,
                                     KIND_LABELS.get(subject.kind, subject.kind),
@@ -282,10 +310,10 @@ def get_public_record(session: Session, record_id: int, day: date, *,
 def counts_by_type(session: Session, day: date, *,
                    catalog: Catalog | None = None) -> dict[str, int]:
     catalog = catalog or default_catalog()
-    counts = dict.fromkeys(public_type_ids(catalog), 0)
+    types = public_type_ids(catalog, day)
+    counts = dict.fromkeys(types, 0)
     j = PublicationJudgement  # one narrow table, no join (public_from); two index ranges
     # instead of "window_end IS NULL OR >= day", which no index can serve.
-    types = public_type_ids(catalog)
     hidden = sorted(hidden_by_voided_repair(session, day))
     for open_ended in (False, True):
         end = j.window_end.is_(None) if open_ended else j.window_end >= day
@@ -310,6 +338,7 @@ class ColumnPage:
     per_page: int
     capped: bool
     providers: list[tuple[str, str]] = field(default_factory=list)  # (USCC, name)
+    note: str | None = None  # why a column shows nothing that day (a retired type)
 
     @property
     def pages(self) -> int:
@@ -363,7 +392,7 @@ def list_column(session: Session, record_type: str, day: date, *,
             select(Batch.provider_id).where(Batch.record_type == record_type)))
         .order_by(Provider.name))]
     return ColumnPage(record_type, rt.name, day, items, min(total, COUNT_CAP), page, per_page,
-                      total > COUNT_CAP, providers)
+                      total > COUNT_CAP, providers, retired_note(rt, day))
 
 
 EXPORT_CAP = 100_000
@@ -376,7 +405,7 @@ def export_column(session: Session, record_type: str, day: date, *,
     catalog = catalog or default_catalog()
     _check_type(catalog, record_type)
     rt = catalog.get(record_type)
-    shown = [f for f in rt.fields if f.name not in HIDDEN_FIELDS and f.type != "person_id"]
+    shown = shown_fields(rt)
     yield ["信息编号", "主体名称", "统一社会信用代码", "数据提供单位", "公示截止日期",
            "异议处理中", *[f.header for f in shown]]
     stmt = (_public_select(day, catalog, hidden_by_voided_repair(session, day), Record,

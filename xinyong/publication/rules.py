@@ -20,7 +20,18 @@ Conventions (documented once, tested at the boundaries):
 * A revocation (撤销/变更/确认违法或无效) must unpublish within N working days (行政处罚法 Art. 48,
   Art. 85: N = 3): the last public day is the N-th working day after `revoked_on` in the
   official calendar. The platform may unpublish sooner; this is the legal latest.
-* The window ends at the earliest of the maximum period, the repair and the revocation.
+* The provider's own end date (公示截止期, the catalog's `publication.ends`) ends the window
+  when it lies within the minimum and maximum period; outside them the rule wins (and the
+  row is a quality warning). A date on the same day-of-month N months after the decision
+  (N >= 1) is the end of an N-month period counted as the Civil Code counts (Art. 201-202:
+  the decision day not counted, the period ends on the corresponding day): the same period
+  here ends the day before, so that is the last public day it stands for
+  (`provider_last_day`). Any other date is the last public day as written.
+* The window ends at the earliest of the maximum period (or the provider's date), the repair
+  and the revocation.
+* A `fixed_days` window of N days starts on its `starts` date and ends N - 1 days later.
+* A record type outside its `effective_from` .. `effective_to` (inclusive) is not public
+  that day, whatever its records' windows.
 """
 
 from __future__ import annotations
@@ -42,9 +53,10 @@ OPEN_END = date(2099, 12, 31)  # 有效期至 2099-12-31 is the conventional "�
 _SET_SPLIT = re.compile(r"[;;,,|]")  # as xinyong.ingest.validate
 PERSON_KINDS = frozenset({"person", "自然人"})  # glossary kind and catalog category
 
-EndedBy = Literal["max_period", "repaired", "revoked", "valid_to", "open"]
+EndedBy = Literal["max_period", "provider", "repaired", "revoked", "valid_to", "open"]
 Reason = Literal[
-    "not_public_type", "natural_person", "no_window", "before_window", "after_window", "public"
+    "not_public_type", "type_not_in_force", "natural_person", "no_window", "before_window",
+    "after_window", "public"
 ]
 
 
@@ -111,6 +123,25 @@ def add_months(day: date, months: int) -> date:
 def period_end(start: date, months: int) -> date:
     """Last day of a period of `months` months whose first day is `start`."""
     return add_months(start, months) - timedelta(days=1)
+
+
+def provider_last_day(value: Any, decision_date: date) -> date | None:
+    """The last public day a provider's 公示截止期 stands for (see the module notes): the
+    day before when it falls on the same day-of-month N >= 1 months after the decision
+    (clamped to the month's end, as `add_months`), else the date as written."""
+    day = _as_date(value)
+    if day is None:
+        return None
+    months = (day.year - decision_date.year) * 12 + day.month - decision_date.month
+    if months >= 1 and add_months(decision_date, months) == day:
+        return day - timedelta(days=1)
+    return day
+
+
+def within_rule(judgement: PenaltyJudgement, provider_end: date | None) -> bool:
+    """Whether a provider's last public day lies within the rule's minimum and maximum
+    (None: no date given, nothing to weigh)."""
+    return provider_end is None or judgement.min_end <= provider_end <= judgement.max_end
 
 
 def _as_date(value: Any) -> date | None:
@@ -205,14 +236,19 @@ def penalty_window(
     repaired_on: date | None = None,
     revoked_on: date | None = None,
     calendar: WorkingCalendar,
+    provider_end: date | None = None,
 ) -> Window:
     """The publication window of a judged penalty, ended early by a repair or a revocation.
 
+    `provider_end`: the last public day the provider gave (`provider_last_day`), honoured
+    when it lies within the rule's minimum and maximum, ignored otherwise.
     Whether a repair was allowed (before `repairable_from`, or a `never_early` kind) is the
     repair workflow's check; a recorded repair is honoured here.
     """
     start = judgement.decision_date
     ends: list[tuple[date, EndedBy]] = [(judgement.max_end, "max_period")]
+    if provider_end is not None and within_rule(judgement, provider_end):
+        ends.append((provider_end, "provider"))
     for event, name in ((repaired_on, "修复"), (revoked_on, "撤销")):
         if event is not None and event < start:
             raise Invalid(
@@ -254,6 +290,15 @@ def licence_window(
     return Window(start, end, "valid_to")
 
 
+def fixed_window(data: Mapping[str, Any], publication: Publication) -> Window:
+    """`fixed_days`: `days` days from the `starts` date, that day the first."""
+    start = _as_date(data.get(publication.starts))
+    if start is None or not publication.days:
+        raise Invalid(f"缺少公示起始日期（{publication.starts}）",
+                      code="publication_missing_dates")
+    return Window(start, start + timedelta(days=publication.days - 1), "max_period")
+
+
 # -- the question -------------------------------------------------------------------------
 
 
@@ -274,6 +319,8 @@ def is_public(
         return Decision(False, "not_public_type")
     if subject_kind in PERSON_KINDS and person_basis is None:
         return Decision(False, "natural_person")
+    if not record_type.in_force(day):
+        return Decision(False, "type_not_in_force")
     if window is None:
         return Decision(False, "no_window")
     if day < window.start:

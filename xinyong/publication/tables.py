@@ -37,6 +37,10 @@ class PublicationJudgement(Base):
     window_start: Mapped[date | None] = mapped_column(Date)
     window_end: Mapped[date | None] = mapped_column(Date)  # last public day; NULL: open
     ended_by: Mapped[str | None] = mapped_column(String(20))
+    # The last public day the provider's own end date (公示截止期) stands for, as read by
+    # `rules.provider_last_day`; it ends the window only within [min_end, max_end], and one
+    # outside is a quality warning (`xinyong.ingest.quality`). NULL: none given.
+    provider_end: Mapped[date | None] = mapped_column(Date)
     # First day the record may be shown: the later of window_start and the day the platform
     # received it; NULL when it is never shown (no window, or a natural person's record).
     # Lets listings and counts filter on this table alone (derived, rewritten by judging).

@@ -52,6 +52,9 @@ class NoticeContent:
     apply_url: str  # where to apply online
     materials: tuple[str, ...]  # what to submit
     legal_basis: tuple[str, ...]  # further citations (the rule set is cited once, above)
+    # The provider's own 公示截止期 as the last public day, when it lies within the rule's
+    # minimum and maximum and so ends the publication (the site's 公示截止日期).
+    publish_until: date | None = None
 
 
 def render_notice_pdf(content: NoticeContent) -> bytes:
@@ -105,11 +108,13 @@ def _period(c: NoticeContent) -> tuple[tuple[str, str], ...]:
     return (("失信程度", c.severity or "未认定"),
             ("认定依据", f"《{c.rule_set_title}》（{c.rule_set_document_number}）"),
             ("最短公示期", minimum),
-            ("最长公示期", f"{cn_date(c.max_end)}届满"))
+            ("最长公示期", f"{cn_date(c.max_end)}届满"),
+            *((("公示期限", f"{cn_date(c.publish_until)}届满（作出决定的部门确定）"),)
+              if c.publish_until and c.publish_until != c.max_end else ()))
 
 
 def _repair_sentence(c: NoticeContent) -> str:
-    end = f"公示至{cn_date(c.max_end)}届满后停止公示。"
+    end = f"公示至{cn_date(c.publish_until or c.max_end)}届满后停止公示。"
     if c.never_early:
         # never_early outranks minor: no application can end this publication early
         why = f"根据{c.never_early_basis}，" if c.never_early_basis else "依照有关规定，"

@@ -22,6 +22,7 @@ from xinyong.core import clock
 from xinyong.core.errors import Forbidden, NotFound
 from xinyong.ingest.tables import Provider, Record
 from xinyong.publication.loader import RuleSet, default_rules
+from xinyong.publication.rules import provider_last_day
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair.notice import NoticeContent, render_notice_pdf
 from xinyong.repair.tables import RepairNotice
@@ -117,6 +118,10 @@ def notice_content(session: Session, notice: RepairNotice, *, platform_name: str
     rs = default_rules().get(notice.rule_set_id)
     assert notice.min_end is not None and notice.max_end is not None
     data = record.data
+    rt = default_catalog().find(record.record_type)
+    given = (provider_last_day(data.get(rt.publication.ends), record.decision_date)
+             if rt is not None and rt.publication.ends else None)
+    until = given if given and notice.min_end <= given <= notice.max_end else None
     return NoticeContent(
         notice_number=notice_number(notice), issued_on=notice.issued_on,
         platform_name=_zh(platform_name), subject_name=subject.name,
@@ -130,7 +135,7 @@ def notice_content(session: Session, notice: RepairNotice, *, platform_name: str
         minor=notice.severity == "轻微", never_early=notice.never_early,
         never_early_basis=_zh(rs.never_early.basis.cite()) if notice.never_early else None,
         apply_url=base_url.rstrip("/") + "/me", materials=MATERIALS,
-        legal_basis=further_basis(rs))
+        legal_basis=further_basis(rs), publish_until=until)
 
 
 def further_basis(rs: RuleSet) -> tuple[str, ...]:

@@ -124,6 +124,10 @@ def eligibility(session: Session, record_id: int, today: date, *,
     if j.max_end < today:
         raise RuleViolation(f"最长公示期已于 {j.max_end.isoformat()} 届满，已自动停止公示，"
                             "无需申请修复", code="repair_period_over")
+    if j.ended_by == "provider" and j.window_end is not None and j.window_end < today:
+        # The deciding department's own 公示截止期 (within the rule) has passed.
+        raise RuleViolation(f"公示期限已于 {j.window_end.isoformat()} 届满，已停止公示，"
+                            "无需申请修复", code="repair_period_over")
     if j.never_early:
         raise RuleViolation(f"该处罚种类不得提前停止公示（{rs.never_early.basis.cite()}），"
                             f"须公示至 {j.max_end.isoformat()}", code="repair_never_early")

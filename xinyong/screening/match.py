@@ -229,12 +229,14 @@ def reindex(session: Session) -> int:
     session.execute(delete(ScreeningBlock))
     session.execute(delete(ScreeningName))
     indexed = (_index(session, ((sid, name, None) for sid, name in session.execute(
-                   select(Subject.id, Subject.name).where(Subject.kind != PERSON)
+                   select(Subject.id, Subject.name).where(
+                       Subject.kind != PERSON, Subject.merged_into_id.is_(None))
                    .order_by(Subject.id))))
                + _index(session, ((sid, name, nid) for nid, sid, name in session.execute(
                    select(SubjectName.id, SubjectName.subject_id, SubjectName.name)
                    .join(Subject, Subject.id == SubjectName.subject_id)
-                   .where(Subject.kind != PERSON).order_by(SubjectName.id)))))
+                   .where(Subject.kind != PERSON, Subject.merged_into_id.is_(None))
+                   .order_by(SubjectName.id)))))
     if session.get_bind().dialect.name == "postgresql":
         # Both tables were just rewritten whole: with the statistics of the old (often
         # empty) index the planner scans them, and a check takes 30-500 ms instead of 4 until
@@ -440,7 +442,8 @@ def _subjects_stmt(dialect: str) -> Select[tuple[int, str | None, str, str, str 
 
 @cache
 def _codes_stmt(dialect: str) -> Select[tuple[int, str | None, str, str, str | None]]:
-    return select(Subject.id, *_SUBJECT_COLS).where(
+    # A code merged into another subject (重错码 resolved) checks that subject's facts.
+    return select(func.coalesce(Subject.merged_into_id, Subject.id), *_SUBJECT_COLS).where(
         member(Subject.uscc, "codes", String(), dialect))
 
 

@@ -121,10 +121,12 @@ def reindex(session: Session, *, chunk: int = 5000) -> int:
     session.execute(delete(SubjectSearch))  # the FTS5 tables follow by trigger (SQLite)
     total = 0
     batch: list[tuple[int, str, bool]] = []
-    current = select(Subject.id, Subject.name).where(Subject.kind != PERSON)
+    # A subject merged into another (an alias) is found through the other's names.
+    current = select(Subject.id, Subject.name).where(Subject.kind != PERSON,
+                                                     Subject.merged_into_id.is_(None))
     former = (select(SubjectName.subject_id, SubjectName.name)
               .join(Subject, Subject.id == SubjectName.subject_id)
-              .where(Subject.kind != PERSON))
+              .where(Subject.kind != PERSON, Subject.merged_into_id.is_(None)))
     for query, is_current in ((current, True), (former, False)):
         for sid, name in session.execute(query):
             batch.append((sid, name, is_current))
@@ -145,8 +147,12 @@ def _code_query(session: Session, q: str) -> Subject | None | bool:
         info = validate_uscc(code)
     except UsccError as exc:
         raise Invalid(str(exc), code=exc.rule) from exc
-    return session.scalar(select(Subject).where(Subject.uscc == info.code,
-                                                Subject.kind != PERSON))
+    subject = session.scalar(select(Subject).where(Subject.uscc == info.code,
+                                                   Subject.kind != PERSON))
+    if subject is not None and subject.merged_into_id is not None:
+        # A code merged into another subject (重错码 resolved): that subject is the answer.
+        subject = session.get(Subject, subject.merged_into_id) or subject
+    return subject
 
 
 def _candidate_ids(session: Session, term: str) -> list[int]:

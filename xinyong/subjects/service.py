@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, insert, or_, select
+from sqlalchemy import Row, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -15,11 +15,14 @@ from xinyong.screening.tables import (
     PENDING_COLUMNS,
     PENDING_NAME,
     PENDING_SUBJECT,
+    ScreeningBlock,
+    ScreeningName,
     ScreeningPending,
 )
 from xinyong.subjects.bulk import BulkWriter, iso_datetime, probe
-from xinyong.subjects.search import index_new_subjects, index_other_names
-from xinyong.subjects.tables import CodeReview, Subject, SubjectName
+from xinyong.subjects.search import index_names, index_new_subjects, index_other_names
+from xinyong.subjects.search_tables import SubjectSearch
+from xinyong.subjects.tables import CodeReview, CodeReviewRecord, Subject, SubjectName
 from xinyong.subjects.uscc import UsccError, validate
 
 KIND_BY_CATEGORY = {"法人及非法人组织": "organisation", "个体工商户": "individual_business",
@@ -27,6 +30,9 @@ KIND_BY_CATEGORY = {"法人及非法人组织": "organisation", "个体工商户
 SAME_CODE = "same_code_different_names"
 SAME_NAME = "same_name_different_codes"
 PERSON = "person"
+# Review statuses and the resolution a provider's corrected records bring.
+OPEN, AWAITING, RESOLVED = "open", "awaiting_correction", "resolved"
+CORRECTED = "corrected"
 
 
 class SubjectRef(NamedTuple):
@@ -205,8 +211,12 @@ def _flag_same_name(session: Session, refs: Sequence[SubjectRef],
                               .where(Subject.name.in_(names), Subject.uscc.is_not(None))),
                 *conn.execute(select(SubjectName.subject_id, SubjectName.name)
                               .where(SubjectName.name.in_(names)))]
+    merged = set(session.scalars(select(Subject.id).where(
+        Subject.id.in_({sid for sid, _name in held}), Subject.merged_into_id.is_not(None)))
+    ) if held else set()
     for sid, name in held:
-        holders.setdefault(name, set()).add(sid)
+        if sid not in merged:  # an alias left by a merge is no longer a subject of its own
+            holders.setdefault(name, set()).add(sid)
     reviews = []
     for ref in refs:
         sid = found[ref.key][0]
@@ -219,6 +229,8 @@ def _flag_same_name(session: Session, refs: Sequence[SubjectRef],
 
 
 def get_subject(session: Session, raw_uscc: str) -> Subject:
+    """The subject holding a code; a code merged into another subject (a 重错码 resolved)
+    gives that subject."""
     try:
         code = validate(raw_uscc).code
     except UsccError as exc:
@@ -226,6 +238,18 @@ def get_subject(session: Session, raw_uscc: str) -> Subject:
     subject = session.scalar(select(Subject).where(Subject.uscc == code))
     if subject is None:
         raise NotFound(f"未找到统一社会信用代码为 {code} 的信用主体", code="subject_not_found")
+    return current_subject(session, subject)
+
+
+def current_subject(session: Session, subject: Subject) -> Subject:
+    """The subject itself, or the one it was merged into (followed through merges)."""
+    seen = {subject.id}
+    while subject.merged_into_id is not None:
+        target = session.get(Subject, subject.merged_into_id)
+        if target is None or target.id in seen:
+            break
+        seen.add(target.id)
+        subject = target
     return subject
 
 
@@ -235,6 +259,119 @@ def names_of(session: Session, subject_id: int) -> list[str]:
                                 .order_by(SubjectName.first_seen_at)))
 
 
-def list_code_reviews(session: Session, status: str = "open") -> list[CodeReview]:
-    return list(session.scalars(select(CodeReview).where(CodeReview.status == status)
-                                .order_by(CodeReview.id)))
+def list_code_reviews(session: Session, status: str | None = OPEN) -> list[CodeReview]:
+    """Reviews with this status (None: all), oldest first."""
+    stmt = select(CodeReview).order_by(CodeReview.id)
+    if status is not None:
+        stmt = stmt.where(CodeReview.status == status)
+    return list(session.scalars(stmt))
+
+
+# -- 重错码 resolutions (the subjects' side; xinyong.codereview does the rest) ---------------
+
+def rename_subject(session: Session, subject: Subject, new_name: str) -> bool:
+    """Make `new_name` the registry name and keep the old one as a former name (a rename
+    confirmed by the credit office). False when it already is the registry name."""
+    old = subject.name
+    if new_name == old:
+        return False
+    now = clock.now()
+    subject.name, subject.updated_at = new_name, now
+    session.flush()
+    held = set(session.scalars(select(SubjectName.name)
+                               .where(SubjectName.subject_id == subject.id)))
+    if old not in held:
+        writer = BulkWriter(session)
+        [nid] = writer.allocate_ids("subject_name", 1)
+        session.execute(insert(SubjectName), [{"id": nid, "subject_id": subject.id,
+                                               "name": old, "first_seen_at": now}])
+        _pending(writer, PENDING_NAME, [(nid, subject.kind != PERSON)])
+    if subject.kind != PERSON:
+        session.execute(update(SubjectSearch).where(SubjectSearch.subject_id == subject.id)
+                        .values(current=SubjectSearch.name == new_name))
+        index_names(session, [(subject.id, new_name, True), (subject.id, old, False)])
+    return True
+
+
+def drop_other_name(session: Session, subject: Subject, name: str) -> bool:
+    """Remove a name that was never the subject's (reported under its code by mistake: a
+    wrong code) from its name history, its search rows and the check's name index. The
+    subject's registry name is never removed. False when it is not an other name of it."""
+    nid = session.scalar(select(SubjectName.id).where(SubjectName.subject_id == subject.id,
+                                                      SubjectName.name == name))
+    if nid is None or name == subject.name:
+        return False
+    indexed = list(session.scalars(select(ScreeningName.id).where(
+        ScreeningName.subject_id == subject.id, ScreeningName.source_name_id == nid)))
+    if indexed:
+        session.execute(delete(ScreeningBlock).where(ScreeningBlock.name_id.in_(indexed)))
+        session.execute(delete(ScreeningName).where(ScreeningName.id.in_(indexed)))
+    session.execute(delete(SubjectSearch).where(SubjectSearch.subject_id == subject.id,
+                                                SubjectSearch.name == name))
+    session.execute(delete(SubjectName).where(SubjectName.id == nid))
+    return True
+
+
+def merge_subject(session: Session, alias: Subject, target: Subject) -> None:
+    """Merge `alias` (a wrong code) into `target`: its names become the target's other
+    names, its search and check index rows the target's, and it stays as an alias
+    (`merged_into_id`) whose code and pages lead to the target. The caller re-points what
+    refers to it (records, list entries, cases)."""
+    now = clock.now()
+    names = set(session.scalars(select(SubjectName.name)
+                                .where(SubjectName.subject_id == target.id))) | {target.name}
+    moving = [sid for sid, name in session.execute(
+        select(SubjectName.id, SubjectName.name).where(SubjectName.subject_id == alias.id))
+        if name not in names]
+    if moving:
+        session.execute(update(SubjectName).where(SubjectName.id.in_(moving))
+                        .values(subject_id=target.id))
+    moved_names = set(session.scalars(select(SubjectName.name)
+                                      .where(SubjectName.id.in_(moving)))) if moving else set()
+    if alias.name not in names | moved_names:
+        writer = BulkWriter(session)
+        [nid] = writer.allocate_ids("subject_name", 1)
+        session.execute(insert(SubjectName), [{"id": nid, "subject_id": target.id,
+                                               "name": alias.name, "first_seen_at": now}])
+        moved_names.add(alias.name)
+    alias.merged_into_id, alias.updated_at = target.id, now
+    session.flush()
+    # Search: the alias is not found as such any more; its names find the target.
+    session.execute(delete(SubjectSearch).where(SubjectSearch.subject_id == alias.id))
+    if target.kind != PERSON:
+        index_other_names(session, [(target.id, n, target.kind) for n in sorted(moved_names)])
+    # The check's name index: the alias's rows now name the target.
+    session.execute(update(ScreeningName).where(ScreeningName.subject_id == alias.id)
+                    .values(subject_id=target.id))
+    session.execute(update(ScreeningBlock).where(ScreeningBlock.subject_id == alias.id)
+                    .values(subject_id=target.id))
+
+
+def note_corrections(session: Session, moved: dict[int, int], batch_id: int) -> list[int]:
+    """Records re-sent by their provider (record id -> its subject now): those awaiting the
+    correction of a code marked wrong are corrected when they left that subject, and a
+    review with nothing left awaiting closes (resolution `corrected`). Returns the reviews
+    closed. Called by ingest for the records a batch changed."""
+    if not moved:
+        return []
+    now = clock.now()
+    waiting = session.execute(
+        select(CodeReviewRecord.id, CodeReviewRecord.record_id, CodeReviewRecord.review_id,
+               CodeReview.subject_id)
+        .join(CodeReview, CodeReview.id == CodeReviewRecord.review_id)
+        .where(CodeReviewRecord.record_id.in_(list(moved)),
+               CodeReviewRecord.corrected_at.is_(None))).all()
+    done = [row_id for row_id, rid, _rev, wrong in waiting if moved[rid] != wrong]
+    if not done:
+        return []
+    session.execute(update(CodeReviewRecord).where(CodeReviewRecord.id.in_(done))
+                    .values(corrected_at=now, corrected_batch_id=batch_id))
+    touched = {rev for _row, _rid, rev, _wrong in waiting}
+    still = set(session.scalars(select(CodeReviewRecord.review_id).where(
+        CodeReviewRecord.review_id.in_(touched), CodeReviewRecord.corrected_at.is_(None))))
+    closed = sorted(touched - still)
+    if closed:
+        session.execute(update(CodeReview).where(CodeReview.id.in_(closed),
+                                                 CodeReview.status == AWAITING)
+                        .values(status=RESOLVED, resolution=CORRECTED, resolved_at=now))
+    return closed

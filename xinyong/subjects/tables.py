@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
@@ -26,6 +26,9 @@ class Subject(Base):
     region_code: Mapped[str | None] = mapped_column(String(6), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Set when a 重错码 review merged this subject into another (its records re-pointed
+    # there): the row is kept as an alias whose code and pages redirect, never deleted.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))
 
 
 class SubjectName(Base):
@@ -43,7 +46,9 @@ class SubjectName(Base):
 
 class CodeReview(Base):
     """A 重错码 suspicion for the credit office: same code with different names, or the same
-    name under different codes."""
+    name under different codes. `status`: open -> resolved, or open -> awaiting_correction
+    (a wrong code sent back to its provider) -> resolved when the corrected records arrive.
+    `resolution`: renamed | wrong_code | corrected | distinct | merged."""
 
     __tablename__ = "code_review"
 
@@ -56,3 +61,22 @@ class CodeReview(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     batch_id: Mapped[int | None] = mapped_column(Integer)
     detected_at: Mapped[datetime] = mapped_column(DateTime)
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CodeReviewRecord(Base):
+    """A record reported under a code marked wrong (resolution wrong_code), awaiting the
+    provider's corrected version: `corrected_at` is set when a version of the record under
+    another subject arrives, and the review closes when none is left."""
+
+    __tablename__ = "code_review_record"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("code_review.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(Integer)
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime)
+    corrected_batch_id: Mapped[int | None] = mapped_column(Integer)

@@ -107,9 +107,9 @@ def home(request: Request, session: SessionDep, catalog: CatalogDep, actor: Publ
     day, given = _as_of(as_of)
     counted = _counts(request, session, catalog, day)
     counts = [(rt_id, catalog.get(rt_id).name, counted.get(rt_id, 0))
-              for rt_id in public_type_ids(catalog)]
+              for rt_id in public_type_ids(catalog, day)]
     latest = [list_column(session, rt_id, day, per_page=LATEST, catalog=catalog)
-              for rt_id in COLUMN_TYPES if rt_id in public_type_ids(catalog)]
+              for rt_id in COLUMN_TYPES if rt_id in public_type_ids(catalog, day)]
     news, _total = notices.list_published(session, limit=6)
     return render(request, "home.html", {
         "title": "首页", "counts": counts, "latest": latest, "notices": news,
@@ -145,6 +145,11 @@ def subject_page(uscc: str, request: Request, session: SessionDep, catalog: Cata
                  actor: PublicReader, as_of: AsOfParam = None) -> Response:
     day, given = _as_of(as_of)
     f = credit_file(session, uscc, day, catalog=catalog)
+    if f.subject.uscc and f.subject.uscc != uscc.strip().upper():
+        # A code merged into another subject (重错码 resolved): that subject's page.
+        return RedirectResponse(f"/subjects/{f.subject.uscc}"
+                                + (f"?as_of={day.isoformat()}" if given else ""),
+                                status_code=301)
     return render(request, "subject.html", {
         "title": f"{f.subject.name} 信用档案", "file": f, "as_of": day, "as_of_given": given,
         "actor": actor, "json_url": f"/api/v1/subjects/{f.subject.uscc}" + _suffix(day, given)})

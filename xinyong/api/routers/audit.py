@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xinyong import audit
 from xinyong.accounts import Permission
-from xinyong.api.deps import SessionDep, SettingsDep, require
+from xinyong.api.deps import MAX_ID, SessionDep, SettingsDep, require
+from xinyong.ingest.integrity import verify_stored
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
                    dependencies=[Depends(require(Permission.AUDIT_READ))])
@@ -38,14 +39,39 @@ class AuditList(BaseModel):
     total: int
 
 
-class VerifyPublic(BaseModel):
+class TamperedPublic(BaseModel):
+    kind: str = Field(description="record | record_version | batch | list_entry")
+    id: int
+    rule: str
+    message: str
+    document_number: str | None
+    version: int | None
+    batch_id: int | None
+
+
+class StoredPublic(BaseModel):
+    """Stored records and list entries checked against their seals in the chain."""
+
     ok: bool
+    scope: str
+    records: int
+    versions: int
+    batches: int
+    list_entries: int
+    total_problems: int
+    problems: list[TamperedPublic] = Field(description="the first 50, records in id order "
+                                           "before batches")
+
+
+class VerifyPublic(BaseModel):
+    ok: bool = Field(description="the chain and (unless records=false) the stored records")
     checked: int
     head_hash: str
     anchored_seq: int | None
     broken_seq: int | None
     rule: str | None
     message: str | None
+    records: StoredPublic | None = None
 
 
 @router.get("/entries", response_model=AuditList)
@@ -61,12 +87,23 @@ def list_entries(session: SessionDep,
 
 
 @router.get("/verify", response_model=VerifyPublic)
-def verify(session: SessionDep, settings: SettingsDep) -> VerifyPublic:
-    """Walk the hash chain held to the signed checkpoints; report the first broken link."""
+def verify(session: SessionDep, settings: SettingsDep,
+           records: Annotated[bool, Query(description="also check stored records and list "
+                                          "entries against their seals (a full pass)")] = True,
+           batch: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(
+               max_length=100, description="check only the record versions of these "
+               "batches")] = None,
+           ) -> VerifyPublic:
+    """Walk the hash chain held to the signed checkpoints; report the first broken link.
+    Then check the stored records and list entries against the seals in the chain; report
+    the first that no longer matches (record id and document number)."""
     r = audit.verify_anchored(session,
                               audit.load_signer(settings.effective_audit_signing_key_file))
     b = r.broken
-    return VerifyPublic(ok=r.ok, checked=r.checked, head_hash=r.head_hash,
-                        anchored_seq=r.anchored_seq,
-                        broken_seq=b.seq if b else None, rule=b.rule if b else None,
-                        message=b.message if b else None)
+    stored = verify_stored(session, batch) if records else None
+    return VerifyPublic(ok=r.ok and (stored is None or stored.ok), checked=r.checked,
+                        head_hash=r.head_hash, anchored_seq=r.anchored_seq,
+                        broken_seq=b.seq if b else None,
+                        rule=b.rule if b else None, message=b.message if b else None,
+                        records=StoredPublic.model_validate(stored.as_dict()) if stored
+                        else None)

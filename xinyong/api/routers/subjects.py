@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
@@ -69,7 +71,10 @@ class RecordPublic(BaseModel):
     decision_date: date
     provider_name: str
     provider_uscc: str
-    publish_until: date | None
+    publish_until: date | None = Field(description="公示截止日期： the LAST day the record is "
+                                       "shown (inclusive), the one end date of a record on the "
+                                       "pages, the API and the CSV; null: open-ended (while "
+                                       "valid)")
     rule_set_id: str
     severity: str | None
     subject_name: str
@@ -173,21 +178,38 @@ async def search(session: SessionDep, _actor: PublicReader,
     return await run_and_commit(session, work)
 
 
+def _moved(uscc: str, f: CreditFile, path: str, **params: object) -> Response | None:
+    """A code merged into another subject (重错码 resolved) redirects to that subject's."""
+    if f.subject.uscc is None or f.subject.uscc == uscc.strip().upper():
+        return None
+    query = urlencode({k: str(v) for k, v in params.items() if v is not None})
+    return RedirectResponse(path.format(f.subject.uscc) + (f"?{query}" if query else ""),
+                            status_code=301)
+
+
 @router.get("/{uscc}", response_model=CreditFilePublic, summary="信用档案")
-async def get_credit_file(uscc: str, session: SessionDep,
-                          _actor: PublicReader, as_of: AsOf = None) -> CreditFilePublic:
+async def get_credit_file(uscc: str, session: SessionDep, _actor: PublicReader,
+                          as_of: AsOf = None) -> CreditFilePublic | Response:
     day = as_of or clock.today()
-    return await run_and_commit(session, lambda: credit_file_out(credit_file(session, uscc, day)))
+
+    def work() -> CreditFilePublic | Response:
+        f = credit_file(session, uscc, day)
+        return _moved(uscc, f, "/api/v1/subjects/{}", as_of=as_of) or credit_file_out(f)
+
+    return await run_and_commit(session, work)
 
 
 @router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
 async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
                        type: Annotated[str | None, Query(description="信息类别，如 penalty")]
-                       = None, as_of: AsOf = None) -> RecordList:
+                       = None, as_of: AsOf = None) -> RecordList | Response:
     day = as_of or clock.today()
 
-    def work() -> RecordList:
+    def work() -> RecordList | Response:
         f = credit_file(session, uscc, day, record_type=type)
+        moved = _moved(uscc, f, "/api/v1/subjects/{}/records", type=type, as_of=as_of)
+        if moved is not None:
+            return moved
         items = [_record_dict(r) for sec in f.sections for r in sec.items]
         return RecordList.model_validate({"as_of": day, "items": items, "total": len(items)})
 

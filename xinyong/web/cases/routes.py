@@ -116,7 +116,7 @@ def _documents(session: Session, record_ids: Iterable[int]) -> dict[int, tuple[s
     if not ids:
         return {}
     catalog = default_catalog()
-    return {rid: (catalog.get(rt).name, key) for rid, rt, key in session.execute(
+    return {rid: (catalog.name_of(rt), key) for rid, rt, key in session.execute(
         select(Record.id, Record.record_type, Record.natural_key)
         .where(Record.id.in_(ids))).tuples()}
 

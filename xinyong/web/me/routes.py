@@ -80,9 +80,13 @@ def my_file(request: Request, actor: ActorDep, session: SessionDep, settings: Se
     repairable = set(repairable_types(catalog))
     notices = {r.id: latest_notice(session, r.id) for r in view.records
                if r.record_type in repairable}
+    today = clock.today()
+    # Records of a type retired from the catalog (effective_to passed) stay here, marked.
+    retired = {r.id for r in view.records
+               if (rt := catalog.find(r.record_type)) is None or not rt.in_force(today)}
     return _page(request, settings, "me.html", {
         "title": "我的信用", "view": view, "judged": judged, "notices": notices,
-        "today": clock.today(), "actor": actor,
+        "today": today, "actor": actor, "retired": retired,
         "objections": objections.list_objections(session, actor),
         "repairs": repair.list_applications(session, actor),
         "json_url": "/api/v1/me/file"})
