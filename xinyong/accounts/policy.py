@@ -32,6 +32,8 @@ class Permission(StrEnum):
     CHECKS_RUN = "checks:run"
     CHECKS_FEEDBACK = "checks:feedback"
     LISTS_MANAGE = "lists:manage"
+    LISTS_DECIDE = "lists:decide"  # the listing department: propose, notify, decide, remove
+    LISTS_RESPOND = "lists:respond"  # the subject: statement, early-removal application
     MEASURES_REPORT = "measures:report"
     QUALITY_READ = "quality:read"
     AUDIT_READ = "audit:read"
@@ -48,9 +50,10 @@ P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
-                             P.REPAIR_APPLY}),
+                             P.REPAIR_APPLY, P.LISTS_RESPOND}),
     Role.DATA_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_WRITE, P.RECORDS_READ_SHARED,
-                                  P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE}),
+                                  P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE,
+                                  P.LISTS_DECIDE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),
