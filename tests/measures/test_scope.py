@@ -51,7 +51,8 @@ BID_FRAUD = {
     "penalty_categories": ["罚款", "其他"], "violation_type": "以他人名义投标，弄虚作假骗取中标",
     "violation_facts": "当事人借用他公司资质参加示范市第一中学教学楼施工项目投标并中标",
     "penalty_basis": "《中华人民共和国招标投标法》第五十四条",
-    "penalty_content": "中标无效，处中标项目金额千分之八的罚款，取消其一年内参加依法必须进行招标的项目的投标资格",
+    "penalty_content": ("中标无效，处中标项目金额千分之八的罚款，"
+                        "取消其一年内参加依法必须进行招标的项目的投标资格"),
     "fine_amount": "12.8"}
 LABEL_FINE = {
     "penalty_categories": ["警告", "罚款"], "violation_type": "经营标签不符合规定的食品",
