@@ -14,15 +14,20 @@ from xinyong.api import errors
 from xinyong.api.routers import accounts, audit, batches, me, records, shared, subjects, system
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import my_lists as my_lists_api
 from xinyong.api.routers import objections as objections_api
+from xinyong.api.routers import public_lists as public_lists_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema, session_factory
 from xinyong.core.settings import Settings
 from xinyong.web import STATIC_DIR
 from xinyong.web.auth.routes import router as web_auth_router
+from xinyong.web.cases.lists import router as web_cases_lists_router
 from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.lists import router as web_lists_router
+from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.routes import router as web_router
 
@@ -58,11 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_auth_router)
     app.include_router(checks_api.router)
     app.include_router(lists_api.router)
+    app.include_router(my_lists_api.router)
+    app.include_router(public_lists_api.router)
     app.include_router(objections_api.router)
     app.include_router(repair_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
+    app.include_router(web_me_lists_router)  # its listings: statement, early removal
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
+    app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
+    app.include_router(web_lists_router)  # list columns and the measure list
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie: it holds only the account id and the CSRF token.

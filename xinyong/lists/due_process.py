@@ -6,6 +6,7 @@ every write and every read of the subject's own listings is audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +19,7 @@ from xinyong.accounts.policy import has_control_chars
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
 from xinyong.lists import rules
+from xinyong.lists.documents import DocumentContent, decision_content, notice_content
 from xinyong.lists.model import get_list_kind
 from xinyong.lists.service import (
     check_early_removal,
@@ -183,6 +185,36 @@ def decide_early_removal(session: Session, actor: Actor, app_id: int, approve: b
     return app
 
 
+def case_view(session: Session, actor: Actor, entry_id: int) -> ListEntry:
+    """A listing as its department (or the credit office) sees it: statements, applications
+    and their files are a non-public read, audited."""
+    authorize(actor, Permission.LISTS_DECIDE)
+    entry = get_entry(session, entry_id)
+    if not may_handle(actor, entry):
+        raise NotFound(f"名单记录 {entry_id} 不存在", code="list_entry_not_found")
+    subject = session.get(Subject, entry.subject_id)
+    audit.append(session, actor, "list.case_read",
+                 subject_uscc=subject.uscc if subject else None,
+                 details={"list_entry_id": entry.id})
+    return entry
+
+
+def _uscc(session: Session, entry: ListEntry) -> str | None:
+    subject = session.get(Subject, entry.subject_id)
+    return subject.uscc if subject else None
+
+
+def notice_of(session: Session, entry: ListEntry, *, measures: Sequence[tuple[str, str]] = (),
+              url: str = "/me") -> DocumentContent:
+    return notice_content(entry, _uscc(session, entry), measures=measures, url=url)
+
+
+def decision_of(session: Session, entry: ListEntry, *,
+                measures: Sequence[tuple[str, str]] = ()) -> DocumentContent:
+    return decision_content(entry, _uscc(session, entry), statements_of(session, entry.id),
+                            measures=measures)
+
+
 def pending_for(session: Session, entry_ids: list[int]) -> dict[int, int]:
     """Entry id -> number of statements not yet considered (for the queue)."""
     out: dict[int, int] = {}
@@ -195,6 +227,6 @@ def pending_for(session: Session, entry_ids: list[int]) -> dict[int, int]:
 
 
 __all__ = ["APPROVED", "REJECTED", "REMOVAL_LABELS", "SUBMITTED", "RemovalRequest",
-           "Statement", "apply_early_removal", "decide_early_removal", "get_removal_application",
-           "own_entries", "own_entry", "pending_for", "removal_applications", "statements_of",
-           "submit_statement"]
+           "Statement", "apply_early_removal", "case_view", "decide_early_removal",
+           "decision_of", "get_removal_application", "notice_of", "own_entries", "own_entry",
+           "pending_for", "removal_applications", "statements_of", "submit_statement"]

@@ -202,6 +202,12 @@ def export_rows(session: Session, kind_id: str, day: date, *,
     yield from rows(batch)
 
 
+def entries_for_uscc(session: Session, uscc: str | None, day: date) -> list[PublicEntry]:
+    """The public list entries on the credit file of the subject with this code."""
+    subject = session.scalar(select(Subject).where(Subject.uscc == uscc)) if uscc else None
+    return entries_of_subject(session, subject, day) if subject is not None else []
+
+
 def entries_of_subject(session: Session, subject: Subject, day: date) -> list[PublicEntry]:
     """The public list entries of one subject (organisations only: a natural person has no
     public credit file), for its credit file."""

@@ -7,6 +7,7 @@ from xinyong.measures.model import (
     MeasureCatalog,
     default_measures,
     load_measures,
+    measures_following,
 )
 from xinyong.measures.report import HEADERS, case_rows, write_report
 from xinyong.measures.rules import PERSON, SUBJECT, Fact, Triggered, triggered_measures
@@ -28,5 +29,5 @@ __all__ = ["APPLIED", "HEADERS", "NOT_APPLIED", "PERSON", "SUBJECT", "TIER_LABEL
            "CheckFeedback", "CheckPrompt", "Fact", "FeedbackItem", "LicenceKind", "Measure",
            "MeasureCatalog", "MeasureStats", "Override", "Triggered",
            "case_rows", "default_measures", "feedback_of", "list_overrides", "load_measures",
-           "measure_stats", "prompts_of", "record_feedback", "triggered_measures",
-           "write_report"]
+           "measure_stats", "measures_following", "prompts_of", "record_feedback",
+           "triggered_measures", "write_report"]

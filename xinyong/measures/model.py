@@ -290,3 +290,10 @@ def load_measures(path: Path = DATA_FILE, *, catalog: Catalog | None = None,
 @cache
 def default_measures() -> MeasureCatalog:
     return load_measures()
+
+
+def measures_following(list_kind: str, basis_id: str) -> list[tuple[str, str]]:
+    """(name, legal basis) of the measures a listing of this kind on this basis triggers, as
+    its notice and decision state them."""
+    return [(m.name, "；".join(b.cite() for b in m.legal_basis))
+            for m in default_measures().for_listing(list_kind, basis_id)]

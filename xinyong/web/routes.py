@@ -19,6 +19,7 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, CatalogDep, SessionDep, SettingsDep, require
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, XinyongError
+from xinyong.lists.public import entries_for_uscc
 from xinyong.publication.service import (
     counts_by_type,
     credit_file,
@@ -127,6 +128,7 @@ def subject_page(uscc: str, request: Request, session: SessionDep, settings: Set
         return _error(request, settings, exc, query=uscc)
     return _render(request, settings, "subject.html", {
         "title": f"{f.subject.name} 信用档案", "file": f, "as_of": day, "as_of_given": given,
+        "lists": entries_for_uscc(session, f.subject.uscc, day),
         "json_url": f"/api/v1/subjects/{f.subject.uscc}"
                     + (f"?as_of={day.isoformat()}" if given else "")})
 

@@ -22,6 +22,8 @@ from xinyong.api.routers.objections import clocks_of
 from xinyong.core import attachments, clock
 from xinyong.core.errors import XinyongError
 from xinyong.core.workdays import load_calendar
+from xinyong.lists import STATE_LABELS, earliest_removal, get_list_kind, rules
+from xinyong.lists import due_process as dp
 from xinyong.objections import service as objections
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair import service as repair
@@ -33,6 +35,7 @@ from xinyong.web.checks.routes import _form_csrf
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=[str(Path(__file__).parent / "templates"),
                                        str(TEMPLATE_DIR)])
+BASE = "/api/v1/me/lists"
 
 
 def _gate(request: Request, actor: Actor) -> Response | None:
@@ -41,6 +44,27 @@ def _gate(request: Request, actor: Actor) -> Response | None:
     if actor.account_id is None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     return HTMLResponse("<p>“我的信用”仅供信用主体账户使用。</p>", status_code=403)
+
+
+def entry_view(session: Any, e: Any) -> dict[str, Any]:
+    """What the subject's pages show of one listing, and what it may do now."""
+    kind = get_list_kind(e.list_kind)
+    today = clock.today()
+    early = earliest_removal(kind, e)
+    apps = dp.removal_applications(session, e.id)
+    statement_open = (e.state == rules.NOTICE_SENT and e.statement_until is not None
+                      and today <= e.statement_until)
+    removal_open = (e.state in rules.IN_FORCE and early is not None and today >= early
+                    and not any(a.state == dp.SUBMITTED for a in apps))
+    basis = kind.basis(e.legal_basis_id)
+    return {"e": e, "kind": kind, "state_label": STATE_LABELS[e.state],
+            "basis": basis.cite() if basis else e.legal_basis_id,
+            "statements": dp.statements_of(session, e.id), "applications": apps,
+            "statement_open": statement_open, "removal_open": removal_open,
+            "early": early, "early_rule": kind.early_removal_for(e.legal_basis_id).rule,
+            "notice_url": f"{BASE}/{e.id}/notice.pdf" if e.notice_number else None,
+            "decision_url": f"{BASE}/{e.id}/decision.pdf"
+            if e.decision_number and kind.source == "internal" else None}
 
 
 def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
@@ -66,6 +90,7 @@ def my_file(request: Request, actor: ActorDep, session: SessionDep, settings: Se
         "title": "我的信用", "view": view, "judged": judged, "notices": notices,
         "today": clock.today(), "actor": actor,
         "objections": objections.list_objections(session, actor),
+        "lists": [entry_view(session, e) for e in dp.own_entries(session, actor)],
         "repairs": repair.list_applications(session, actor),
         "json_url": "/api/v1/me/file"})
 
