@@ -18,11 +18,10 @@ from xinyong.lists import NamedPerson, decide, notify, propose
 from xinyong.measures import CheckPrompt, FeedbackItem
 from xinyong.screening.check import (
     CheckRequest,
-    confirm_match,
     person_key,
-    record_check_feedback,
     run_check,
 )
+from xinyong.screening.confirm import confirm_match, record_check_feedback
 from xinyong.screening.tables import ScreeningCheck
 from xinyong.subjects.uscc import make
 

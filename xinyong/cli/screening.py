@@ -170,7 +170,8 @@ def check_confirm(
 ) -> None:
     """Confirm a name hit (variant, fuzzy, former name) is the applicant: the measures it
     makes applicable are prompted on the check, and the confirmation is remembered."""
-    from xinyong.screening.check import confirm_match, get_check
+    from xinyong.screening.check import get_check
+    from xinyong.screening.confirm import confirm_match
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         confirm_match(session, check_id, subject_id, reason, _operator(operator))

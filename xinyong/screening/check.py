@@ -22,7 +22,6 @@ and variant hits are always shown.
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,10 +44,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from xinyong import audit
 from xinyong.accounts import Actor
 from xinyong.core import clock
-from xinyong.core.errors import Invalid, NotFound, RuleViolation
+from xinyong.core.errors import Invalid, NotFound
 from xinyong.core.masking import (
     PersonIdError,
     keyed_hash,
@@ -58,23 +56,18 @@ from xinyong.core.masking import (
     validate_resident_id,
 )
 from xinyong.ingest import Record
-from xinyong.lists import IN_FORCE, ListEntry, ListEntryPerson, default_list_kinds, in_force_for
+from xinyong.lists import IN_FORCE, ListEntry, ListEntryPerson, in_force_for
 from xinyong.measures import (
-    CheckFeedback,
     CheckPrompt,
     Fact,
-    FeedbackItem,
     Measure,
     MeasureCatalog,
     default_measures,
-    prompts_of,
-    record_feedback,
 )
 from xinyong.objections.service import open_for_entries, open_for_records
 from xinyong.publication.service import repaired_ids
 from xinyong.screening.match import (
     Applicant,
-    Hit,
     MatchResult,
     bound,
     match_many,
@@ -95,6 +88,13 @@ from xinyong.screening.prompting import (
     prompt_for_person,
     prompt_for_subject,
     record_fact,
+)
+from xinyong.screening.results import (
+    content_hash,
+    entry_json,
+    hit_json,
+    person_hit_json,
+    record_json,
 )
 from xinyong.screening.tables import MatchReview, ScreeningCheck
 from xinyong.subjects import Subject
@@ -206,48 +206,6 @@ def _disputed(session: Session, record_ids: list[int], entry_ids: list[int],
     out: Disputed = {("record", rid) for rid in open_for_records(session, record_ids, today)}
     out |= {("list", eid) for eid in open_for_entries(session, entry_ids, today)}
     return out
-
-
-def content_hash(entries: Sequence[ListEntry], records: Sequence[Record]) -> str:
-    """What a false-match review is keyed on: any change to these raises the hit again."""
-    parts = sorted([f"l:{e.id}:{e.version}:{e.state}" for e in entries]
-                   + [f"r:{r.id}:{r.version}:{r.content_hash}" for r in records])
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _entry_json(e: ListEntry, persons: Sequence[ListEntryPerson] = ()) -> dict[str, Any]:
-    kind = default_list_kinds().get(e.list_kind)
-    basis = kind.basis(e.legal_basis_id) if kind else None
-    return {"id": e.id, "list_kind": e.list_kind, "list_name": kind.name if kind else e.list_kind,
-            "direction": kind.direction if kind else None, "state": e.state,
-            "document_type": e.document_type, "document_number": e.document_number,
-            "document_date": e.document_date.isoformat(), "issuing_body": e.issuing_body,
-            "legal_basis": basis.cite() if basis else e.legal_basis_id,
-            "legal_basis_id": e.legal_basis_id,
-            "decided_on": e.decided_on.isoformat() if e.decided_on else None,
-            "listed_until": e.listed_until.isoformat() if e.listed_until else None,
-            "responsible_person": e.person_name_masked, "person_role": e.person_role,
-            "persons": [{"role": p.role, "name_masked": p.name_masked,
-                         "id_masked": p.id_masked} for p in persons],
-            "severity": kind.severity if kind else None, "version": e.version}
-
-
-def _record_json(r: Record) -> dict[str, Any]:
-    d = r.data or {}
-    return {"id": r.id, "record_type": r.record_type, "document_number": r.natural_key,
-            "decision_date": r.decision_date.isoformat(),
-            "authority": d.get("authority_name"),
-            "categories": d.get("penalty_categories"),
-            "licence_revoked": d.get("licence_revoked"),
-            "basis": d.get("penalty_basis"),
-            "content": d.get("penalty_content") or d.get("licence_content")}
-
-
-def _hit_json(h: Hit) -> dict[str, Any]:
-    return {"subject_id": h.subject_id, "uscc": h.uscc, "name": h.name, "kind": h.kind,
-            "score": h.score, "method": h.method, "matched_name": h.matched_name,
-            "matched_current": h.matched_current, "steps": list(h.steps),
-            "explanation": h.explanation}
 
 
 def _active_reviews(session: Session, keys: set[str], subject_ids: set[int]
@@ -415,13 +373,6 @@ def _prompt_rows(check_id: int, req: CheckRequest, actor: Actor, now: Any,
             for p in prompts]
 
 
-def _person_hit_json(subject: Subject, masked: str | None) -> dict[str, Any]:
-    return {"subject_id": subject.id, "uscc": None, "name": mask_name(subject.name),
-            "kind": subject.kind, "score": 1.0, "method": "person_id",
-            "matched_name": mask_name(subject.name), "matched_current": True, "steps": [],
-            "explanation": f"身份证件号码一致({masked or ''});得分 1.00"}
-
-
 def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
          candidates: list[Measure], found: _Found, reviews: dict[tuple[str, int], MatchReview],
          persons: dict[str, PersonMatch], person_subject: Subject | None, today: date
@@ -436,10 +387,10 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
     def item_for(sid: int, base: dict[str, Any]) -> dict[str, Any]:
         entries, records = found.entries.get(sid, []), found.records.get(sid, [])
         return base | {
-            "list_entries": [_entry_json(e, found.persons.get(e.id, ()))
+            "list_entries": [entry_json(e, found.persons.get(e.id, ()))
                              | {"under_objection": ("list", e.id) in found.disputed}
                              for e in entries],
-            "records": [_record_json(r) | {"under_objection": ("record", r.id) in found.disputed}
+            "records": [record_json(r) | {"under_objection": ("record", r.id) in found.disputed}
                         for r in records[:RECORDS_SHOWN]],
             "content_hash": content_hash(entries, records)}
 
@@ -450,13 +401,13 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
             not_prompted.setdefault(x["measure_id"], x)
 
     if person_subject is not None:
-        raised.append(item_for(person_subject.id, _person_hit_json(
+        raised.append(item_for(person_subject.id, person_hit_json(
             person_subject, req.person_id_masked)) | {"decisive": True, "confirmed": None,
                                                        "needs_confirmation": False})
         prompt_subject(person_subject.id, mask_name(person_subject.name), None)
     for h in m.hits:
         sid = h.subject_id
-        item = item_for(sid, _hit_json(h))
+        item = item_for(sid, hit_json(h))
         rv = reviews.get((m.name_key or "", sid)) if h.method != "code" else None
         if rv is not None and rv.verdict == FALSE_MATCH and rv.content_hash == item[
                 "content_hash"]:
@@ -578,86 +529,3 @@ def review_match(session: Session, check_id: int, subject_id: int, reason: str,
     session.flush()
     return review
 
-
-def _name_key(name: str | None) -> str:
-    return MatchResult(Applicant(name=name)).name_key or ""
-
-
-def _find_hit(check: ScreeningCheck, subject_id: int) -> dict[str, Any]:
-    hit = next((h for h in check.result.get("hits", []) + check.result.get("reviewed", [])
-                if h["subject_id"] == subject_id), None)
-    if hit is None:
-        raise NotFound(f"本次核查未命中主体 {subject_id}", code="hit_not_found")
-    return cast(dict[str, Any], hit)
-
-
-def _request_of(check: ScreeningCheck) -> CheckRequest:
-    query = check.result.get("query", {})
-    return CheckRequest(check.matter, check.query_uscc, check.query_name,
-                        check.query_legal_representative, check.query_licence_kind,
-                        check.query_person_key, query.get("person_id"),
-                        check.query_representative_key, query.get("legal_representative_id"))
-
-
-def confirm_match(session: Session, check_id: int, subject_id: int, reason: str,
-                  actor: Actor, *, today: date | None = None) -> MatchReview:
-    """A case officer confirms that a name hit which decides nothing alone (variant, fuzzy,
-    former name) is the applicant, with a reason. Remembered for the name and the subject (as a
-    false-match review is); the check is evaluated again and the measures the confirmation
-    makes applicable are prompted on it."""
-    today = today or clock.today()
-    check = get_check(session, check_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid("确认同一主体须填写理由(如核对了统一社会信用代码、营业执照)",
-                      code="reason_required")
-    hit = _find_hit(check, subject_id)
-    if hit.get("method") in ("code", "person_id") or hit.get("decisive"):
-        raise Invalid("该命中已按统一社会信用代码或登记名称确定,无需确认",
-                      code="hit_already_decisive")
-    key = _name_key(check.query_name)
-    session.execute(update(MatchReview).where(MatchReview.query_key == key,
-                                              MatchReview.subject_id == subject_id)
-                    .values(active=False))
-    review = MatchReview(query_key=key, subject_id=subject_id, content_hash=hit["content_hash"],
-                         verdict=CONFIRMED, reason=reason, reviewer=actor.name,
-                         department=actor.department_name or actor.department_uscc,
-                         check_id=check_id, reviewed_at=clock.now(), active=True)
-    session.add(review)
-    session.flush()
-    req = _request_of(check)
-    [(result, prompts)] = _evaluate(session, [req], today)
-    old = check.result
-    result.update({k: old[k] for k in ("id", "checked_at", "checked_by", "department")
-                   if k in old})
-    check.result, check.status = result, result["status"]
-    done = set(session.scalars(select(CheckPrompt.measure_id)
-                               .where(CheckPrompt.check_id == check_id)))
-    rows = _prompt_rows(check_id, req, actor, clock.now(),
-                        [p for p in prompts if p["measure_id"] not in done])
-    if rows:
-        session.execute(insert(cast(Table, CheckPrompt.__table__)), rows)
-    audit.append(session, actor, "check.match_confirmed",
-                 subject_uscc=hit.get("uscc"),
-                 details={"check_id": check_id, "subject_id": subject_id,
-                          "prompted": [r["measure_id"] for r in rows]})
-    session.flush()
-    return review
-
-
-def record_check_feedback(session: Session, check_id: int, items: Sequence[FeedbackItem],
-                          actor: Actor, *, today: date | None = None) -> list[CheckFeedback]:
-    """Feedback on a check's prompts: a measure only shown as pending a confirmation of the
-    name match is refused with that reason (confirm first), then `record_feedback`."""
-    check = get_check(session, check_id)
-    prompted = {p.measure_id for p in prompts_of(session, check_id)}
-    pending = {pm["measure_id"]: h for h in check.result.get("hits", [])
-               if h.get("needs_confirmation") for pm in h.get("pending_measures", [])}
-    for item in items:
-        if item.measure_id not in prompted and item.measure_id in pending:
-            h = pending[item.measure_id]
-            how = "相似" if h["method"] == "fuzzy" else "近似"
-            raise RuleViolation(f"命中「{h['name']}」是名称{how}匹配，尚未确认为申请人本身，"
-                                "措施不能反馈；请先核实并确认同一主体",
-                                code="match_unconfirmed")
-    return record_feedback(session, check_id, items, actor, today=today)

@@ -25,14 +25,13 @@ from xinyong.measures import (
 )
 from xinyong.screening.check import (
     CheckRequest,
-    confirm_match,
     get_check,
     person_key,
-    record_check_feedback,
     review_match,
     run_check,
     run_checks,
 )
+from xinyong.screening.confirm import confirm_match, record_check_feedback
 
 CheckId = DbId
 router = APIRouter(tags=["checks"])

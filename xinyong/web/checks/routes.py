@@ -22,13 +22,12 @@ from xinyong.core.errors import Invalid, XinyongError
 from xinyong.measures import FeedbackItem, default_measures, feedback_of
 from xinyong.screening.check import (
     CheckRequest,
-    confirm_match,
     get_check,
     person_key,
-    record_check_feedback,
     review_match,
     run_check,
 )
+from xinyong.screening.confirm import confirm_match, record_check_feedback
 from xinyong.screening.match import STEP_LABELS
 from xinyong.web import TEMPLATE_DIR
 from xinyong.web.auth.csrf import FORM_FIELD, HEADER, csrf_token
