@@ -1,5 +1,5 @@
 """The subject's side of a listing, online: its proposed and decided listings, its statement
-(陈述申辩) within the statement period, and its application for early removal (提前移出)
+（陈述申辩） within the statement period, and its application for early removal （提前移出）
 where its list kind allows one; the listing department decides the application. Never commit;
 every write and every read of the subject's own listings is audited.
 """
@@ -34,7 +34,7 @@ from xinyong.subjects import Subject, get_subject
 STATEMENT = "list_statement"  # attachment owner kinds
 REMOVAL = "list_removal"
 SUBMITTED, APPROVED, REJECTED = "submitted", "approved", "rejected"
-REMOVAL_LABELS = {SUBMITTED: "已提交,待认定部门审核", APPROVED: "已准予提前移出",
+REMOVAL_LABELS = {SUBMITTED: "已提交，待认定部门审核", APPROVED: "已准予提前移出",
                   REJECTED: "不予提前移出"}
 # States a subject sees: proposals become visible when the notice is sent.
 VISIBLE = (rules.NOTICE_SENT, rules.LISTED, rules.DROPPED, rules.PUBLISHED, rules.REMOVED)
@@ -46,7 +46,7 @@ def _text(raw: str, what: str, code: str) -> str:
     if not clean:
         raise Invalid(f"请填写{what}", code=code)
     if len(clean) > TEXT_MAX or has_control_chars(clean.replace("\n", "").replace("\r", "")):
-        raise Invalid(f"{what}不能超过{TEXT_MAX}字,且不能含控制字符", code=code)
+        raise Invalid(f"{what}不能超过{TEXT_MAX}字，且不能含控制字符", code=code)
     return clean
 
 
@@ -88,15 +88,15 @@ class Statement:
 
 def submit_statement(session: Session, actor: Actor, st: Statement, *,
                      today: date | None = None) -> ListStatement:
-    """陈述申辩: only on a notified proposal, by the subject, until the period's last day."""
+    """陈述申辩： only on a notified proposal, by the subject, until the period's last day."""
     today = today or clock.today()
     authorize(actor, Permission.LISTS_RESPOND)
     entry = own_entry(session, actor, st.entry_id)
     if entry.state != rules.NOTICE_SENT:
-        raise Conflict("该名单记录不在陈述申辩期内(已作出决定或尚未告知)",
+        raise Conflict("该名单记录不在陈述申辩期内（已作出决定或尚未告知）",
                        code="statement_not_open")
     if entry.statement_until is not None and today > entry.statement_until:
-        raise RuleViolation(f"陈述申辩期已于 {entry.statement_until.isoformat()} 届满,"
+        raise RuleViolation(f"陈述申辩期已于 {entry.statement_until.isoformat()} 届满，"
                             "不能再在线提交", code="statement_period_over")
     text = _text(st.text, "陈述申辩的事实和理由", "statement_text_required")
     checked = attachments.check_uploads(list(st.uploads))
@@ -128,13 +128,13 @@ class RemovalRequest:
 
 def apply_early_removal(session: Session, actor: Actor, req: RemovalRequest, *,
                         today: date | None = None) -> ListRemovalApplication:
-    """提前移出申请: where the kind (and the listing's basis) allows it, from the earliest day;
+    """提前移出申请： where the kind (and the listing's basis) allows it, from the earliest day;
     one open application at a time; proof of correction attached."""
     today = today or clock.today()
     authorize(actor, Permission.LISTS_RESPOND)
     entry = own_entry(session, actor, req.entry_id)
     if entry.state not in rules.IN_FORCE:
-        raise Conflict("该名单记录不在列入期间,无需申请移出", code="removal_not_open")
+        raise Conflict("该名单记录不在列入期间，无需申请移出", code="removal_not_open")
     kind = get_list_kind(entry.list_kind)
     check_early_removal(kind, entry, today)
     if any(a.state == SUBMITTED for a in removal_applications(session, entry.id)):
@@ -168,7 +168,7 @@ def decide_early_removal(session: Session, actor: Actor, app_id: int, approve: b
     app = get_removal_application(session, app_id)
     entry = get_entry(session, app.entry_id)
     if not may_handle(actor, entry):
-        raise Forbidden("只有作出列入的部门(或信用办)可以审核该申请", code="list_entry_not_own")
+        raise Forbidden("只有作出列入的部门（或信用办）可以审核该申请", code="list_entry_not_own")
     if app.state != SUBMITTED:
         raise Conflict(f"申请已办结({REMOVAL_LABELS[app.state]})", code="removal_decided")
     reason = _text(reason, "审核理由", "reason_required")

@@ -26,7 +26,7 @@ from xinyong.subjects.tables import Subject
 
 EXPORT_CAP = 100_000
 REMOVAL_LABELS = {"early": "提前移出", "expired": "期满移出", "objection": "撤销列入"}
-EXPORT_HEADERS = ("名单", "主体名称", "统一社会信用代码", "身份证件号码(遮蔽)", "列入依据文书",
+EXPORT_HEADERS = ("名单", "主体名称", "统一社会信用代码", "身份证件号码（遮蔽）", "列入依据文书",
                   "文书编号", "文书日期", "作出机关", "设定依据", "认定部门", "列入日期",
                   "公示日期", "移出日期", "异议处理中")
 
@@ -39,7 +39,7 @@ def get_public_kind(kind_id: str) -> ListKind:
     kind = default_list_kinds().get(kind_id)
     if kind is None or not kind.publication.public:
         names = "、".join(f"{k.id}={k.name}" for k in public_kinds())
-        raise NotFound(f"名单「{kind_id}」不存在或不向社会公示(公示的名单:{names})",
+        raise NotFound(f"名单「{kind_id}」不存在或不向社会公示(公示的名单：{names})",
                        code="list_kind_not_public")
     return kind
 
@@ -154,7 +154,7 @@ def _conditions(kind: ListKind, day: date, f: ColumnFilter) -> list[ColumnElemen
 def list_column(session: Session, kind_id: str, day: date, *,
                 filters: ColumnFilter = ColumnFilter(), page: int = 1, per_page: int = 20
                 ) -> ListColumn:
-    """名单专栏: the entries of one published kind public on `day`, newest listing first."""
+    """名单专栏： the entries of one published kind public on `day`, newest listing first."""
     kind = get_public_kind(kind_id)
     page = max(page, 1)
     conds = _conditions(kind, day, filters)

@@ -26,7 +26,7 @@ from xinyong.lists.model import ListKind, get_list_kind
 from xinyong.lists.tables import ListEntry, ListEntryPerson, ListStatement, ListTransition
 from xinyong.subjects import Subject, get_subject
 
-SYSTEM = "系统(定时任务)"
+SYSTEM = "系统（定时任务）"
 LIST_TARGETS = ("信用中国", "省公共信用信息平台")
 NOTICE_PREFIX, DECISION_PREFIX = "XYGZ", "XYJD"
 
@@ -80,7 +80,7 @@ def may_handle(actor: Actor, entry: ListEntry) -> bool:
 def _authorize(actor: Actor, entry: ListEntry | None = None) -> None:
     authorize(actor, Permission.LISTS_DECIDE)
     if entry is not None and not may_handle(actor, entry):
-        raise Forbidden("只有作出列入的部门(或信用办)可以办理该名单记录",
+        raise Forbidden("只有作出列入的部门（或信用办）可以办理该名单记录",
                         code="list_entry_not_own")
 
 
@@ -136,10 +136,10 @@ def _persons(kind: ListKind, p: Proposal) -> list[NamedPerson]:
         if not person.name.strip():
             raise Invalid("责任人姓名不能为空", code="person_name_required")
         if not basis.carry_to_person:
-            raise RuleViolation(f"依据{basis.cite()}不能将责任落实到个人,不得登记责任人",
+            raise RuleViolation(f"依据{basis.cite()}不能将责任落实到个人，不得登记责任人",
                                 code="person_not_allowed")
         if person.role not in basis.person_roles:
-            raise RuleViolation(f"责任人身份须为:{'、'.join(basis.person_roles)}",
+            raise RuleViolation(f"责任人身份须为：{'、'.join(basis.person_roles)}",
                                 code="person_role_not_allowed")
     return persons
 
@@ -150,13 +150,13 @@ def _check_document(kind: ListKind, p: Proposal) -> None:
                                       ("文书日期", d.date), ("作出机关", d.issuing_body))
                if not (v.strip() if isinstance(v, str) else v)]
     if missing:
-        raise RuleViolation(f"列入「{kind.name}」须依据具有法律效力的文书;缺少:"
+        raise RuleViolation(f"列入「{kind.name}」须依据具有法律效力的文书；缺少："
                             f"{'、'.join(missing)}", code="legal_document_required")
     basis = kind.basis(p.legal_basis_id or "")
     if basis is None:
         allowed = ";".join(f"{b.id} = {b.cite()}" for b in kind.legal_bases)
-        raise RuleViolation(f"「{p.legal_basis_id or '未填写'}」不是「{kind.name}」允许的设定依据;"
-                            f"允许的依据:{allowed}", code="legal_basis_not_allowed")
+        raise RuleViolation(f"「{p.legal_basis_id or '未填写'}」不是「{kind.name}」允许的设定依据；"
+                            f"允许的依据：{allowed}", code="legal_basis_not_allowed")
 
 
 def _hash_id(secret: str | None, raw: str) -> tuple[str, str]:
@@ -167,7 +167,7 @@ def _hash_id(secret: str | None, raw: str) -> tuple[str, str]:
     try:
         value = validate_resident_id(raw)
     except PersonIdError as exc:
-        raise Invalid(f"身份证件号码无效:{exc}", code="person_id_invalid") from None
+        raise Invalid(f"身份证件号码无效：{exc}", code="person_id_invalid") from None
     return keyed_hash(secret, value), mask_id(value)
 
 
@@ -182,7 +182,7 @@ def _subject(session: Session, kind: ListKind, p: Proposal, secret: str | None) 
     key, _masked = _hash_id(secret, p.subject_id_number)
     subject = session.scalar(select(Subject).where(Subject.person_key == key))
     if subject is None:
-        raise NotFound("平台没有该自然人的信用档案(按身份证件号码)", code="subject_not_found")
+        raise NotFound("平台没有该自然人的信用档案（按身份证件号码）", code="subject_not_found")
     return subject
 
 
@@ -252,7 +252,7 @@ def _begin(session: Session, entry_id: int, action: str, actor: Actor | None
 
 def notify(session: Session, entry_id: int, actor: Actor, reason: str, *,
            today: date | None = None) -> ListEntry:
-    """告知: the notice (告知书) gets its number; the statement period runs from the day
+    """告知： the notice （告知书） gets its number; the statement period runs from the day
     after, in working days."""
     today = today or clock.today()
     entry, kind = _begin(session, entry_id, "notify", actor)
@@ -273,13 +273,13 @@ def statements_of(session: Session, entry_id: int) -> list[ListStatement]:
 def _consider(session: Session, entry: ListEntry, actor: Actor, consideration: str | None,
               today: date) -> None:
     """A decision on a listing the subject made a statement about records how the statement
-    was considered (采纳情况及理由); without that it is refused."""
+    was considered （采纳情况及理由）; without that it is refused."""
     pending = [st for st in statements_of(session, entry.id) if st.consideration is None]
     if not pending:
         return
     text = (consideration or "").strip()
     if not text:
-        raise RuleViolation(f"当事人已提交{len(pending)}份陈述申辩,作出决定前须记录对陈述申辩的"
+        raise RuleViolation(f"当事人已提交{len(pending)}份陈述申辩，作出决定前须记录对陈述申辩的"
                             "审查和采纳情况(consideration)", code="statement_not_considered")
     for st in pending:
         st.consideration, st.considered_by, st.considered_on = text, actor.name, today
@@ -289,11 +289,11 @@ def _consider(session: Session, entry: ListEntry, actor: Actor, consideration: s
 def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: str, *,
            consideration: str | None = None, today: date | None = None) -> ListEntry:
     """Decide listed or dropped; a listing runs for its basis's period from today and gets
-    the decision (认定决定书) number."""
+    the decision （认定决定书） number."""
     today = today or clock.today()
     entry, kind = _begin(session, entry_id, "decide", actor)
     if outcome not in (rules.LISTED, rules.DROPPED):
-        raise Invalid("决定结果只能是 listed(列入)或 dropped(不列入)", code="outcome_invalid")
+        raise Invalid("决定结果只能是 listed（列入）或 dropped（不列入）", code="outcome_invalid")
     reason = _require_reason(reason)
     rules.check_statement_period_over(entry.statement_until, today)
     _consider(session, entry, actor, consideration, today)
@@ -329,12 +329,14 @@ def earliest_removal(kind: ListKind, entry: ListEntry) -> date | None:
 def check_early_removal(kind: ListKind, entry: ListEntry, today: date) -> None:
     early = kind.early_removal_for(entry.legal_basis_id)
     if not early.allowed:
-        raise RuleViolation(f"「{kind.name}」(依据{entry.legal_basis_id})不允许提前移出,须待期满;"
+        basis = kind.basis(entry.legal_basis_id)
+        cite = basis.cite() if basis else entry.legal_basis_id
+        raise RuleViolation(f"依据{cite}列入「{kind.name}」的，不允许提前移出，须待期满；"
                             f"{early.rule}", code="early_removal_refused")
     earliest = earliest_removal(kind, entry)
     assert earliest is not None
     if today < earliest:
-        raise RuleViolation(f"提前移出规则:{early.rule};最早可于 {earliest.isoformat()} 申请",
+        raise RuleViolation(f"提前移出规则：{early.rule}；最早可于 {earliest.isoformat()} 申请",
                             code="early_removal_too_soon")
 
 

@@ -1,4 +1,4 @@
-"""The measure catalog (失信惩戒措施基础清单 + 守信激励措施) as validated YAML data.
+"""The measure catalog （失信惩戒措施基础清单 + 守信激励措施） as validated YAML data.
 
 Every measure is bound to the scope its legal basis draws, as data: which list entries (list
 kind and the legal bases of the listing) or records (record type, penalty kind, and the field
@@ -53,9 +53,9 @@ class RecordTrigger(_Strict):
 
     `penalty_kinds`: the record's 处罚类别 holds one of them (legacy combined codes resolved
     through the catalog's `legacy_penalty_kinds`); `min_fine`: a fine of at least this many
-    万元 (较大数额罚款). The tie to the law is one of `laws` (处罚依据 cites one of them),
-    `licence_kinds` (暂扣或吊销证照名称 names a certificate of one of them), `violation_types`
-    (违法行为类型 or 违法事实 says one of them), or `any_law`: the words of a basis that names no
+    万元 （较大数额罚款）. The tie to the law is one of `laws` （处罚依据 cites one of them）,
+    `licence_kinds` （暂扣或吊销证照名称 names a certificate of one of them）, `violation_types`
+    （违法行为类型 or 违法事实 says one of them）, or `any_law`: the words of a basis that names no
     particular law, quoted, so that the breadth is a reviewed decision and not an omission."""
 
     record_type: str
@@ -94,8 +94,8 @@ class Triggers(_Strict):
 
 class Targets(_Strict):
     """Whom the measure binds: the subject of the entry or record, and/or the responsible
-    persons its basis names (roles as a listing decision records them; 本人 = a natural
-    person who is the listed subject)."""
+    persons its basis names （roles as a listing decision records them; 本人 = a natural
+    person who is the listed subject）."""
 
     subject: bool
     persons: list[str] = Field(default_factory=list)
@@ -190,7 +190,7 @@ class MeasureCatalog(BaseModel):
     def check_matter(self, matter: str) -> str:
         if matter not in self.matters:
             known = "、".join(f"{k}={v}" for k, v in self.matters.items())
-            raise Invalid(f"办理事项「{matter}」不在措施清单的事项列表中:{known}",
+            raise Invalid(f"办理事项「{matter}」不在措施清单的事项列表中：{known}",
                           code="matter_unknown")
         return matter
 
@@ -198,7 +198,7 @@ class MeasureCatalog(BaseModel):
         if kind is None or kind in self.licence_kinds:
             return kind
         known = "、".join(f"{k}={v.name}" for k, v in self.licence_kinds.items())
-        raise Invalid(f"许可种类「{kind}」未登记:{known}", code="licence_kind_unknown")
+        raise Invalid(f"许可种类「{kind}」未登记：{known}", code="licence_kind_unknown")
 
     def for_matter(self, matter: str) -> list[Measure]:
         return [m for m in self.measures.values() if matter in m.matters]

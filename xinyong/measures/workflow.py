@@ -74,24 +74,24 @@ def record_feedback(session: Session, check_id: int, items: Sequence[FeedbackIte
     for item in items:
         prompt = prompts.get(item.measure_id)
         if prompt is None:
-            raise NotFound(f"本次核查未提示措施「{item.measure_id}」,不能对其反馈"
-                           f"(本次提示:{'、'.join(prompts) or '无'})",
+            raise NotFound(f"本次核查未提示措施「{item.measure_id}」，不能对其反馈"
+                           f"(本次提示：{'、'.join(prompts) or '无'})",
                            code="measure_not_prompted")
         if item.outcome not in OUTCOME_LABELS:
-            raise Invalid("反馈结果只能是 applied(已实施)或 not_applied(未实施)",
+            raise Invalid("反馈结果只能是 applied（已实施）或 not_applied（未实施）",
                           code="outcome_invalid")
         reason = (item.reason or "").strip() or None
         if prompt.suspended and item.outcome == APPLIED:
-            raise RuleViolation(f"措施「{prompt.measure_name}」所依据的信息正在异议核查中,"
-                                "暂停实施,不能反馈为已实施;异议办结后请重新核查",
+            raise RuleViolation(f"措施「{prompt.measure_name}」所依据的信息正在异议核查中，"
+                                "暂停实施，不能反馈为已实施；异议办结后请重新核查",
                                 code="measure_suspended")
         if prompt.suspended and not reason:
-            reason = "所依据的信息异议核查中,暂停实施"
+            reason = "所依据的信息异议核查中，暂停实施"
         if item.outcome == NOT_APPLIED and prompt.measure_kind == "punishment" and not reason:
-            raise RuleViolation(f"未实施惩戒措施「{prompt.measure_name}」须填写理由,"
+            raise RuleViolation(f"未实施惩戒措施「{prompt.measure_name}」须填写理由，"
                                 "该理由将报送信用办", code="not_applied_reason_required")
         if item.measure_id in done:
-            raise Conflict(f"措施「{prompt.measure_name}」已反馈,不能重复反馈",
+            raise Conflict(f"措施「{prompt.measure_name}」已反馈，不能重复反馈",
                            code="feedback_exists")
         check_period(prompt, item, today)
         done.add(item.measure_id)
@@ -158,7 +158,7 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     try:
         start = datetime.strptime(month + "-01", "%Y-%m-%d")
     except ValueError:
-        raise Invalid(f"月份格式应为 YYYY-MM,收到「{month}」", code="month_invalid") from None
+        raise Invalid(f"月份格式应为 YYYY-MM，收到「{month}」", code="month_invalid") from None
     end = start.replace(year=start.year + 1, month=1) if start.month == 12 \
         else start.replace(month=start.month + 1)
     return start, end

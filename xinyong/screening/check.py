@@ -1,4 +1,4 @@
-"""The check (逢办必查) a case officer runs on an applicant for a matter.
+"""The check （逢办必查） a case officer runs on an applicant for a matter.
 
 Matches the applicant (match.py), gathers the list entries in force and the records of the hit
 subjects, and of the persons the request names (the applicant, its legal representative, by
@@ -104,7 +104,7 @@ CLEAR, HIT, REVIEWED, USCC_INVALID, NOT_FOUND = ("clear", "hit", "reviewed", "us
 STATUS_LABELS = {CLEAR: "未发现失信或守信信息", HIT: "命中", REVIEWED: "命中已复核为误报",
                  USCC_INVALID: "统一社会信用代码错误", NOT_FOUND: "未找到该主体"}
 FALSE_MATCH, CONFIRMED = "false_match", "confirmed"
-UNCONFIRMED_NOTE = "名称不能单独确定为同一主体:核实并确认后才提示措施"
+UNCONFIRMED_NOTE = "名称不能单独确定为同一主体：核实并确认后才提示措施"
 RECORDS_SHOWN = 20
 CHUNK = 400  # subject ids per IN lookup
 GC_PAUSE_MIN = 100  # applicants from which a batch pauses the cyclic garbage collector
@@ -139,7 +139,7 @@ def person_key(secret: str, raw: str | None) -> tuple[str | None, str | None]:
         try:
             value = validate_resident_id(value)
         except PersonIdError as exc:
-            raise Invalid(f"身份证件号码无效:{exc}", code="person_id_invalid") from None
+            raise Invalid(f"身份证件号码无效：{exc}", code="person_id_invalid") from None
     return keyed_hash(secret, value), mask_id(value)
 
 
@@ -282,7 +282,7 @@ def _validate(catalog: MeasureCatalog, req: CheckRequest) -> None:
     catalog.check_matter(req.matter)
     catalog.check_licence_kind(req.licence_kind)
     if not (req.uscc or "").strip() and not (req.name or "").strip() and not req.person_key:
-        raise Invalid("请填写申请人的统一社会信用代码或名称(自然人:身份证件号码)",
+        raise Invalid("请填写申请人的统一社会信用代码或名称（自然人：身份证件号码）",
                       code="applicant_required")
     if req.licence_kind and req.matter != "licensing":
         raise Invalid("许可种类只用于行政许可事项", code="licence_kind_not_licensing")
@@ -505,7 +505,7 @@ def get_check(session: Session, check_id: int) -> ScreeningCheck:
 
 def review_match(session: Session, check_id: int, subject_id: int, reason: str,
                  actor: Actor) -> MatchReview:
-    """Mark a name hit of a check as a false match (误报), with a reason."""
+    """Mark a name hit of a check as a false match （误报）, with a reason."""
     check = get_check(session, check_id)
     reason = (reason or "").strip()
     if not reason:
@@ -515,7 +515,7 @@ def review_match(session: Session, check_id: int, subject_id: int, reason: str,
     if hit is None:
         raise NotFound(f"本次核查未命中主体 {subject_id}", code="hit_not_found")
     if hit["method"] == "code":
-        raise Invalid("统一社会信用代码一致的命中不能标记为误报;如代码有误请提出异议",
+        raise Invalid("统一社会信用代码一致的命中不能标记为误报；如代码有误请提出异议",
                       code="code_hit_not_reviewable")
     key = MatchResult(Applicant(name=check.query_name)).name_key or ""
     session.execute(update(MatchReview).where(MatchReview.query_key == key,

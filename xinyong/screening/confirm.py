@@ -61,11 +61,11 @@ def confirm_match(session: Session, check_id: int, subject_id: int, reason: str,
     check = get_check(session, check_id)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("确认同一主体须填写理由(如核对了统一社会信用代码、营业执照)",
+        raise Invalid("确认同一主体须填写理由（如核对了统一社会信用代码、营业执照）",
                       code="reason_required")
     hit = _find_hit(check, subject_id)
     if hit.get("method") in ("code", "person_id") or hit.get("decisive"):
-        raise Invalid("该命中已按统一社会信用代码或登记名称确定,无需确认",
+        raise Invalid("该命中已按统一社会信用代码或登记名称确定，无需确认",
                       code="hit_already_decisive")
     key = _name_key(check.query_name)
     session.execute(update(MatchReview).where(MatchReview.query_key == key,

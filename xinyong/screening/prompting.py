@@ -4,7 +4,7 @@ trigger for its matter, and whom they bind.
 A name decides nothing alone: measures are prompted on a code match, on the exact registered
 (current) name, or on a name match a case officer has confirmed; a variant or fuzzy hit is
 shown as "possible match, confirm" with the measures a confirmation would prompt, and none is
-prompted. Person-targeted measures (法定代表人、负责人 bars) are prompted only through a
+prompted. Person-targeted measures （法定代表人、负责人 bars） are prompted only through a
 person: the applicant itself, or its legal representative, identified by the keyed hash of an
 ID number that a listing decision names (or that is the listed natural person's own); the
 listed company is never barred by them. Each prompt carries the last day its period allows.

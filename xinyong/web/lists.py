@@ -1,6 +1,6 @@
-"""Public pages of the lists and the measure list: the list columns (名单专栏: 严重失信主体名单,
-红名单, 失信被执行人), one per published list kind, with filters, paging, CSV export and
-`as_of`; and the measures in force (失信惩戒措施清单, 向社会公开) with basis, scope and period.
+"""Public pages of the lists and the measure list: the list columns （名单专栏： 严重失信主体名单,
+红名单, 失信被执行人）, one per published list kind, with filters, paging, CSV export and
+`as_of`; and the measures in force （失信惩戒措施清单, 向社会公开） with basis, scope and period.
 Each page calls the same service as its JSON twin under /api/v1/public."""
 
 from __future__ import annotations

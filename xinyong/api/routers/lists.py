@@ -1,4 +1,4 @@
-"""Lists (名单) with due process, for the listing department (and the credit office): propose,
+"""Lists （名单） with due process, for the listing department (and the credit office): propose,
 notify (the notice), decide (after considering the statement; the decision document),
 publish, remove; early-removal applications; expiry."""
 
@@ -56,17 +56,17 @@ class DocumentIn(BaseModel):
 
 
 class PersonIn(BaseModel):
-    name: str = Field(max_length=50, description="责任人姓名(只保存遮蔽形式)")
+    name: str = Field(max_length=50, description="责任人姓名（只保存遮蔽形式）")
     role: str = Field(max_length=40, description="身份, e.g. 法定代表人")
     id_number: str | None = Field(None, max_length=40,
-                                  description="身份证件号码(只保存密钥散列和遮蔽形式)")
+                                  description="身份证件号码（只保存密钥散列和遮蔽形式）")
 
 
 class EntryCreate(BaseModel):
     list_kind: str
     uscc: str = ""
     subject_id_number: str | None = Field(None, max_length=40,
-                                          description="自然人(法院名单):身份证件号码")
+                                          description="自然人（法院名单）:身份证件号码")
     document: DocumentIn
     legal_basis_id: str = ""
     facts: str = Field(max_length=4000)
@@ -82,7 +82,7 @@ class Step(BaseModel):
 class Decision(Step):
     outcome: Literal["listed", "dropped"]
     consideration: str | None = Field(None, max_length=4000,
-                                      description="对陈述申辩的审查和采纳情况(有陈述申辩时必填)")
+                                      description="对陈述申辩的审查和采纳情况（有陈述申辩时必填）")
 
 
 class RemovalDecision(BaseModel):
@@ -183,7 +183,7 @@ def entries(session: SessionDep, actor: Manager, state: str | None = None,
 @router.post("", status_code=201)
 def create(body: EntryCreate, session: SessionDep, settings: SettingsDep,
            actor: Manager) -> dict[str, Any]:
-    """Propose a listing (拟列入): refused without the legal-effect document and an allowed
+    """Propose a listing （拟列入）: refused without the legal-effect document and an allowed
     legal basis of the list kind; responsible persons only where the basis names them."""
     d = body.document
     entry = propose(session, Proposal(

@@ -1,5 +1,5 @@
-"""The subject's own listings (我的名单): proposals from the notice on, the notice and decision
-documents, the statement (陈述申辩) within the statement period, and the application for early
+"""The subject's own listings （我的名单）: proposals from the notice on, the notice and decision
+documents, the statement （陈述申辩） within the statement period, and the application for early
 removal where the list kind allows one."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def my_list_entry(entry_id: DbId, session: SessionDep, actor: OwnFile) -> dict[s
 
 
 @router.post("/{entry_id}/statements", status_code=201,
-             summary="提交陈述申辩(陈述申辩期内),可附 PDF/图片")
+             summary="提交陈述申辩（陈述申辩期内）,可附 PDF/图片")
 async def submit_statement(
         entry_id: DbId, session: SessionDep, actor: Responder,
         text: Annotated[str, Form(max_length=dp.TEXT_MAX)],
@@ -59,7 +59,7 @@ async def submit_statement(
 
 
 @router.post("/{entry_id}/removal", status_code=201,
-             summary="申请提前移出(名单类别允许时),须附纠正失信行为的证明材料")
+             summary="申请提前移出（名单类别允许时）,须附纠正失信行为的证明材料")
 async def apply_removal(
         entry_id: DbId, session: SessionDep, actor: Responder,
         reasons: Annotated[str, Form(max_length=dp.TEXT_MAX)],

@@ -1,4 +1,4 @@
-"""Public lists (名单专栏) and the public measure list (失信惩戒措施清单): the JSON twins of
+"""Public lists （名单专栏） and the public measure list （失信惩戒措施清单）: the JSON twins of
 /lists/{kind} and /measures. Natural persons appear only where the legal basis of their
 listing makes the list public, and then masked."""
 
@@ -69,7 +69,7 @@ def entry_out(p: PublicEntry) -> ListEntryPublic:
     return ListEntryPublic.model_validate(p.__dict__)
 
 
-@router.get("/lists", summary="向社会公示的名单类别(专栏),含列入依据、移出条件和救济途径")
+@router.get("/lists", summary="向社会公示的名单类别（专栏）,含列入依据、移出条件和救济途径")
 def kinds(_actor: PublicReader) -> dict[str, Any]:
     items = [{"id": k.id, "name": k.name, "column": k.publication.column,
               "direction": k.direction, "period_years": k.period_years,
@@ -86,11 +86,11 @@ def _filters(department: str | None, region: str | None, date_from: date | None,
 
 
 @router.get("/lists/{list_kind}", response_model=ListColumnPublic,
-            summary="名单专栏:某类名单当日公示的主体,可按认定部门、地区、列入日期筛选")
+            summary="名单专栏：某类名单当日公示的主体，可按认定部门、地区、列入日期筛选")
 def column(list_kind: str, session: SessionDep, _actor: PublicReader,
            department: Annotated[str | None, Query(max_length=18,
                                                    description="认定部门统一社会信用代码")] = None,
-           region: Annotated[str | None, Query(description="行政区划代码前缀,如 3502")] = None,
+           region: Annotated[str | None, Query(description="行政区划代码前缀，如 3502")] = None,
            date_from: Annotated[date | None, Query(alias="from")] = None,
            date_to: Annotated[date | None, Query(alias="to")] = None,
            page: Annotated[int, Query(ge=1, le=10000)] = 1,
@@ -108,7 +108,7 @@ def column(list_kind: str, session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/lists/{list_kind}/export.csv", responses={200: {"content": {"text/csv": {}}}},
-            summary="名单专栏导出(CSV,UTF-8 带 BOM),与网站当日公示内容一致")
+            summary="名单专栏导出（CSV,UTF-8 带 BOM）,与网站当日公示内容一致")
 def column_export(list_kind: str, session: SessionDep, _actor: PublicReader,
                   department: Annotated[str | None, Query(max_length=18)] = None,
                   region: str | None = None,
@@ -153,7 +153,7 @@ def measure_out(m: Measure) -> dict[str, Any]:
         "effective_from": m.effective_from, "effective_to": m.effective_to}
 
 
-@router.get("/measures", summary="失信惩戒措施清单和守信激励措施(向社会公开):依据、适用范围、期限")
+@router.get("/measures", summary="失信惩戒措施清单和守信激励措施（向社会公开）")
 def measures(_actor: PublicReader, matter: str | None = None,
              tier: str | None = None, as_of: AsOf = None) -> dict[str, Any]:
     cat = default_measures()

@@ -1,5 +1,5 @@
-"""Staff pages for listings (名单办理): the department's queue of its listings and one page
-per listing with the subject's statements (陈述申辩) and early-removal applications, and the
+"""Staff pages for listings （名单办理）: the department's queue of its listings and one page
+per listing with the subject's statements （陈述申辩） and early-removal applications, and the
 steps it may take now: notify, decide (recording how it considered the statement; refused
 during the statement period), publish, decide an early-removal application. Each action goes
 through the service the API calls (/api/v1/lists); the page only chooses which forms to show.

@@ -1,5 +1,5 @@
 """The subject's own listings on /me: a proposed listing from its notice on (with the notice
-document and the statement deadline), the statement form (陈述申辩) within the period, the
+document and the statement deadline), the statement form （陈述申辩） within the period, the
 decision document, and the early-removal application where the list kind allows it. Each
 page calls the same service as its API twin (/api/v1/me/lists)."""
 
