@@ -56,13 +56,17 @@ def _own_subject(session: Session, actor: Actor) -> Subject:
     return get_subject(session, actor.subject_uscc)
 
 
-def own_entry(session: Session, actor: Actor, entry_id: int) -> ListEntry:
+def own_entry(session: Session, actor: Actor, entry_id: int, *,
+              audited: bool = False) -> ListEntry:
     """One of the subject's own listings (a proposal from the notice on); another subject's
-    or an unnotified proposal is "not found"."""
+    or an unnotified proposal is "not found". `audited`: a read of it (page, documents)."""
     subject = _own_subject(session, actor)
     entry = session.get(ListEntry, entry_id)
     if entry is None or entry.subject_id != subject.id or entry.state not in VISIBLE:
         raise NotFound(f"名单记录 {entry_id} 不存在", code="list_entry_not_found")
+    if audited:
+        audit.append(session, actor, "own_lists.read", subject_uscc=subject.uscc,
+                     details={"list_entry_ids": [entry.id]})
     return entry
 
 

@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, Invalid, NotFound, RuleViolation
-from xinyong.core.masking import PersonIdError, keyed_hash, mask_id, mask_name
+from xinyong.core.masking import (
+    PersonIdError,
+    keyed_hash,
+    mask_id,
+    mask_name,
+    validate_resident_id,
+)
 from xinyong.core.workdays import load_calendar
 from xinyong.exchange import queue_event
 from xinyong.lists import rules
@@ -161,9 +167,7 @@ def _check_document(kind: ListKind, p: Proposal) -> None:
 
 def _hash_id(secret: str | None, raw: str) -> tuple[str, str]:
     if not secret:
-        raise Invalid("登记身份证件号码需要平台密钥(secret)", code="secret_required")
-    from xinyong.core.masking import validate_resident_id
-
+        raise Invalid("登记身份证件号码需要平台密钥（secret）", code="secret_required")
     try:
         value = validate_resident_id(raw)
     except PersonIdError as exc:

@@ -42,7 +42,7 @@ def my_lists(session: SessionDep, actor: OwnFile) -> dict[str, Any]:
 
 @router.get("/{entry_id}")
 def my_list_entry(entry_id: DbId, session: SessionDep, actor: OwnFile) -> dict[str, Any]:
-    return _public(session, dp.own_entry(session, actor, entry_id))
+    return _public(session, dp.own_entry(session, actor, entry_id, audited=True))
 
 
 @router.post("/{entry_id}/statements", status_code=201,
@@ -75,20 +75,21 @@ async def apply_removal(
             summary="下载列入告知书(PDF)")
 def my_notice(entry_id: DbId, session: SessionDep, settings: SettingsDep,
               actor: OwnFile) -> Response:
-    return notice_pdf(session, dp.own_entry(session, actor, entry_id), settings.public_base_url)
+    return notice_pdf(session, dp.own_entry(session, actor, entry_id, audited=True),
+                      settings.public_base_url)
 
 
 @router.get("/{entry_id}/decision.pdf", responses={200: {"content": {"application/pdf": {}}}},
             summary="下载认定决定书(PDF)")
 def my_decision(entry_id: DbId, session: SessionDep, actor: OwnFile) -> Response:
-    return decision_pdf(session, dp.own_entry(session, actor, entry_id))
+    return decision_pdf(session, dp.own_entry(session, actor, entry_id, audited=True))
 
 
 @router.get("/{entry_id}/statements/{statement_id}/attachments/{attachment_id}",
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}}})
 def my_statement_attachment(entry_id: DbId, statement_id: DbId, attachment_id: DbId,
                             session: SessionDep, actor: OwnFile) -> Response:
-    entry = dp.own_entry(session, actor, entry_id)
+    entry = dp.own_entry(session, actor, entry_id, audited=True)
     if statement_id not in {st.id for st in dp.statements_of(session, entry.id)}:
         raise NotFound(f"陈述申辩 {statement_id} 不存在", code="statement_not_found")
     return attachment_response(attachments.get(session, dp.STATEMENT, statement_id,

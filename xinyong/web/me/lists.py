@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 def _entry_page(request: Request, session: Any, settings: Any, actor: Any, entry_id: int, *,
                 error: XinyongError | None = None, form: dict[str, str] | None = None,
                 done: str | None = None) -> Response:
-    e = dp.own_entry(session, actor, entry_id)
+    e = dp.own_entry(session, actor, entry_id, audited=error is None)
     view = entry_view(session, e)
     files = {st.id: attachments.list_for(session, dp.STATEMENT, st.id)
              for st in view["statements"]}
