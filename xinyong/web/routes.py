@@ -24,6 +24,7 @@ from xinyong.api.params import refuse_unknown_query
 from xinyong.catalog import Catalog
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
+from xinyong.lists.public import entries_for_uscc
 from xinyong.publication.reads import (
     counts_by_type,
     credit_file,
@@ -152,6 +153,7 @@ def subject_page(uscc: str, request: Request, session: SessionDep, catalog: Cata
                                 status_code=301)
     return render(request, "subject.html", {
         "title": f"{f.subject.name} 信用档案", "file": f, "as_of": day, "as_of_given": given,
+        "lists": entries_for_uscc(session, f.subject.uscc, day),
         "actor": actor, "json_url": f"/api/v1/subjects/{f.subject.uscc}" + _suffix(day, given)})
 
 
