@@ -17,11 +17,11 @@ from xinyong.accounts import Actor, Role
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
+from xinyong.documents import render_pdf
 from xinyong.exchange import ExchangeEvent
 from xinyong.lists import decide, expire, notify, propose, publish
 from xinyong.lists import due_process as dp
 from xinyong.lists.documents import text_of
-from xinyong.lists.pdf import render_pdf
 from xinyong.measures import measures_following
 
 NOTICE_DAY = date(2026, 9, 28)  # Monday before the National Day holiday
@@ -115,6 +115,14 @@ def test_the_notice_and_decision_documents_say_what_the_law_requires(engine):
         for phrase in ("列入严重失信主体名单告知书", "2026年10月10日", "陈述、申辩",
                        "示市监处罚〔2026〕88号", notice.number):
             assert phrase in extracted, phrase
+        # Issued, signed and sealed by the listing department; its fonts travel with it.
+        assert notice.authority == "示范市市场监督管理局"
+        assert "示范市市场监督管理局（盖章）" in extracted and "2026年9月28日" in extracted
+        for page in PdfReader(BytesIO(pdf)).pages:
+            for font in page["/Resources"]["/Font"].values():
+                for descendant in font.get_object()["/DescendantFonts"]:
+                    descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                    assert "/FontFile2" in descriptor
 
         dp.submit_statement(s, COMPANY, dp.Statement(entry.id, STATEMENT), today=NOTICE_DAY)
         decide(s, entry.id, DEPT, "listed", "事实清楚",

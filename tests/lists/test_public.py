@@ -153,3 +153,32 @@ def test_the_public_api_and_pages_show_the_column_and_the_credit_file(engine, se
     food = next(m for m in api["items"] if m["id"] == "food_licence_bar")
     assert [k["id"] for k in food["licence_kinds"]] == ["food_production", "food_operation"]
     assert food["period"]["years"] == 5 and food["tier"] == "national"
+
+
+def test_the_home_page_search_marks_filters_and_export_read_the_public_lists(engine, settings):
+    """The merged site: the home page's latest entries, the search results' list mark, the
+    columns' filter names and refusal of unknown parameters, the CSV through the one
+    formula-safe writer."""
+    with unit_of_work(engine) as s:
+        _published(s)
+        _published(s, OTHER, "=HYPERLINK(\"http://x\")远航物流有限公司")
+    public = client_as(settings, None)
+    home = public.get("/?as_of=2027-01-04").text
+    assert NAME in home and "示市监处罚〔2026〕88号" in home
+    results = public.get("/search", params={"q": "华盛食品", "as_of": "2027-01-04"}).text
+    assert "列入严重失信主体名单" in results
+    assert "列入严重失信主体名单" not in public.get(
+        "/search", params={"q": "华盛食品", "as_of": "2026-10-01"}).text
+    api = "/api/v1/public/lists/serious_dishonesty"
+    assert public.get(api, params={"as_of": "2027-01-04",
+                                   "decided_from": "2026-10-21"}).json()["total"] == 0
+    assert public.get(api, params={"as_of": "2027-01-04",
+                                   "decided_to": "2026-10-20"}).json()["total"] == 2
+    for path in (api, "/lists/serious_dishonesty", "/measures"):
+        r = public.get(path, params={"from": "2026-10-21"})
+        assert r.status_code == 422 and "from" in r.text, path
+    page = public.get("/lists/serious_dishonesty",
+                      params={"as_of": "2027-01-04", "decided_from": "2026-10-21"})
+    assert page.status_code == 200 and NAME not in page.text
+    csv = public.get(f"{api}/export.csv?as_of=2027-01-04").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv

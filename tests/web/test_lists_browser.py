@@ -6,7 +6,6 @@ entry is on the public column and on the enterprise's credit file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +14,7 @@ import pytest
 from tests.accounts.helpers import make_account
 from tests.factories import COMPANY, PROVIDER
 from tests.lists.helpers import add_subject, proposal
-from tests.web.test_browser import ARGS, CHROMIUM, serving
+from tests.web.conftest import serving
 from xinyong.accounts import Actor, Role
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work
@@ -27,15 +26,6 @@ NAME = "示范市华盛食品有限公司"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DEPT = Actor(role=Role.DATA_OFFICER, name="王科员", department_uscc=PROVIDER,
              department_class="enforcement", department_name="示范市市场监督管理局")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _login(page: Any, path: str, name: str) -> None:

@@ -74,7 +74,7 @@ def _read_applicants(path: Path, secret: str) -> list[dict[str, str | None]]:
                 item["representative_key"], item["representative_id_masked"] = person_key(
                     secret, raw_id)
             except Invalid as exc:
-                raise Invalid(f"{path.name} 第{n}行:{exc.message}", code=exc.code) from None
+                raise Invalid(f"{path.name} 第{n}行：{exc.message}", code=exc.code) from None
         if item.get("uscc") or item.get("name"):
             out_rows.append(item)
     return out_rows
@@ -163,7 +163,7 @@ def check(
 
 def check_confirm(
     ctx: typer.Context, check_id: int, subject_id: int,
-    reason: Annotated[str, typer.Option(help="核实情况, e.g. 核对营业执照代码一致")],
+    reason: Annotated[str, typer.Option(help="核实情况， e.g. 核对营业执照代码一致")],
     operator: Annotated[str | None, typer.Option()] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -197,10 +197,10 @@ def _print_result(r: dict[str, Any]) -> None:
     if r["uscc_problem"]:
         out.print(f"[red]统一社会信用代码错误：{r['uscc_problem']['message']}[/]")
     for h in r["hits"]:
-        out.print(f"命中 {h['name']} {h['uscc'] or ''} 得分 {h['score']:.2f}:{h['explanation']}")
+        out.print(f"命中 {h['name']} {h['uscc'] or ''} 得分 {h['score']:.2f}：{h['explanation']}")
         if h.get("needs_confirmation"):
-            out.print(f"  [yellow]疑似同一主体,待确认(xinyong check-confirm {r['id']} "
-                      f"{h['subject_id']} --reason ...)[/]")
+            out.print(f"  [yellow]疑似同一主体，待确认（xinyong check-confirm {r['id']} "
+                      f"{h['subject_id']} --reason ...）[/]")
         for e in h["list_entries"]:
             out.print(f"  名单：{e['list_name']} {e['document_number']} 依据 {e['legal_basis']}")
         for rec in h["records"][:5]:
@@ -217,10 +217,10 @@ def _print_result(r: dict[str, Any]) -> None:
     for m in r["measures"]:
         table.add_row(m["name"], ("惩戒" if m["kind"] == "punishment" else "激励")
                       + f"/第{m['category']}类", ";".join(m["legal_basis"]),
-                      m["period"] + (f"(至 {m['period_end']})" if m["period_end"] else ""))
+                      m["period"] + (f"（至 {m['period_end']}）" if m["period_end"] else ""))
     out.print(table)
     for x in r.get("not_prompted", []):
-        out.print(f"[dim]不适用:{x['name']}:{x['reason']}[/]")
+        out.print(f"[dim]不适用：{x['name']}：{x['reason']}[/]")
 
 
 # ---------------------------------------------------------------- lists

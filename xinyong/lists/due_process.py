@@ -18,8 +18,10 @@ from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.policy import has_control_chars
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
+from xinyong.documents import Document
 from xinyong.lists import rules
-from xinyong.lists.documents import DocumentContent, decision_content, notice_content
+from xinyong.lists.documents import decision_content, notice_content
+from xinyong.lists.integrity import REMOVAL_PART, STATEMENT_PART, seal_part
 from xinyong.lists.model import get_list_kind
 from xinyong.lists.service import (
     check_early_removal,
@@ -31,8 +33,8 @@ from xinyong.lists.service import (
 from xinyong.lists.tables import ListEntry, ListRemovalApplication, ListStatement
 from xinyong.subjects import Subject, get_subject
 
-STATEMENT = "list_statement"  # attachment owner kinds
-REMOVAL = "list_removal"
+STATEMENT = STATEMENT_PART  # attachment owner kinds, and sealed parts (lists.integrity)
+REMOVAL = REMOVAL_PART
 SUBMITTED, APPROVED, REJECTED = "submitted", "approved", "rejected"
 REMOVAL_LABELS = {SUBMITTED: "已提交，待认定部门审核", APPROVED: "已准予提前移出",
                   REJECTED: "不予提前移出"}
@@ -111,9 +113,10 @@ def submit_statement(session: Session, actor: Actor, st: Statement, *,
     session.add(row)
     session.flush()
     attachments.store(session, STATEMENT, row.id, checked)
-    audit.append(session, actor, "list.statement", subject_uscc=actor.subject_uscc,
-                 details={"list_entry_id": entry.id, "statement_id": row.id,
-                          "files": len(checked)})
+    seal_part(session, actor, "list.statement", STATEMENT, row,
+              subject_uscc=actor.subject_uscc,
+              details={"list_entry_id": entry.id, "statement_id": row.id,
+                       "files": len(checked)})
     return row
 
 
@@ -151,8 +154,9 @@ def apply_early_removal(session: Session, actor: Actor, req: RemovalRequest, *,
     session.add(app)
     session.flush()
     attachments.store(session, REMOVAL, app.id, checked)
-    audit.append(session, actor, "list.removal_applied", subject_uscc=actor.subject_uscc,
-                 details={"list_entry_id": entry.id, "application_id": app.id})
+    seal_part(session, actor, "list.removal_applied", REMOVAL, app,
+              subject_uscc=actor.subject_uscc,
+              details={"list_entry_id": entry.id, "application_id": app.id})
     return app
 
 
@@ -174,18 +178,18 @@ def decide_early_removal(session: Session, actor: Actor, app_id: int, approve: b
     if not may_handle(actor, entry):
         raise Forbidden("只有作出列入的部门（或信用办）可以审核该申请", code="list_entry_not_own")
     if app.state != SUBMITTED:
-        raise Conflict(f"申请已办结({REMOVAL_LABELS[app.state]})", code="removal_decided")
+        raise Conflict(f"申请已办结（{REMOVAL_LABELS[app.state]}）", code="removal_decided")
     reason = _text(reason, "审核理由", "reason_required")
     if approve:
-        remove(session, entry.id, actor, f"准予提前移出申请 #{app.id}:{reason}", today=today)
+        remove(session, entry.id, actor, f"准予提前移出申请 #{app.id}：{reason}", today=today)
     app.state = APPROVED if approve else REJECTED
     app.decided_by, app.decided_on, app.decision_reason = actor.name, today, reason
     session.flush()
     subject = session.get(Subject, entry.subject_id)
-    audit.append(session, actor, "list.removal_decided",
-                 subject_uscc=subject.uscc if subject else None,
-                 details={"list_entry_id": entry.id, "application_id": app.id,
-                          "approved": approve})
+    seal_part(session, actor, "list.removal_decided", REMOVAL, app,
+              subject_uscc=subject.uscc if subject else None,
+              details={"list_entry_id": entry.id, "application_id": app.id,
+                       "approved": approve})
     return app
 
 
@@ -209,12 +213,12 @@ def _uscc(session: Session, entry: ListEntry) -> str | None:
 
 
 def notice_of(session: Session, entry: ListEntry, *, measures: Sequence[tuple[str, str]] = (),
-              url: str = "/me") -> DocumentContent:
+              url: str = "/me") -> Document:
     return notice_content(entry, _uscc(session, entry), measures=measures, url=url)
 
 
 def decision_of(session: Session, entry: ListEntry, *,
-                measures: Sequence[tuple[str, str]] = ()) -> DocumentContent:
+                measures: Sequence[tuple[str, str]] = ()) -> Document:
     return decision_content(entry, _uscc(session, entry), statements_of(session, entry.id),
                             measures=measures)
 

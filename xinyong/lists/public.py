@@ -22,6 +22,7 @@ from xinyong.core.masking import mask_name
 from xinyong.lists import rules
 from xinyong.lists.model import ListKind, default_list_kinds, get_list_kind
 from xinyong.lists.tables import ListEntry
+from xinyong.recordstate import disputed_entries
 from xinyong.subjects.tables import Subject
 
 EXPORT_CAP = 100_000
@@ -39,7 +40,7 @@ def get_public_kind(kind_id: str) -> ListKind:
     kind = default_list_kinds().get(kind_id)
     if kind is None or not kind.publication.public:
         names = "、".join(f"{k.id}={k.name}" for k in public_kinds())
-        raise NotFound(f"名单「{kind_id}」不存在或不向社会公示(公示的名单：{names})",
+        raise NotFound(f"名单「{kind_id}」不存在或不向社会公示（公示的名单：{names}）",
                        code="list_kind_not_public")
     return kind
 
@@ -63,6 +64,13 @@ class PublicEntry:
     removal_date: date | None  # the day it leaves the list (expiry), or was removed
     removal_reason: str | None
     under_objection: bool = False
+
+    @property
+    def href(self) -> str:
+        """Where the site shows it: the subject's credit file, else its list column."""
+        if self.subject_uscc:
+            return f"/subjects/{self.subject_uscc}"
+        return f"/lists/{self.list_kind}#entry-{self.id}"
 
 
 def public_on(day: date) -> list[ColumnElement[bool]]:
@@ -106,10 +114,8 @@ def _to_public(e: ListEntry, s: Subject, day: date) -> PublicEntry:
 
 def _mark_disputed(session: Session, items: list[PublicEntry], day: date
                    ) -> list[PublicEntry]:
-    # objections imports the lists' tables: imported here, not at module level.
-    from xinyong.objections.service import open_for_entries
-
-    disputed = open_for_entries(session, [p.id for p in items], day)
+    """Entries under objection that day (a dispute in recordstate) carry the mark."""
+    disputed = disputed_entries(session, [p.id for p in items], day)
     return [replace(p, under_objection=True) if p.id in disputed else p for p in items]
 
 
@@ -220,3 +226,41 @@ def entries_of_subject(session: Session, subject: Subject, day: date) -> list[Pu
                *public_on(day))
         .order_by(ListEntry.decided_on.desc(), ListEntry.id.desc())).tuples()
     return _mark_disputed(session, [_to_public(e, s, day) for e, s in rows], day)
+
+
+def latest_published(session: Session, day: date, limit: int = 5) -> list[PublicEntry]:
+    """The entries of every published kind most recently published and public on `day`
+    (the home page)."""
+    out: list[PublicEntry] = []
+    for kind in public_kinds():
+        rows = session.execute(
+            select(ListEntry, Subject).join(Subject, Subject.id == ListEntry.subject_id)
+            .where(ListEntry.list_kind == kind.id, *public_on(day), _visible(kind))
+            .order_by(ListEntry.published_on.desc(), ListEntry.id.desc()).limit(limit))
+        out += [_to_public(e, s, day) for e, s in rows.tuples()]
+    out.sort(key=lambda p: (p.published_on, p.id), reverse=True)
+    return _mark_disputed(session, out[:limit], day)
+
+
+def list_names_for(session: Session, subject_ids: list[int], day: date
+                   ) -> dict[int, list[str]]:
+    """Subject id -> the names of the published lists it is on that day (the search
+    results' mark)."""
+    found: dict[int, list[str]] = {}
+    if not subject_ids:
+        return found
+    kinds = {k.id: k for k in public_kinds()}
+    rows = session.execute(
+        select(ListEntry.subject_id, ListEntry.list_kind, ListEntry.legal_basis_id,
+               Subject.kind)
+        .join(Subject, Subject.id == ListEntry.subject_id)
+        .where(ListEntry.subject_id.in_(subject_ids), ListEntry.list_kind.in_(list(kinds)),
+               *public_on(day))
+        .order_by(ListEntry.subject_id, ListEntry.list_kind)).tuples()
+    for sid, kind_id, basis, subject_kind in rows:
+        if subject_kind == "person" and basis not in _person_kinds(kinds[kind_id]):
+            continue
+        names = found.setdefault(sid, [])
+        if kinds[kind_id].name not in names:
+            names.append(kinds[kind_id].name)
+    return found

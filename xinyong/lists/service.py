@@ -28,7 +28,7 @@ from xinyong.core.masking import (
 from xinyong.core.workdays import load_calendar
 from xinyong.exchange import queue_event
 from xinyong.lists import rules
-from xinyong.lists.integrity import seal_write
+from xinyong.lists.integrity import STATEMENT_PART, seal_part, seal_write
 from xinyong.lists.model import ListKind, get_list_kind
 from xinyong.lists.tables import ListEntry, ListEntryPerson, ListStatement, ListTransition
 from xinyong.subjects import Subject, get_subject
@@ -290,10 +290,12 @@ def _consider(session: Session, entry: ListEntry, actor: Actor, consideration: s
     text = (consideration or "").strip()
     if not text:
         raise RuleViolation(f"当事人已提交{len(pending)}份陈述申辩，作出决定前须记录对陈述申辩的"
-                            "审查和采纳情况(consideration)", code="statement_not_considered")
+                            "审查和采纳情况（consideration）", code="statement_not_considered")
+    uscc = session.scalar(select(Subject.uscc).where(Subject.id == entry.subject_id))
     for st in pending:
         st.consideration, st.considered_by, st.considered_on = text, actor.name, today
-    session.flush()
+        seal_part(session, actor, "list.statement_considered", STATEMENT_PART, st,
+                  subject_uscc=uscc, details={"list_entry_id": entry.id, "statement_id": st.id})
 
 
 def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: str, *,

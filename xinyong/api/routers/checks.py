@@ -43,18 +43,18 @@ class Applicant(BaseModel):
     name: str | None = Field(None, max_length=200, description="名称")
     legal_representative: str | None = Field(None, max_length=50, description="法定代表人")
     legal_representative_id: str | None = Field(
-        None, max_length=40, description="法定代表人身份证件号码(可选):只用于比对名单载明的"
-        "责任人,收到即做密钥散列,不保存明文")
+        None, max_length=40, description="法定代表人身份证件号码（可选）：只用于比对名单载明的"
+        "责任人，收到即做密钥散列，不保存明文")
     person_id: str | None = Field(None, max_length=40,
-                                  description="申请人为自然人时的身份证件号码(同上,不保存明文)")
+                                  description="申请人为自然人时的身份证件号码（同上，不保存明文）")
 
 
 class CheckCreate(Applicant):
     matter: str = Field(description="办理事项： licensing, procurement, bidding, subsidy, "
                         "honours, inspection, financing, bond, appointment, land")
     licence_kind: str | None = Field(None, max_length=40,
-                                     description="行政许可事项:申请的许可种类, e.g. "
-                                     "food_operation, road_transport")
+                                     description="行政许可事项：申请的许可种类（取值为"
+                                     "措施清单 GET /api/v1/public/measures 列出的许可种类）")
 
 
 class BatchCreate(BaseModel):
@@ -67,7 +67,7 @@ class FeedbackIn(BaseModel):
     measure_id: str
     outcome: Literal["applied", "not_applied"]
     reason: str | None = Field(None, max_length=2000)
-    applied_until: date | None = Field(None, description="实施至(不得超过措施清单规定的期限)")
+    applied_until: date | None = Field(None, description="实施至（不得超过措施清单规定的期限）")
 
 
 class FeedbackCreate(BaseModel):

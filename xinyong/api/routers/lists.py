@@ -18,6 +18,7 @@ from xinyong.api.routers.objections import attachment_response, attachments_out
 from xinyong.core import attachments
 from xinyong.core.errors import NotFound
 from xinyong.core.workdays import session_calendar
+from xinyong.documents import Document, render_pdf
 from xinyong.lists import (
     STATE_LABELS,
     LegalDocument,
@@ -39,8 +40,6 @@ from xinyong.lists import (
     transitions_of,
 )
 from xinyong.lists import due_process as dp
-from xinyong.lists.documents import DocumentContent
-from xinyong.lists.pdf import render_pdf
 from xinyong.lists.rules import publication_periods
 from xinyong.measures import measures_following
 
@@ -58,7 +57,7 @@ class DocumentIn(BaseModel):
 
 class PersonIn(BaseModel):
     name: str = Field(max_length=50, description="责任人姓名（只保存遮蔽形式）")
-    role: str = Field(max_length=40, description="身份, e.g. 法定代表人")
+    role: str = Field(max_length=40, description="身份， e.g. 法定代表人")
     id_number: str | None = Field(None, max_length=40,
                                   description="身份证件号码（只保存密钥散列和遮蔽形式）")
 
@@ -67,7 +66,7 @@ class EntryCreate(BaseModel):
     list_kind: str
     uscc: str = ""
     subject_id_number: str | None = Field(None, max_length=40,
-                                          description="自然人（法院名单）:身份证件号码")
+                                          description="自然人（法院名单）：身份证件号码")
     document: DocumentIn
     legal_basis_id: str = ""
     facts: str = Field(max_length=4000)
@@ -150,7 +149,7 @@ def entry_json(session: Any, e: ListEntry, *, with_history: bool = False,
     return out
 
 
-def pdf_response(doc: DocumentContent) -> Response:
+def pdf_response(doc: Document) -> Response:
     name = quote(f"{doc.title}-{doc.number}.pdf", safe="")
     return Response(render_pdf(doc), media_type="application/pdf", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
@@ -204,7 +203,7 @@ def read(entry_id: EntryId, session: SessionDep, actor: Manager) -> dict[str, An
 
 
 @router.get("/{entry_id}/notice.pdf", responses={200: {"content": {"application/pdf": {}}}},
-            summary="列入告知书(PDF)")
+            summary="列入告知书（PDF）")
 def notice_document(entry_id: EntryId, session: SessionDep, settings: SettingsDep,
                     actor: Manager) -> Response:
     return notice_pdf(session, dp.case_view(session, actor, entry_id),
@@ -212,7 +211,7 @@ def notice_document(entry_id: EntryId, session: SessionDep, settings: SettingsDe
 
 
 @router.get("/{entry_id}/decision.pdf", responses={200: {"content": {"application/pdf": {}}}},
-            summary="认定决定书(PDF)")
+            summary="认定决定书（PDF）")
 def decision_document(entry_id: EntryId, session: SessionDep, actor: Manager) -> Response:
     return decision_pdf(session, dp.case_view(session, actor, entry_id))
 

@@ -46,7 +46,7 @@ def my_list_entry(entry_id: DbId, session: SessionDep, actor: OwnFile) -> dict[s
 
 
 @router.post("/{entry_id}/statements", status_code=201,
-             summary="提交陈述申辩（陈述申辩期内）,可附 PDF/图片")
+             summary="提交陈述申辩（陈述申辩期内），可附 PDF/图片")
 async def submit_statement(
         entry_id: DbId, session: SessionDep, actor: Responder,
         text: Annotated[str, Form(max_length=dp.TEXT_MAX)],
@@ -59,7 +59,7 @@ async def submit_statement(
 
 
 @router.post("/{entry_id}/removal", status_code=201,
-             summary="申请提前移出（名单类别允许时）,须附纠正失信行为的证明材料")
+             summary="申请提前移出（名单类别允许时），须附纠正失信行为的证明材料")
 async def apply_removal(
         entry_id: DbId, session: SessionDep, actor: Responder,
         reasons: Annotated[str, Form(max_length=dp.TEXT_MAX)],
@@ -72,7 +72,7 @@ async def apply_removal(
 
 
 @router.get("/{entry_id}/notice.pdf", responses={200: {"content": {"application/pdf": {}}}},
-            summary="下载列入告知书(PDF)")
+            summary="下载列入告知书（PDF）")
 def my_notice(entry_id: DbId, session: SessionDep, settings: SettingsDep,
               actor: OwnFile) -> Response:
     return notice_pdf(session, dp.own_entry(session, actor, entry_id, audited=True),
@@ -80,7 +80,7 @@ def my_notice(entry_id: DbId, session: SessionDep, settings: SettingsDep,
 
 
 @router.get("/{entry_id}/decision.pdf", responses={200: {"content": {"application/pdf": {}}}},
-            summary="下载认定决定书(PDF)")
+            summary="下载认定决定书（PDF）")
 def my_decision(entry_id: DbId, session: SessionDep, actor: OwnFile) -> Response:
     return decision_pdf(session, dp.own_entry(session, actor, entry_id, audited=True))
 

@@ -4,19 +4,19 @@ listing makes the list public, and then masked."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from xinyong.api.deps import SessionDep
+from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import AsOf, PublicReader
 from xinyong.core import clock
+from xinyong.documents.tabular import csv_bytes
 from xinyong.lists import default_list_kinds
 from xinyong.lists.public import (
     ColumnFilter,
@@ -27,7 +27,13 @@ from xinyong.lists.public import (
 )
 from xinyong.measures import TIER_LABELS, Measure, default_measures
 
-router = APIRouter(prefix="/api/v1/public", tags=["public lists"])
+router = APIRouter(prefix="/api/v1/public", tags=["public lists"],
+                   dependencies=[Depends(refuse_unknown_query)])
+Department = Annotated[str | None, Query(max_length=18,
+                                         description="认定部门的统一社会信用代码（18位）")]
+Region = Annotated[str | None, Query(description="行政区划代码前缀，如 3502")]
+DecidedFrom = Annotated[date | None, Query(description="列入日期（起），YYYY-MM-DD，含当日")]
+DecidedTo = Annotated[date | None, Query(description="列入日期（止），YYYY-MM-DD，含当日")]
 
 
 class ListEntryPublic(BaseModel):
@@ -69,7 +75,7 @@ def entry_out(p: PublicEntry) -> ListEntryPublic:
     return ListEntryPublic.model_validate(p.__dict__)
 
 
-@router.get("/lists", summary="向社会公示的名单类别（专栏）,含列入依据、移出条件和救济途径")
+@router.get("/lists", summary="向社会公示的名单类别（专栏），含列入依据、移出条件和救济途径")
 def kinds(_actor: PublicReader) -> dict[str, Any]:
     items = [{"id": k.id, "name": k.name, "column": k.publication.column,
               "direction": k.direction, "period_years": k.period_years,
@@ -80,25 +86,24 @@ def kinds(_actor: PublicReader) -> dict[str, Any]:
     return {"items": items, "total": len(items)}
 
 
-def _filters(department: str | None, region: str | None, date_from: date | None,
-             date_to: date | None) -> ColumnFilter:
-    return ColumnFilter(department or None, region or None, date_from, date_to)
+def _filters(department: str | None, region: str | None, decided_from: date | None,
+             decided_to: date | None) -> ColumnFilter:
+    return ColumnFilter(department or None, region or None, decided_from, decided_to)
 
 
 @router.get("/lists/{list_kind}", response_model=ListColumnPublic,
-            summary="名单专栏：某类名单当日公示的主体，可按认定部门、地区、列入日期筛选")
+            summary="名单专栏：某类名单当日公示的主体，可按认定部门、地区、列入日期筛选"
+            "（与网页 /lists 参数相同）")
 def column(list_kind: str, session: SessionDep, _actor: PublicReader,
-           department: Annotated[str | None, Query(max_length=18,
-                                                   description="认定部门统一社会信用代码")] = None,
-           region: Annotated[str | None, Query(description="行政区划代码前缀，如 3502")] = None,
-           date_from: Annotated[date | None, Query(alias="from")] = None,
-           date_to: Annotated[date | None, Query(alias="to")] = None,
-           page: Annotated[int, Query(ge=1, le=10000)] = 1,
+           department: Department = None, region: Region = None,
+           decided_from: DecidedFrom = None, decided_to: DecidedTo = None,
+           page: Annotated[int, Query(ge=1, le=10000, description="页码；超过末页时返回末页")]
+           = 1,
            per_page: Annotated[int, Query(ge=1, le=100)] = 20,
            as_of: AsOf = None) -> ListColumnPublic:
     col = list_column(session, list_kind, as_of or clock.today(),
-                      filters=_filters(department, region, date_from, date_to), page=page,
-                      per_page=per_page)
+                      filters=_filters(department, region, decided_from, decided_to),
+                      page=page, per_page=per_page)
     return ListColumnPublic(
         list_kind=col.kind.id, name=col.kind.name, column=col.kind.publication.column or "",
         as_of=col.as_of, items=[entry_out(p) for p in col.items], total=col.total,
@@ -108,24 +113,18 @@ def column(list_kind: str, session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/lists/{list_kind}/export.csv", responses={200: {"content": {"text/csv": {}}}},
-            summary="名单专栏导出（CSV,UTF-8 带 BOM）,与网站当日公示内容一致")
+            summary="名单专栏导出（CSV，UTF-8 带 BOM），与网站当日公示内容一致")
 def column_export(list_kind: str, session: SessionDep, _actor: PublicReader,
-                  department: Annotated[str | None, Query(max_length=18)] = None,
-                  region: str | None = None,
-                  date_from: Annotated[date | None, Query(alias="from")] = None,
-                  date_to: Annotated[date | None, Query(alias="to")] = None,
+                  department: Department = None, region: Region = None,
+                  decided_from: DecidedFrom = None, decided_to: DecidedTo = None,
                   as_of: AsOf = None) -> Response:
     day = as_of or clock.today()
-    # TODO(documents): write through the shared CSV/XLSX writer (xinyong.documents, formula
-    # neutralisation) when it lands.
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    for row in export_rows(session, list_kind, day,
-                           filters=_filters(department, region, date_from, date_to)):
-        writer.writerow(row)
+    # UTF-8 with BOM, formulas neutralised (names and facts come from departments' files).
+    content = csv_bytes(None, export_rows(
+        session, list_kind, day,
+        filters=_filters(department, region, decided_from, decided_to)))
     name = quote(f"{list_kind}-{day.isoformat()}.csv")
-    return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+    return Response(content, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
 
 
@@ -154,8 +153,11 @@ def measure_out(m: Measure) -> dict[str, Any]:
 
 
 @router.get("/measures", summary="失信惩戒措施清单和守信激励措施（向社会公开）")
-def measures(_actor: PublicReader, matter: str | None = None,
-             tier: str | None = None, as_of: AsOf = None) -> dict[str, Any]:
+def measures(_actor: PublicReader,
+             matter: Annotated[str | None, Query(description="办理事项，如 procurement")]
+             = None,
+             tier: Annotated[str | None, Query(description="措施类别")] = None,
+             as_of: AsOf = None) -> dict[str, Any]:
     cat = default_measures()
     items = cat.in_force(as_of or clock.today())
     if matter:

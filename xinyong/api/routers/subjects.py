@@ -124,7 +124,7 @@ class CreditFilePublic(BaseModel):
     as_of: date
     subject: SubjectPublicOut
     lists: list[ListEntryOnFile] = Field(default_factory=list,
-                                         description="公示中的名单(红名单、严重失信主体名单等)")
+                                         description="公示中的名单（红名单、严重失信主体名单等）")
     sections: list[SectionPublic]
 
 

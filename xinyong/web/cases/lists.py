@@ -32,8 +32,8 @@ from xinyong.lists import (
     transitions_of,
 )
 from xinyong.lists import due_process as dp
+from xinyong.web.auth.csrf import form_csrf as _form_csrf
 from xinyong.web.cases.routes import FormFields, _gate, _not_found, _page
-from xinyong.web.checks.routes import _form_csrf
 
 router = APIRouter(include_in_schema=False)
 STAFF = (Permission.LISTS_DECIDE,)

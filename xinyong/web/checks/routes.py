@@ -88,9 +88,14 @@ def _result_page(request: Request, session: Any, settings: Any, actor: Actor, ch
     check = get_check(session, check_id)
     done = {f.measure_id: f for f in feedback_of(session, check_id)}
     found = verdict(session, check.result)
+    query = check.result.get("query") or {}
+    # The masked ID numbers the officer gave (the clear numbers were never stored).
+    query_ids = [(label, query[key]) for key, label in (
+        ("legal_representative_id", "法定代表人证件"), ("person_id", "申请人证件"))
+        if query.get(key)]
     return _page(request, settings, "check_result.html", {
         "title": f"核查结果 #{check.id}：{found.label}", "check": check, "r": check.result,
-        "done": done, "found": found,
+        "done": done, "found": found, "query_ids": query_ids,
         "error": error, "actor": actor, "json_url": f"/api/v1/checks/{check.id}"},
         status=status)
 
