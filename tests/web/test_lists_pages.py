@@ -4,11 +4,15 @@ subject's early-removal application on /me and its approval on the case page."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+
+from sqlalchemy import select
 
 from tests.factories import COMPANY
 from tests.lists.helpers import add_subject, proposal
 from tests.web.test_cases_pages import OFFICER, OTHER_OFFICER, PDF, SUBJECT, web
+from xinyong.audit.tables import AuditEntry
 from xinyong.core import clock
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
@@ -34,6 +38,9 @@ def test_the_department_must_record_how_it_considered_the_statement(engine, sett
     staff = web(settings, OFFICER)
     queue = staff.get("/cases/lists")
     assert queue.status_code == 200 and "待审查陈述申辩 1 份" in queue.text
+    with unit_of_work(engine) as s:  # proposals are not public: the queue read is audited
+        read = s.scalars(select(AuditEntry).where(AuditEntry.action == "list.queue_read")).one()
+        assert json.loads(read.details)["list_entry_ids"] == [entry_id]
     assert web(settings, OTHER_OFFICER).get(f"/cases/lists/{entry_id}").status_code == 404
     page = staff.get(f"/cases/lists/{entry_id}")
     assert "本公司已履行进货查验义务" in page.text and "进货查验记录.pdf" in page.text

@@ -26,6 +26,7 @@ from xinyong.lists.model import get_list_kind
 from xinyong.lists.service import (
     check_early_removal,
     get_entry,
+    list_entries,
     may_handle,
     remove,
     statements_of,
@@ -193,6 +194,22 @@ def decide_early_removal(session: Session, actor: Actor, app_id: int, approve: b
     return app
 
 
+def department_entries(session: Session, actor: Actor, *, states: Sequence[str] | None = None,
+                       list_kind: str | None = None, limit: int = 200) -> list[ListEntry]:
+    """The listings the caller's department made (all, for the credit office), newest first:
+    proposals included, so a non-public read, audited with the entries shown."""
+    authorize(actor, Permission.LISTS_DECIDE)
+    own = None if actor.role == Role.ADMIN else (actor.department_uscc or "-")
+    entries = [e for e in list_entries(session, list_kind=list_kind, department_uscc=own,
+                                       state=states[0] if states and len(states) == 1
+                                       else None, limit=limit)
+               if states is None or e.state in states]
+    audit.append(session, actor, "list.queue_read", details={
+        "list_entry_ids": [e.id for e in entries], "states": list(states or []),
+        "list_kind": list_kind})
+    return entries
+
+
 def case_view(session: Session, actor: Actor, entry_id: int) -> ListEntry:
     """A listing as its department (or the credit office) sees it: statements, applications
     and their files are a non-public read, audited."""
@@ -236,5 +253,6 @@ def pending_for(session: Session, entry_ids: list[int]) -> dict[int, int]:
 
 __all__ = ["APPROVED", "REJECTED", "REMOVAL_LABELS", "SUBMITTED", "RemovalRequest",
            "Statement", "apply_early_removal", "case_view", "decide_early_removal",
-           "decision_of", "get_removal_application", "notice_of", "own_entries", "own_entry",
+           "decision_of", "department_entries", "get_removal_application", "notice_of",
+           "own_entries", "own_entry",
            "pending_for", "removal_applications", "statements_of", "submit_statement"]

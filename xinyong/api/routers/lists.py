@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from xinyong.accounts import Actor, Permission, Role
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
 from xinyong.api.routers.objections import attachment_response, attachments_out
 from xinyong.core import attachments
@@ -31,7 +31,6 @@ from xinyong.lists import (
     earliest_removal,
     expire,
     get_list_kind,
-    list_entries,
     notify,
     persons_of,
     propose,
@@ -177,9 +176,8 @@ def kinds(_actor: Manager) -> dict[str, Any]:
 def entries(session: SessionDep, actor: Manager, state: str | None = None,
             list_kind: str | None = None) -> dict[str, Any]:
     """The listings the caller's department made (all, for the credit office)."""
-    own = None if actor.role == Role.ADMIN else (actor.department_uscc or "-")
-    items = [entry_json(session, e) for e in list_entries(
-        session, state=state, list_kind=list_kind, department_uscc=own)]
+    items = [entry_json(session, e) for e in dp.department_entries(
+        session, actor, states=[state] if state else None, list_kind=list_kind)]
     return {"items": items, "total": len(items)}
 
 

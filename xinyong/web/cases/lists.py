@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import Actor, Permission, Role
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.core import attachments, clock
 from xinyong.core.errors import NotFound, XinyongError
@@ -24,7 +24,6 @@ from xinyong.lists import (
     allowed_actions,
     decide,
     get_list_kind,
-    list_entries,
     notify,
     persons_of,
     publish,
@@ -55,11 +54,8 @@ def list_queue(request: Request, actor: ActorDep, session: SessionDep, settings:
     if (refused := _gate(request, settings, actor, STAFF, REFUSED)) is not None:
         return refused
     chosen = state or "open"
-    own = None if actor.role == Role.ADMIN else (actor.department_uscc or "-")
-    items = list_entries(session, department_uscc=own,
-                         state=None if chosen in ("open", "all") else chosen, limit=200)
-    if chosen == "open":
-        items = [e for e in items if e.state in OPEN]
+    states = None if chosen == "all" else OPEN if chosen == "open" else (chosen,)
+    items = dp.department_entries(session, actor, states=states)
     pending = dp.pending_for(session, [e.id for e in items])
     rows = [(e, get_list_kind(e.list_kind), pending.get(e.id, 0)) for e in items]
     return _page(request, settings, "cases_lists.html", {
