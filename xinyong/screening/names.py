@@ -177,7 +177,7 @@ def _strip_form(text: str) -> tuple[str, str, str]:
 
 
 def _strip_group(text: str) -> tuple[str, bool]:
-    for mark in ("（集团）", GROUP):
+    for mark in ("(集团)", GROUP):
         if text.endswith(mark) and len(text) - len(mark) >= TRADE_MIN:
             return text[: -len(mark)], True
     return text, False
