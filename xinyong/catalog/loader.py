@@ -35,7 +35,7 @@ class Catalog:
             return self.department_classes[class_id]
         except KeyError:
             known = "、".join(f"{c.id}({c.label})" for c in self.department_classes.values())
-            raise Invalid(f"部门类别「{class_id[:40]}」不在目录的部门类别中（可选：{known})",
+            raise Invalid(f"部门类别「{class_id[:40]}」不在目录的部门类别中（可选：{known}）",
                           code="department_class_unknown") from None
 
     def get(self, record_type_id: str) -> RecordType:

@@ -19,7 +19,7 @@ def region_of(uscc: str) -> str:
 def validate_region(raw: str) -> str:
     value = raw.strip()
     if not _REGION.match(value):
-        raise Invalid(f"行政区划代码「{raw[:20]}」应为6位数字（GB/T 2260，如 350200)",
+        raise Invalid(f"行政区划代码「{raw[:20]}」应为6位数字（GB/T 2260，如 350200）",
                       code="region_invalid")
     return value
 

@@ -177,9 +177,7 @@ def _strip_form(text: str) -> tuple[str, str, str]:
 
 
 def _strip_group(text: str) -> tuple[str, bool]:
-    # Matching data, not a message: names are half-width here (NFKC), so the bracketed
-    # mark is ASCII; built from GROUP so the wording sweep does not turn it full-width.
-    for mark in (f"({GROUP})", GROUP):
+    for mark in ("(集团)", GROUP):
         if text.endswith(mark) and len(text) - len(mark) >= TRADE_MIN:
             return text[: -len(mark)], True
     return text, False
