@@ -47,7 +47,19 @@ def test_lists_and_check_and_feedback_round_trip(engine, settings):
     assert r.status_code == 200
     body = r.json()
     assert body["hits"][0]["score"] == 0.85 and "traditional" in body["hits"][0]["steps"]
-    assert [m["measure_id"] for m in body["measures"]] == ["procurement_ban_serious"]
+    # A variant of the name decides nothing alone: pending until confirmed.
+    assert body["measures"] == [] and body["hits"][0]["needs_confirmation"]
+    assert [m["measure_id"] for m in body["hits"][0]["pending_measures"]] == [
+        "procurement_ban_serious"]
+    unconfirmed = officer.post(f"/api/v1/checks/{body['id']}/feedback", json={"items": [
+        {"measure_id": "procurement_ban_serious", "outcome": "applied"}]})
+    assert unconfirmed.json()["code"] == "match_unconfirmed"
+    confirmed = officer.post(f"/api/v1/checks/{body['id']}/confirmations", json={
+        "subject_id": body["hits"][0]["subject_id"], "reason": "核对营业执照代码一致"})
+    assert confirmed.status_code == 200
+    assert [m["measure_id"] for m in confirmed.json()["measures"]] == [
+        "procurement_ban_serious"]
+    assert confirmed.json()["measures"][0]["period"] == "列入名单期间"
     refused = officer.post(f"/api/v1/checks/{body['id']}/feedback", json={"items": [
         {"measure_id": "procurement_ban_serious", "outcome": "not_applied"}]})
     assert refused.status_code == 422
@@ -97,7 +109,7 @@ def test_case_officer_page_works_without_javascript(engine, settings):
     r = web.post("/checks", data={"matter": "procurement", "uscc": ACME},
                  follow_redirects=True)
     assert r.status_code == 200
-    assert "限制参加政府采购活动" in r.text and "中华人民共和国政府采购法" in r.text
+    assert "限制参加政府采购活动" in r.text and "财库〔2016〕125号" in r.text
     check_id = r.url.path.rsplit("/", 1)[-1]
     bad = web.post(f"/checks/{check_id}/feedback",
                    data={"outcome_procurement_ban_serious": "not_applied"})
@@ -105,5 +117,19 @@ def test_case_officer_page_works_without_javascript(engine, settings):
     good = web.post(f"/checks/{check_id}/feedback",
                     data={"outcome_procurement_ban_serious": "applied"}, follow_redirects=True)
     assert "已实施" in good.text
+    # A variant of the name: confirmed on the page, then prompted.
+    v = web.post("/checks", data={"matter": "procurement", "name": "示范市华盛食品有限责任公司"},
+                 follow_redirects=True)
+    assert "疑似同一主体，待确认" in v.text and "确认后将提示" in v.text
+    vid = v.url.path.rsplit("/", 1)[-1]
+    from xinyong.screening.check import get_check
+
+    with unit_of_work(engine) as s:
+        sid = get_check(s, int(vid)).result["hits"][0]["subject_id"]
+    confirmed = web.post(f"/checks/{vid}/confirmations",
+                         data={"subject_id": sid, "reason": "核对营业执照"},
+                         follow_redirects=True)
+    assert "已确认为同一主体" in confirmed.text and "outcome_procurement_ban_serious" in \
+        confirmed.text
     anonymous = client_as(settings, None)
     assert anonymous.get("/checks", follow_redirects=False).status_code == 303

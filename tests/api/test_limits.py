@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -44,7 +45,10 @@ def _call(app: Any, path: str, headers: dict[str, str],
              "query_string": b"", "root_path": "", "client": ("127.0.0.1", 50000),
              "server": ("testserver", 443), "state": {},
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests' Playwright (sync API) leaves an event loop
+    # running in this worker's main thread, where asyncio.run refuses to start another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body, pulled

@@ -179,3 +179,55 @@ def test_verify_one_batch(engine, settings):
     rec = _record(engine, "示市监处罚〔2026〕9号")
     report = _verify(engine, batch_ids=[rec.batch_id])
     assert report.ok and report.records == 1 and report.batches == 1
+
+
+def test_statements_persons_and_recomputed_periods_are_sealed_with_the_listing(engine):
+    """The lists' parts added by issue 15: a responsible person is part of the entry's
+    content, a statement and its consideration are sealed by their audit entries, and a
+    statement period recomputed after a calendar is added is a new sealed version."""
+    from datetime import date
+
+    from xinyong.accounts import Actor
+    from xinyong.core.workdays import WorkingCalendar
+    from xinyong.lists import NamedPerson, decide
+    from xinyong.lists import due_process as dp
+    from xinyong.lists.clocks import recompute_statement_periods
+
+    company = Actor(role=Role.SUBJECT, name="华盛食品", subject_uscc=COMPANY)
+    notice_day = date(2026, 12, 28)
+    with unit_of_work(engine) as s:
+        add_subject(s, COMPANY, "示范市华盛食品有限公司")
+        entry = propose(s, proposal(uscc=COMPANY, basis="enterprise_disclosure_art17",
+                                    persons=(NamedPerson("王建国", "法定代表人"),)), OFFICER,
+                        today=notice_day)
+        notify(s, entry.id, OFFICER, "已送达告知书", today=notice_day)
+        st = dp.submit_statement(s, company, dp.Statement(entry.id, "请求不予列入"),
+                                 today=notice_day)
+        entry_id, statement_id = entry.id, st.id
+        before = entry.statement_until
+    assert _verify(engine).ok
+    # A notice for 2027 with 4 January off too moves the period's end: a new version.
+    with unit_of_work(engine) as s:
+        shifted = WorkingCalendar(added_days={date(2027, 1, 1): False,
+                                              date(2027, 1, 4): False},
+                                  added_years=frozenset({2027}))
+        assert recompute_statement_periods(s, shifted, 2027) == 1
+        assert s.get(ListEntry, entry_id).statement_until != before
+    assert _verify(engine).ok
+    with unit_of_work(engine) as s:
+        decide(s, entry_id, OFFICER, "listed", "事实清楚", consideration="理由不成立，不予采纳",
+               today=date(2027, 2, 1))
+    assert _verify(engine).ok
+    _sql_replace(engine, "list_statement", "consideration", "不予采纳", "予以采纳",
+                 f"id = {statement_id}")
+    first = _verify(engine).first
+    assert first is not None
+    assert (first.kind, first.id, first.rule) == ("list_statement", statement_id,
+                                                  "content_mismatch")
+    assert "陈述申辩" in first.message
+    _sql_replace(engine, "list_statement", "consideration", "予以采纳", "不予采纳",
+                 f"id = {statement_id}")
+    _sql_replace(engine, "list_entry_person", "name_masked", "王", "李", f"entry_id = {entry_id}")
+    first = _verify(engine).first
+    assert first is not None
+    assert (first.kind, first.id, first.rule) == ("list_entry", entry_id, "content_mismatch")

@@ -161,7 +161,8 @@ def test_a_list_kind_without_legal_basis_does_not_load(tmp_path):
     bad.write_text("- {id: x, name: 测试, direction: punishment, source: internal,\n"
                    "   notice_required: true, statement_working_days: 5, period_years: 1,\n"
                    "   early_removal: {allowed: false, rule: 不允许},\n"
-                   "   removal_conditions: 期满, remedies: 复议, legal_bases: []}\n",
+                   "   removal_conditions: 期满, remedies: 复议,\n"
+                   "   publication: {public: false, basis: 不公示}, legal_bases: []}\n",
                    encoding="utf-8")
     from xinyong.core.errors import ConfigError
 

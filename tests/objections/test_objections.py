@@ -59,6 +59,8 @@ STRANGER = Actor(role=Role.DATA_OFFICER, name="税务数据员", department_uscc
                  department_class="enforcement", department_name="示范市税务局")
 ADMIN = Actor(role=Role.ADMIN, name="信用办")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+BIG_FINE = {"fine_amount": "250", "penalty_content": "警告,并处罚款人民币二百五十万元"}
+MAJOR = "procurement_major_violation"
 
 
 def _push(engine, settings, *rows, received_on=RECEIVED, provider=PROVIDER):
@@ -201,14 +203,14 @@ def test_reasons_are_required(engine, settings):
 # -- while open ---------------------------------------------------------------------------
 
 def test_open_objection_is_marked_publicly_and_suspends_the_measures(engine, settings):
-    # 罚款 within a year triggers key supervision (重点监管) in the inspection matter.
-    _push(engine, settings, penalty(decision_date=DECIDED))
+    # A fine of 200万元 or more within three years is a major violation record in procurement.
+    _push(engine, settings, penalty(decision_date=DECIDED, **BIG_FINE))
     day = date(2026, 9, 30)
     with unit_of_work(engine) as s:
         rid = _rid(s)
-        before = run_check(s, CheckRequest("inspection", uscc=COMPANY), CASE_OFFICER, today=day)
+        before = run_check(s, CheckRequest("procurement", uscc=COMPANY), CASE_OFFICER, today=day)
         assert [(m["measure_id"], m["suspended"]) for m in before["measures"]] == [
-            ("key_supervision", False)]
+            (MAJOR, False)]
         assert [r.under_objection for r in list_public_records(s, _company(s), day)] == [False]
         o = _file(s, settings, rid)
         assert [(r.id, r.under_objection) for r in list_public_records(s, _company(s), day)] \
@@ -219,43 +221,43 @@ def test_open_objection_is_marked_publicly_and_suspends_the_measures(engine, set
         # The day before the filing the page showed no mark (as_of).
         assert get_public_record(s, rid, date(2026, 9, 28))[0].under_objection is False
 
-        result = run_check(s, CheckRequest("inspection", uscc=COMPANY), CASE_OFFICER, today=day)
+        result = run_check(s, CheckRequest("procurement", uscc=COMPANY), CASE_OFFICER, today=day)
         records = result["hits"][0]["records"]
         assert [(r["id"], r["under_objection"]) for r in records] == [(rid, True)]
         [measure] = result["measures"]
-        assert (measure["measure_id"], measure["suspended"]) == ("key_supervision", True)
+        assert (measure["measure_id"], measure["suspended"]) == (MAJOR, True)
         assert measure["suspended_because"]
         with pytest.raises(RuleViolation) as exc:
-            record_feedback(s, result["id"], [FeedbackItem("key_supervision", "applied")],
+            record_feedback(s, result["id"], [FeedbackItem(MAJOR, "applied")],
                             CASE_OFFICER)
         assert exc.value.code == "measure_suspended"
-        [fb] = record_feedback(s, result["id"], [FeedbackItem("key_supervision",
+        [fb] = record_feedback(s, result["id"], [FeedbackItem(MAJOR,
                                                               "not_applied")], CASE_OFFICER)
         assert fb.outcome == "not_applied" and "异议" in (fb.reason or "")
 
         # Decided (kept) on 10-09: from that day the measure is in force again.
         _decide(s, settings, o.id, Decision("kept", "经核查,信息无误"), today=date(2026, 10, 9))
-        after = run_check(s, CheckRequest("inspection", uscc=COMPANY), CASE_OFFICER,
+        after = run_check(s, CheckRequest("procurement", uscc=COMPANY), CASE_OFFICER,
                           today=date(2026, 10, 9))
         assert [(m["measure_id"], m["suspended"]) for m in after["measures"]] == [
-            ("key_supervision", False)]
-        record_feedback(s, after["id"], [FeedbackItem("key_supervision", "applied")],
+            (MAJOR, False)]
+        record_feedback(s, after["id"], [FeedbackItem(MAJOR, "applied")],
                         CASE_OFFICER)
 
 
 def test_one_undisputed_fact_keeps_the_measure_in_force(engine, settings):
-    _push(engine, settings, penalty(decision_date=DECIDED),
-          penalty(document_number=DOC2, decision_date="2026-08-03"))
+    _push(engine, settings, penalty(decision_date=DECIDED, **BIG_FINE),
+          penalty(document_number=DOC2, decision_date="2026-08-03", **BIG_FINE))
     day = date(2026, 9, 30)
     with unit_of_work(engine) as s:
         _file(s, settings, _rid(s))
-        result = run_check(s, CheckRequest("inspection", uscc=COMPANY), CASE_OFFICER, today=day)
+        result = run_check(s, CheckRequest("procurement", uscc=COMPANY), CASE_OFFICER, today=day)
         flags = {r["document_number"]: r["under_objection"]
                  for r in result["hits"][0]["records"]}
         assert flags == {DOC1: True, DOC2: False}
         [measure] = result["measures"]
-        assert (measure["measure_id"], measure["suspended"]) == ("key_supervision", False)
-        record_feedback(s, result["id"], [FeedbackItem("key_supervision", "applied")],
+        assert (measure["measure_id"], measure["suspended"]) == (MAJOR, False)
+        record_feedback(s, result["id"], [FeedbackItem(MAJOR, "applied")],
                         CASE_OFFICER)
 
 

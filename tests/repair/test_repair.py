@@ -274,9 +274,11 @@ def test_approval_stops_publication_sharing_and_use_at_once(engine, settings, tm
     # Shared reads and the own file look at the real today: the approval is dated today.
     today = clock.today()
     decided = today - timedelta(days=120)  # past its 3-month minimum under either order
+    # A fine of 200万元 or more: a major violation record in procurement (three years).
     _push(engine, settings, penalty(decision_date=decided.isoformat(),
                                     penalty_valid_until=(decided + timedelta(days=365))
-                                    .isoformat()),
+                                    .isoformat(), fine_amount="250",
+                                    penalty_content="警告,并处罚款人民币二百五十万元"),
           received_on=decided + timedelta(days=2))
     catalog = default_catalog()
     purpose = DeclaredPurpose(Purpose.PROCUREMENT)
@@ -285,9 +287,9 @@ def test_approval_stops_publication_sharing_and_use_at_once(engine, settings, tm
         assert _public_ids(s, today) == [rid]
         assert [r.id for r in read_shared(s, catalog, CASE_OFFICER, COMPANY, purpose).records] \
             == [rid]
-        check = run_check(s, CheckRequest("inspection", uscc=COMPANY), CASE_OFFICER,
+        check = run_check(s, CheckRequest("procurement", uscc=COMPANY), CASE_OFFICER,
                           today=today)
-        assert [m["measure_id"] for m in check["measures"]] == ["key_supervision"]
+        assert [m["measure_id"] for m in check["measures"]] == ["procurement_major_violation"]
         app = _apply(s, rid, today=today)
         _blocked(Forbidden, "repair_not_provider", _accept, s, app.id, today=today,
                  actor=STRANGER)
@@ -310,7 +312,7 @@ def test_approval_stops_publication_sharing_and_use_at_once(engine, settings, tm
         own = read_own_file(s, catalog, SUBJECT)
         assert [(r.id, r.repaired) for r in own.records] == [(rid, True)]
         # Use stops: the check no longer triggers anything on it.
-        after = run_check(s, CheckRequest("inspection", uscc=COMPANY), CASE_OFFICER,
+        after = run_check(s, CheckRequest("procurement", uscc=COMPANY), CASE_OFFICER,
                           today=today)
         assert after["measures"] == [] and after["hits"][0]["records"] == []
         # Grade re-evaluation and the exchange event are queued with the approval.

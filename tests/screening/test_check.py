@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import penalty
 from tests.ingest.helpers import push
-from tests.lists.helpers import ACME, CASE_OFFICER, OFFICER, OTHER, add_subject, proposal
+from tests.lists.helpers import ACME, CASE_OFFICER, OFFICER, OTHER, add_subject, doc, proposal
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
@@ -30,35 +30,54 @@ NAME = "示范市华盛食品有限公司"
 TODAY = date(2026, 11, 2)
 
 
-def _listed(s, uscc=ACME, name=NAME, kind="serious_dishonesty"):
+ART17 = {"basis": "enterprise_disclosure_art17",
+         "document": doc(type="列入严重违法企业名单决定书", number="闽市监严列〔2026〕3号",
+                         issuing_body="福建省市场监督管理局"),
+         "facts": "被列入经营异常名录满3年仍未履行公示义务"}
+
+
+def _listed(s, uscc=ACME, name=NAME, **over):
     add_subject(s, uscc, name)
-    e = propose(s, proposal(uscc=uscc), OFFICER, today=date(2026, 9, 28))
+    e = propose(s, proposal(uscc=uscc, **over), OFFICER, today=date(2026, 9, 28))
     notify(s, e.id, OFFICER, "告知", today=date(2026, 9, 28))
     decide(s, e.id, OFFICER, "listed", "未申辩", today=date(2026, 10, 20))
     return e
 
 
-def test_only_catalog_measures_for_the_matter_with_their_basis(engine):
+def test_only_catalog_measures_for_the_matter_within_the_basis_of_the_listing(engine):
     with unit_of_work(engine) as s:
-        _listed(s)
-        for matter in ("procurement", "bidding", "honours", "land"):
-            result = run_check(s, CheckRequest(matter, uscc=ACME), CASE_OFFICER, today=TODAY)
-            assert result["status"] == "hit"
-            expected = {t.measure.id for t in triggered_measures(
-                default_measures().for_matter(matter),
-                [Fact("list", 1, "serious_dishonesty", "x")], TODAY)}
-            got = {m["measure_id"] for m in result["measures"]}
-            assert got == expected
-            assert all(matter in default_measures().measures[m].matters for m in got)
-            assert all(m["legal_basis"] and m["suspended"] is False for m in result["measures"])
-        assert {m["measure_id"] for m in run_check(
-            s, CheckRequest("procurement", uscc=ACME), CASE_OFFICER, today=TODAY)["measures"]} \
-            == {"procurement_ban_serious"}
-        # Land supply is restricted for judgment defaulters only: nothing for this listing.
-        assert run_check(s, CheckRequest("land", uscc=ACME), CASE_OFFICER,
-                         today=TODAY)["measures"] == []
-        hit = result["hits"][0]
+        _listed(s)  # SAMR Order 44
+        _listed(s, OTHER, "示范市远航物流有限公司", **ART17)  # 企业信息公示暂行条例 Art. 17
+        for uscc, basis in ((ACME, "samr_order_44"), (OTHER, "enterprise_disclosure_art17")):
+            fact = Fact("list", 1, "serious_dishonesty", "x", decided_on=date(2026, 10, 20),
+                        basis=basis, listed_until=date(2029, 10, 20))
+            for matter in ("procurement", "bidding", "honours", "land"):
+                result = run_check(s, CheckRequest(matter, uscc=uscc), CASE_OFFICER,
+                                   today=TODAY)
+                assert result["status"] == "hit"
+                expected = {t.measure.id for t in triggered_measures(
+                    default_measures().for_matter(matter), [fact], TODAY)}
+                got = {m["measure_id"] for m in result["measures"]}
+                assert got == expected
+                assert all(matter in default_measures().measures[m].matters for m in got)
+                assert all(m["legal_basis"] and m["suspended"] is False and m["period"]
+                           for m in result["measures"])
+
+        def measures(matter, uscc):
+            return [m["measure_id"] for m in run_check(
+                s, CheckRequest(matter, uscc=uscc), CASE_OFFICER, today=TODAY)["measures"]]
+
+        # Order 44 makes the SAMR list a factor in procurement, not a ban; Art. 18 of the
+        # enterprise-disclosure regulation restricts the Art. 17 list in procurement and land.
+        assert measures("procurement", ACME) == []
+        assert measures("procurement", OTHER) == ["procurement_ban_serious"]
+        assert measures("land", ACME) == []
+        assert measures("land", OTHER) == ["land_supply_restriction"]
+        assert measures("honours", ACME) == ["honours_ban", "honours_revoke"]
+        hit = run_check(s, CheckRequest("honours", uscc=ACME), CASE_OFFICER,
+                        today=TODAY)["hits"][0]
         assert hit["score"] == 1.0 and hit["list_entries"][0]["list_name"] == "严重失信主体名单"
+        assert hit["decisive"] and not hit["needs_confirmation"]
 
 
 def test_penalty_records_trigger_record_measures(engine, settings):
@@ -68,9 +87,18 @@ def test_penalty_records_trigger_record_measures(engine, settings):
     with unit_of_work(engine) as s:
         result = run_check(s, CheckRequest("procurement", uscc=ACME), CASE_OFFICER, today=TODAY)
         assert [m["measure_id"] for m in result["measures"]] == ["procurement_major_violation"]
+        assert result["measures"][0]["period_end"] == "2029-03-01"
         assert result["hits"][0]["records"][0]["document_number"].endswith("1号")
-        lic = run_check(s, CheckRequest("licensing", name=NAME), CASE_OFFICER, today=TODAY)
+        lic = run_check(s, CheckRequest("licensing", name=NAME, licence_kind="food_operation"),
+                        CASE_OFFICER, today=TODAY)
         assert [m["measure_id"] for m in lic["measures"]] == ["food_licence_bar"]
+        assert lic["measures"][0]["period_end"] == "2031-03-01"
+        # Another licence: the food bar is shown as not applicable, and why.
+        other = run_check(s, CheckRequest("licensing", uscc=ACME, licence_kind="road_transport"),
+                          CASE_OFFICER, today=TODAY)
+        assert other["measures"] == []
+        assert [(x["measure_id"], "食品经营许可" in x["reason"]) for x in other["not_prompted"]] \
+            == [("food_licence_bar", True)]
         # Three years later the procurement restriction has run out; the food bar has not.
         later = run_check(s, CheckRequest("procurement", uscc=ACME), CASE_OFFICER,
                           today=date(2029, 3, 3))
@@ -167,7 +195,7 @@ def test_reviewed_false_match_is_remembered_until_the_entry_changes(engine):
 
 def test_feedback_recorded_overrides_need_a_reason_and_are_reported(engine):
     with unit_of_work(engine) as s:
-        _listed(s)
+        _listed(s, **ART17)
         result = run_check(s, CheckRequest("procurement", uscc=ACME), CASE_OFFICER)
         cid = result["id"]
         with pytest.raises(RuleViolation) as exc:
@@ -197,7 +225,7 @@ def test_feedback_recorded_overrides_need_a_reason_and_are_reported(engine):
 
 def test_batch_returns_one_result_per_applicant(engine):
     with unit_of_work(engine) as s:
-        _listed(s)
+        _listed(s, **ART17)
         add_subject(s, OTHER, "示范市远航物流有限公司")
         results = run_checks(s, [CheckRequest("bidding", uscc=ACME),
                                  CheckRequest("bidding", name="示范市远航物流有限公司"),
@@ -205,5 +233,8 @@ def test_batch_returns_one_result_per_applicant(engine):
                                  CheckRequest("bidding", name="示範市華盛食品有限公司")],
                              CASE_OFFICER, today=TODAY)
         assert [r["status"] for r in results] == ["hit", "hit", "clear", "hit"]
-        assert [len(r["measures"]) for r in results] == [1, 0, 0, 1]
+        # The traditional-script variant is a possible match: nothing until confirmed.
+        assert [len(r["measures"]) for r in results] == [1, 0, 0, 0]
+        assert [m["measure_id"] for m in results[3]["hits"][0]["pending_measures"]] == [
+            "bidding_ban_serious"]
         assert len({r["id"] for r in results}) == 4

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from tests.lists.helpers import CASE_OFFICER, OFFICER, proposal
+from tests.lists.helpers import CASE_OFFICER, OFFICER, doc, proposal
 from xinyong.core.db import unit_of_work
 from xinyong.lists import decide, notify, propose
 from xinyong.screening.check import CheckRequest, run_check, run_checks
@@ -26,13 +26,22 @@ CLEAN = ["宜昌兴发化工有限公司",  # a sibling of the listed 股份有�
          "兰州金穗商贸有限公司"]  # the enterprise of the listed branch
 
 
+# Listed under Art. 17 of the enterprise-disclosure regulation, which its Art. 18 restricts
+# in procurement (decision 0010: a listing under SAMR Order 44 bars no procurement).
+ART17 = {"basis": "enterprise_disclosure_art17",
+         "document": doc(type="列入严重违法企业名单决定书", number="闽市监严列〔2026〕3号",
+                         issuing_body="福建省市场监督管理局"),
+         "facts": "被列入经营异常名录满3年仍未履行公示义务"}
+
+
 def _registry(s: Session) -> dict[str, str]:
     names = LISTED + CLEAN
     codes = {n: make("91", "620102", f"{i + 1:08d}") for i, n in enumerate(names)}
     resolve_subjects(s, [SubjectRef(c, None, None, "法人及非法人组织", n, "王建国")
                          for n, c in codes.items()])
     for n in LISTED:
-        e = propose(s, proposal(uscc=codes[n]), OFFICER, today=date(2026, 9, 28))
+        e = propose(s, proposal(uscc=codes[n], **ART17), OFFICER,
+                    today=date(2026, 9, 28))
         notify(s, e.id, OFFICER, "告知", today=date(2026, 9, 28))
         decide(s, e.id, OFFICER, "listed", "未申辩", today=date(2026, 10, 20))
     return codes
@@ -82,7 +91,10 @@ def test_listed_subject_found_first_in_every_class(engine):
             best = result["hits"][0]
             assert (best["uscc"], best["method"], best["score"]) == \
                 (codes[truth], method, score), query
-            assert result["measures"], query
+            # A variant or fuzzy name decides nothing alone (decision 0010): the hit asks for
+            # confirmation and names the measures a confirmation would prompt; none yet.
+            assert best["needs_confirmation"] and best["pending_measures"], query
+            assert result["measures"] == [], query
 
 
 def test_the_name_ranks_above_a_sibling_of_another_form_and_two_slips_find_nothing(engine):

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     CHECKS_RUN = "checks:run"
     CHECKS_FEEDBACK = "checks:feedback"
     LISTS_MANAGE = "lists:manage"
+    LISTS_DECIDE = "lists:decide"  # the listing department: propose, notify, decide, remove
+    LISTS_RESPOND = "lists:respond"  # the subject: statement, early-removal application
     MEASURES_REPORT = "measures:report"
     QUALITY_READ = "quality:read"
     AUDIT_READ = "audit:read"
@@ -58,7 +60,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.PUBLIC_READ: "查询公示信息", P.RECORDS_WRITE: "报送数据",
     P.RECORDS_READ_SHARED: "查询共享信息", P.OWN_FILE_READ: "查看本主体信用信息",
     P.CHECKS_RUN: "信用核查", P.CHECKS_FEEDBACK: "反馈措施实施情况",
-    P.LISTS_MANAGE: "管理信用名单", P.MEASURES_REPORT: "查看措施实施统计",
+    P.LISTS_MANAGE: "管理信用名单", P.LISTS_DECIDE: "办理本部门作出的名单认定",
+    P.LISTS_RESPOND: "对本主体的名单陈述申辩和申请提前移出", P.MEASURES_REPORT: "查看措施实施统计",
     P.QUALITY_READ: "查看数据质量", P.AUDIT_READ: "查看审计日志",
     P.ACCOUNTS_MANAGE: "管理账户", P.DEPARTMENTS_MANAGE: "管理部门",
     P.OBJECTIONS_FILE: "提出异议",
@@ -69,9 +72,10 @@ PERMISSION_LABELS: dict[Permission, str] = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
-                             P.REPAIR_APPLY}),
+                             P.REPAIR_APPLY, P.LISTS_RESPOND}),
     Role.DATA_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_WRITE, P.RECORDS_READ_SHARED,
-                                  P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE}),
+                                  P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE,
+                                  P.LISTS_DECIDE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),

@@ -25,8 +25,10 @@ from xinyong.api.routers import (
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import my_lists as my_lists_api
 from xinyong.api.routers import notices as notices_api
 from xinyong.api.routers import objections as objections_api
+from xinyong.api.routers import public_lists as public_lists_api
 from xinyong.api.routers import quality as quality_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.api.routers import reviews as reviews_api
@@ -37,9 +39,12 @@ from xinyong.core.keys import with_secret_key
 from xinyong.core.settings import Settings
 from xinyong.web import STATIC_DIR
 from xinyong.web.auth.routes import router as web_auth_router
+from xinyong.web.cases.lists import router as web_cases_lists_router
 from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
 from xinyong.web.errors import error_page
+from xinyong.web.lists import router as web_lists_router
+from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.notices import router as web_notices_router
 from xinyong.web.routes import router as web_router
@@ -88,16 +93,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_auth_router)
     app.include_router(checks_api.router)
     app.include_router(lists_api.router)
+    app.include_router(my_lists_api.router)
+    app.include_router(public_lists_api.router)
     app.include_router(objections_api.router)
     app.include_router(repair_api.router)
     app.include_router(notices_api.router)
     app.include_router(quality_api.router)
     app.include_router(reviews_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
+    app.include_router(web_me_lists_router)  # its listings: statement, early removal
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
     app.include_router(web_staff_router)  # work desk, uploads, quality, late, audit
     app.include_router(web_notices_router)  # 通知公告 and their management
+    app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
+    app.include_router(web_lists_router)  # list columns and the measure list
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie holding only a random session id: whose session it is,

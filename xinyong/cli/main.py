@@ -23,6 +23,7 @@ from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
 from xinyong.cli.screening import (
     check,
+    check_confirm,
     expire_lists,
     lists_app,
     measures_app,
@@ -62,6 +63,7 @@ app.add_typer(repair_app, name="repair")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(notices_app, name="notices")
 app.command("check")(check)
+app.command("check-confirm")(check_confirm)
 
 
 @db_app.command("upgrade")

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong.accounts import Actor, Role
-from xinyong.cli.common import engine, err, out, print_json, reported
+from xinyong.cli.common import engine, err, out, print_json, reported, settings
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
 from xinyong.documents.tabular import write_csv
@@ -27,7 +27,11 @@ screening_app = typer.Typer(help="核查比对 (name index of the check)", no_ar
 HEADER_ALIASES = {"统一社会信用代码": "uscc", "uscc": "uscc", "名称": "name", "单位名称": "name",
                   "投标人": "name", "申请人": "name", "name": "name",
                   "法定代表人": "legal_representative",
-                  "legal_representative": "legal_representative"}
+                  "legal_representative": "legal_representative",
+                  # Hashed as the file is read: the clear number goes no further.
+                  "法定代表人身份证号码": "legal_representative_id",
+                  "法定代表人证件号码": "legal_representative_id",
+                  "legal_representative_id": "legal_representative_id"}
 CHUNK = 500
 
 
@@ -37,7 +41,7 @@ def _operator(name: str | None, department: str | None = None) -> Actor:
                  department_name=department)
 
 
-def _read_applicants(path: Path) -> list[dict[str, str | None]]:
+def _read_applicants(path: Path, secret: str) -> list[dict[str, str | None]]:
     if not path.is_file():
         raise Invalid(f"文件不存在： {path}", code="file_missing")
     rows: list[list[Any]]
@@ -58,13 +62,30 @@ def _read_applicants(path: Path) -> list[dict[str, str | None]]:
     if "uscc" not in header and "name" not in header:
         raise Invalid(f"{path.name}: 第1行须有「统一社会信用代码」或「名称」列",
                       code="columns_missing")
+    from xinyong.screening.check import person_key
+
     out_rows = []
-    for r in rows[1:]:
+    for n, r in enumerate(rows[1:], start=2):
         item = {key: (str(v).strip() if v is not None and str(v).strip() else None)
                 for key, v in zip(header, r, strict=False) if key}
+        raw_id = item.pop("legal_representative_id", None)
+        if raw_id:
+            try:
+                item["representative_key"], item["representative_id_masked"] = person_key(
+                    secret, raw_id)
+            except Invalid as exc:
+                raise Invalid(f"{path.name} 第{n}行：{exc.message}", code=exc.code) from None
         if item.get("uscc") or item.get("name"):
             out_rows.append(item)
     return out_rows
+
+
+def _request(matter: str, licence_kind: str | None, a: dict[str, str | None]) -> Any:
+    from xinyong.screening.check import CheckRequest
+
+    return CheckRequest(matter, a.get("uscc"), a.get("name"), a.get("legal_representative"),
+                        licence_kind, None, None, a.get("representative_key"),
+                        a.get("representative_id_masked"))
 
 
 def check(
@@ -72,10 +93,17 @@ def check(
     uscc: Annotated[str | None, typer.Option("--uscc", help="统一社会信用代码")] = None,
     name: Annotated[str | None, typer.Option("--name", help="名称")] = None,
     legal_rep: Annotated[str | None, typer.Option("--legal-representative")] = None,
+    legal_rep_id: Annotated[str | None, typer.Option(
+        "--legal-representative-id", help="法定代表人身份证件号码 (hashed at once, never stored)")]
+    = None,
     matter: Annotated[str, typer.Option(help="办理事项， e.g. procurement, bidding, licensing")]
     = "procurement",
+    licence_kind: Annotated[str | None, typer.Option(
+        "--licence-kind", help="licensing: the licence applied for, e.g. food_operation")]
+    = None,
     file: Annotated[Path | None, typer.Option("--file", help="批量核查： XLSX/CSV with columns "
-                                              "统一社会信用代码 / 名称 / 法定代表人")] = None,
+                                              "统一社会信用代码 / 名称 / 法定代表人 / "
+                                              "法定代表人身份证号码 (optional)")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output",
                                                 help="batch result as CSV")] = None,
     operator: Annotated[str | None, typer.Option(help="who checks (default: login name)")]
@@ -84,23 +112,27 @@ def check(
     = False,
 ) -> None:
     """逢办必查: check an applicant (or a file of applicants) for a matter."""
-    from xinyong.screening.check import CheckRequest, run_checks
+    from xinyong.screening.check import person_key, run_checks
 
     actor = _operator(operator)
     with reported(as_json):
         eng = engine(ctx)
+        secret = settings(ctx).secret_key
         if file is None:
             if not uscc and not name:
                 raise Invalid("请给出 --uscc、--name 或 --file", code="applicant_required")
+            key, masked = person_key(secret, legal_rep_id)
             with unit_of_work(eng) as session:
-                result = run_checks(session, [CheckRequest(matter, uscc, name, legal_rep)],
-                                    actor)[0]
+                result = run_checks(session, [_request(matter, licence_kind, {
+                    "uscc": uscc, "name": name, "legal_representative": legal_rep,
+                    "representative_key": key, "representative_id_masked": masked})],
+                    actor)[0]
             if as_json:
                 print_json(result)
             else:
                 _print_result(result)
             return
-        applicants = _read_applicants(file)
+        applicants = _read_applicants(file, secret)
         results: list[dict[str, Any]] = []
         with Progress(TextColumn("[bold]核查 {task.description}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err.console,
@@ -109,9 +141,8 @@ def check(
             with unit_of_work(eng) as session:
                 for i in range(0, len(applicants), CHUNK):
                     part = applicants[i:i + CHUNK]
-                    results += run_checks(session, [CheckRequest(
-                        matter, a.get("uscc"), a.get("name"), a.get("legal_representative"))
-                        for a in part], actor)
+                    results += run_checks(session, [_request(matter, licence_kind, a)
+                                                    for a in part], actor)
                     progress.advance(task, len(part))
     rows = [_batch_row(i, a, r) for i, (a, r) in enumerate(zip(applicants, results,
                                                                strict=True), start=1)]
@@ -130,12 +161,33 @@ def check(
     out.print(f"命中 {hits} 个；结果已保存： {output}" if output else f"命中 {hits} 个")
 
 
+def check_confirm(
+    ctx: typer.Context, check_id: int, subject_id: int,
+    reason: Annotated[str, typer.Option(help="核实情况， e.g. 核对营业执照代码一致")],
+    operator: Annotated[str | None, typer.Option()] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Confirm a name hit (variant, fuzzy, former name) is the applicant: the measures it
+    makes applicable are prompted on the check, and the confirmation is remembered."""
+    from xinyong.screening.check import get_check
+    from xinyong.screening.confirm import confirm_match
+
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        confirm_match(session, check_id, subject_id, reason, _operator(operator))
+        result = get_check(session, check_id).result
+    if as_json:
+        print_json(result)
+    else:
+        _print_result(result)
+
+
 def _batch_row(i: int, a: dict[str, str | None], r: dict[str, Any]) -> dict[str, Any]:
     best = r["hits"][0] if r["hits"] else None
     return {"行号": i, "核查编号": r["id"], "统一社会信用代码": a.get("uscc") or "",
             "名称": a.get("name") or "", "结果": r["status_label"],
             "命中主体": f"{best['name']}({best['score']:.2f})" if best else "",
             "措施": "、".join(m["name"] for m in r["measures"]),
+            "待确认": "、".join(h["name"] for h in r["hits"] if h.get("needs_confirmation")),
             "说明": (r["uscc_problem"] or {}).get("message", "") if r["uscc_problem"]
             else (best["explanation"] if best else "")}
 
@@ -145,7 +197,10 @@ def _print_result(r: dict[str, Any]) -> None:
     if r["uscc_problem"]:
         out.print(f"[red]统一社会信用代码错误：{r['uscc_problem']['message']}[/]")
     for h in r["hits"]:
-        out.print(f"命中 {h['name']} {h['uscc'] or ''} 得分 {h['score']:.2f}:{h['explanation']}")
+        out.print(f"命中 {h['name']} {h['uscc'] or ''} 得分 {h['score']:.2f}：{h['explanation']}")
+        if h.get("needs_confirmation"):
+            out.print(f"  [yellow]疑似同一主体，待确认（xinyong check-confirm {r['id']} "
+                      f"{h['subject_id']} --reason ...）[/]")
         for e in h["list_entries"]:
             out.print(f"  名单：{e['list_name']} {e['document_number']} 依据 {e['legal_basis']}")
         for rec in h["records"][:5]:
@@ -154,11 +209,18 @@ def _print_result(r: dict[str, Any]) -> None:
         rv = h["review"]
         out.print(f"[dim]已复核误报 {h['name']}:{rv['reason']} — {rv['reviewed_by']} "
                   f"{rv['reviewed_at']}[/]")
-    table = Table("措施", "类型", "设定依据", title="应实施的措施")
+    for p in r.get("persons", []):
+        for f in p["found"]:
+            out.print(f"{p['as_label']}({p['id_masked']}):{f['listed_subject']} 名单载明的"
+                      f"{f['role']}")
+    table = Table("措施", "类型", "设定依据", "期限", title="应实施的措施")
     for m in r["measures"]:
         table.add_row(m["name"], ("惩戒" if m["kind"] == "punishment" else "激励")
-                      + f"/第{m['category']}类", ";".join(m["legal_basis"]))
+                      + f"/第{m['category']}类", ";".join(m["legal_basis"]),
+                      m["period"] + (f"（至 {m['period_end']}）" if m["period_end"] else ""))
     out.print(table)
+    for x in r.get("not_prompted", []):
+        out.print(f"[dim]不适用：{x['name']}：{x['reason']}[/]")
 
 
 # ---------------------------------------------------------------- lists
@@ -190,27 +252,31 @@ def lists_propose(
     facts: Annotated[str, typer.Option(help="列入事实")],
     person: Annotated[str | None, typer.Option(help="责任人（仅依据允许时）")] = None,
     person_role: Annotated[str | None, typer.Option()] = None,
+    person_id: Annotated[str | None, typer.Option(
+        "--person-id", help="责任人身份证件号码 (hashed and masked at once)")] = None,
     operator: Annotated[str | None, typer.Option()] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """拟列入: propose a listing on a legal-effect document and an allowed legal basis."""
-    from xinyong.lists import LegalDocument, Proposal, propose
+    from xinyong.lists import LegalDocument, NamedPerson, Proposal, propose
 
+    persons = (NamedPerson(person, person_role or "", person_id),) if person else ()
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         entry = propose(session, Proposal(kind, uscc, LegalDocument(
             doc_type, doc_number, date.fromisoformat(doc_date), issuing_body), basis, facts,
-            person, person_role), _operator(operator))
+            persons=persons), _operator(operator), secret=settings(ctx).secret_key)
         _entry_out(entry, as_json)
 
 
 def _step(ctx: typer.Context, action: str, entry_id: int, reason: str, operator: str | None,
-          as_json: bool, outcome: str | None = None) -> None:
+          as_json: bool, outcome: str | None = None, consideration: str | None = None) -> None:
     from xinyong import lists
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         actor = _operator(operator)
         if action == "decide":
-            entry = lists.decide(session, entry_id, actor, outcome or "", reason)
+            entry = lists.decide(session, entry_id, actor, outcome or "", reason,
+                                 consideration=consideration)
         else:
             entry = getattr(lists, action)(session, entry_id, actor, reason)
         _entry_out(entry, as_json)
@@ -228,10 +294,13 @@ def lists_notify(ctx: typer.Context, entry_id: int, reason: Annotated[str, typer
 def lists_decide(ctx: typer.Context, entry_id: int,
                  outcome: Annotated[str, typer.Option(help="listed or dropped")],
                  reason: Annotated[str, typer.Option()],
+                 consideration: Annotated[str | None, typer.Option(
+                     help="对陈述申辩的审查和采纳情况 (required when a statement was made)")]
+                 = None,
                  operator: Annotated[str | None, typer.Option()] = None,
                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """作出决定 (after the statement period): listed or dropped."""
-    _step(ctx, "decide", entry_id, reason, operator, as_json, outcome)
+    _step(ctx, "decide", entry_id, reason, operator, as_json, outcome, consideration)
 
 
 @lists_app.command("publish")

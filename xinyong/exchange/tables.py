@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
-from xinyong.ingest.tables import JsonType
+
+# The same column type as ingest's (JSONB on PostgreSQL), declared here so that the outbox,
+# which every workflow writes to, imports no domain (lists -> exchange -> ingest -> lists).
+JsonType = JSON().with_variant(JSONB(), "postgresql")
 
 
 class ExchangeEvent(Base):

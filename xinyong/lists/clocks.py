@@ -3,6 +3,7 @@
 The period runs from the day after the notice for the kind's working days (service.notify).
 A period end computed before the year's notice was added lies on or after 1 January of that
 year: those are recomputed, so that a listing is not decided a day early or held a day late.
+Each recomputed entry gets a new version, sealed in the system's name.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong.core.workdays import WorkingCalendar, due_or_none
+from xinyong.lists.integrity import seal_write
 from xinyong.lists.model import get_list_kind
+from xinyong.lists.service import SYSTEM_ACTOR
 from xinyong.lists.tables import ListEntry
 
 
@@ -27,6 +30,9 @@ def recompute_statement_periods(session: Session, calendar: WorkingCalendar,
         until = due_or_none(calendar, entry.notice_sent_on, days)
         if until is not None and until != entry.statement_until:
             entry.statement_until = until
+            # A new version of the entry, sealed as an automatic step (lists.integrity).
+            entry.version += 1
+            seal_write(session, entry, SYSTEM_ACTOR, "recompute")
             changed += 1
     session.flush()
     return changed

@@ -18,6 +18,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class EarlyRemoval(_Strict):
+    allowed: bool
+    min_years: int = Field(0, ge=0)
+    rule: str = Field(min_length=2)
+
+
 class ListBasis(_Strict):
     """A legal basis a listing of this kind may cite, and whether it reaches people."""
 
@@ -28,16 +34,38 @@ class ListBasis(_Strict):
     # 落实到人: only where this basis itself says the responsible person is named.
     carry_to_person: bool = False
     person_roles: list[str] = Field(default_factory=list)
+    # Natural persons may be the listed subject only where the basis provides for it, and their
+    # entries are published (masked) only where it makes the list public.
+    persons_listed: bool = False
+    persons_published: bool = False
+    # A basis with its own period or early-removal rule (else the kind's).
+    period_years: int | None = Field(None, gt=0)
+    early_removal: EarlyRemoval | None = None
+
+    @model_validator(mode="after")
+    def _published_persons_are_listed(self) -> ListBasis:
+        if self.persons_published and not self.persons_listed:
+            raise ValueError("persons_published needs persons_listed")
+        return self
 
     def cite(self) -> str:
-        doc = f"({self.document_number})" if self.document_number else ""
+        doc = f"（{self.document_number}）" if self.document_number else ""
         return f"《{self.title}》{doc}{self.article or ''}"
 
 
-class EarlyRemoval(_Strict):
-    allowed: bool
-    min_years: int = Field(0, ge=0)
-    rule: str = Field(min_length=2)
+class Publication(_Strict):
+    """Whether entries of the kind are published on the site (a column and the subject's
+    credit file), and why (or why not)."""
+
+    public: bool
+    column: str | None = None
+    basis: str = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _column_named(self) -> Publication:
+        if self.public and not self.column:
+            raise ValueError("a public list names its column")
+        return self
 
 
 class ListKind(_Strict):
@@ -54,6 +82,7 @@ class ListKind(_Strict):
     removal_conditions: str = Field(min_length=2)
     remedies: str = Field(min_length=2)
     note: str | None = None
+    publication: Publication
     legal_bases: list[ListBasis] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -64,6 +93,14 @@ class ListKind(_Strict):
 
     def basis(self, basis_id: str) -> ListBasis | None:
         return next((b for b in self.legal_bases if b.id == basis_id), None)
+
+    def period_for(self, basis_id: str) -> int:
+        b = self.basis(basis_id)
+        return b.period_years if b is not None and b.period_years else self.period_years
+
+    def early_removal_for(self, basis_id: str) -> EarlyRemoval:
+        b = self.basis(basis_id)
+        return b.early_removal if b is not None and b.early_removal else self.early_removal
 
 
 def load_list_kinds(path: Path = DATA_FILE) -> dict[str, ListKind]:

@@ -4,10 +4,11 @@ statistics and the monthly case report read one table each."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -40,6 +41,11 @@ class CheckPrompt(Base):
     legal_basis: Mapped[str] = mapped_column(Text)
     # Every fact behind the measure was under objection at the check: it may not be applied.
     suspended: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Whom it binds in this check: "subject", "person" or "subject,person"; the masked ID of
+    # the person it was found through; the last day its period allows applying it.
+    target: Mapped[str] = mapped_column(String(20), default="subject", server_default="subject")
+    person_masked: Mapped[str | None] = mapped_column(String(40))
+    period_end: Mapped[date | None] = mapped_column(Date)
     matter: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(100))
     department_name: Mapped[str | None] = mapped_column(String(200))
@@ -57,6 +63,8 @@ class CheckFeedback(Base):
     measure_id: Mapped[str] = mapped_column(String(60))
     outcome: Mapped[str] = mapped_column(String(20))  # applied | not_applied
     reason: Mapped[str | None] = mapped_column(Text)
+    # The last day the department applies the measure (never past the catalog's period).
+    applied_until: Mapped[date | None] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(100))
     department_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)

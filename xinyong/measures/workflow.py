@@ -30,6 +30,7 @@ class FeedbackItem:
     measure_id: str
     outcome: str
     reason: str | None = None
+    applied_until: date | None = None  # the last day the department applies it
 
 
 def prompts_of(session: Session, check_id: int) -> list[CheckPrompt]:
@@ -37,9 +38,32 @@ def prompts_of(session: Session, check_id: int) -> list[CheckPrompt]:
                                 .order_by(CheckPrompt.id)))
 
 
+def check_period(prompt: CheckPrompt, item: FeedbackItem, today: date) -> None:
+    """A measure is applied within its catalog period only: not after it has run out, and
+    never until a day past its end (longer than the catalog sets)."""
+    if item.outcome != APPLIED:
+        if item.applied_until is not None:
+            raise Invalid("未实施的措施不能填写实施期限", code="applied_until_not_applied")
+        return
+    end = prompt.period_end
+    if end is not None and today > end:
+        raise RuleViolation(f"措施「{prompt.measure_name}」的实施期限已于 {end.isoformat()} "
+                            "届满（按措施清单规定的期限），不能反馈为已实施",
+                            code="measure_period_over")
+    if item.applied_until is not None:
+        if item.applied_until < today:
+            raise Invalid("实施期限不能早于今天", code="applied_until_past")
+        if end is not None and item.applied_until > end:
+            raise RuleViolation(f"措施「{prompt.measure_name}」最长实施至 {end.isoformat()}"
+                                "（措施清单规定的期限），不能实施至 "
+                                f"{item.applied_until.isoformat()}",
+                                code="measure_longer_than_catalog")
+
+
 def record_feedback(session: Session, check_id: int, items: Sequence[FeedbackItem],
-                    actor: Actor) -> list[CheckFeedback]:
+                    actor: Actor, *, today: date | None = None) -> list[CheckFeedback]:
     """Record feedback on measures this check prompted (all items or none)."""
+    today = today or clock.today()
     if not items:
         raise Invalid("请至少反馈一项措施", code="feedback_empty")
     prompts = {p.measure_id: p for p in prompts_of(session, check_id)}
@@ -69,10 +93,12 @@ def record_feedback(session: Session, check_id: int, items: Sequence[FeedbackIte
         if item.measure_id in done:
             raise Conflict(f"措施「{prompt.measure_name}」已反馈，不能重复反馈",
                            code="feedback_exists")
+        check_period(prompt, item, today)
         done.add(item.measure_id)
         rows.append(CheckFeedback(prompt_id=prompt.id, check_id=check_id,
                                   measure_id=item.measure_id, outcome=item.outcome,
-                                  reason=reason, actor=actor.name,
+                                  reason=reason, applied_until=item.applied_until,
+                                  actor=actor.name,
                                   department_name=actor.department_name
                                   or actor.department_uscc, created_at=now))
     session.add_all(rows)

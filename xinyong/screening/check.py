@@ -1,11 +1,16 @@
-"""The check (逢办必查) a case officer runs on an applicant for a matter.
+"""The check （逢办必查） a case officer runs on an applicant for a matter.
 
 Matches the applicant (match.py), gathers the list entries in force and the records of the hit
-subjects, and prompts exactly the catalog measures that these trigger for the matter, each with
-its legal basis; nothing outside the catalog is ever suggested. Name hits a case officer has
-reviewed as false matches are shown as reviewed (who, when, why) instead of being raised again,
-until the subject's listed content changes. Every check is stored (initiation) with one prompt
-per measure (response), against which feedback is recorded (measures.workflow).
+subjects, and of the persons the request names (the applicant, its legal representative, by
+the keyed hash of an ID number), and prompts exactly the catalog measures that these trigger
+within the scope of their legal basis for the matter (and licence kind), each with its legal
+basis and period (prompting.py); nothing outside the catalog is ever suggested. A name decides
+nothing alone: measures are prompted on a code match, the exact registered name, or a match a
+case officer confirmed (remembered); other name hits say "possible match, confirm". Name hits a
+case officer has reviewed as false matches are shown as reviewed (who, when, why) instead of
+being raised again, until the subject's listed content changes. Every check is stored
+(initiation) with one prompt per measure (response), against which feedback is recorded
+(measures.workflow).
 
 A fuzzy (typo) hit is shown only for a subject with credit information for the check (a list
 entry in force or a record of a type the catalog triggers on), and says so: a similar name of
@@ -17,7 +22,6 @@ and variant hits are always shown.
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,33 +47,63 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from xinyong.accounts import Actor
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
+from xinyong.core.masking import (
+    PersonIdError,
+    keyed_hash,
+    mask_id,
+    mask_name,
+    normalise_id,
+    validate_resident_id,
+)
 from xinyong.ingest import Record
-from xinyong.lists import IN_FORCE, ListEntry, default_list_kinds, in_force_for
+from xinyong.lists import IN_FORCE, ListEntry, ListEntryPerson, in_force_for
 from xinyong.measures import (
     CheckPrompt,
     Fact,
     Measure,
     MeasureCatalog,
     default_measures,
-    triggered_measures,
 )
 from xinyong.recordstate import disputed_entries, disputed_records, repaired_ids
 from xinyong.screening.match import (
     Applicant,
-    Hit,
     MatchResult,
     bound,
     match_many,
     member,
     refresh_index,
 )
+from xinyong.screening.prompting import (
+    AS_LABELS,
+    Disputed,
+    PersonMatch,
+    Prompting,
+    decisive,
+    entry_fact,
+    entry_persons,
+    outside_licence,
+    pending_for,
+    persons_for,
+    prompt_for_person,
+    prompt_for_subject,
+    record_fact,
+)
+from xinyong.screening.results import (
+    content_hash,
+    entry_json,
+    hit_json,
+    person_hit_json,
+    record_json,
+)
 from xinyong.screening.tables import MatchReview, ScreeningCheck
+from xinyong.subjects import Subject
 
 CLEAR, HIT, REVIEWED, USCC_INVALID, NOT_FOUND = ("clear", "hit", "reviewed", "uscc_invalid",
                                                  "not_found")
 STATUS_LABELS = {CLEAR: "未发现失信或守信信息", HIT: "命中", REVIEWED: "命中已复核为误报",
                  USCC_INVALID: "统一社会信用代码错误", NOT_FOUND: "未找到该主体"}
-FALSE_MATCH = "false_match"
+FALSE_MATCH, CONFIRMED = "false_match", "confirmed"
+UNCONFIRMED_NOTE = "名称不能单独确定为同一主体：核实并确认后才提示措施"
 RECORDS_SHOWN = 20
 CHUNK = 400  # subject ids per IN lookup
 GC_PAUSE_MIN = 100  # applicants from which a batch pauses the cyclic garbage collector
@@ -81,10 +115,31 @@ class CheckRequest:
     uscc: str | None = None
     name: str | None = None
     legal_representative: str | None = None
+    licence_kind: str | None = None  # licensing: the licence applied for
+    # Keyed hashes (and masked forms) of the ID numbers of the applicant, when it is a natural
+    # person, and of its legal representative: hashed where received (`person_key`).
+    person_key: str | None = None
+    person_id_masked: str | None = None
+    representative_key: str | None = None
+    representative_id_masked: str | None = None
 
     @property
     def applicant(self) -> Applicant:
         return Applicant(self.uscc, self.name, self.legal_representative)
+
+
+def person_key(secret: str, raw: str | None) -> tuple[str | None, str | None]:
+    """(keyed hash, masked form) of an ID number as received; (None, None) for none. A
+    resident identity card number is validated (GB 11643). The clear number goes no further."""
+    value = normalise_id(raw or "")
+    if not value:
+        return None, None
+    if len(value) == 18 or value[:17].isdigit():
+        try:
+            value = validate_resident_id(value)
+        except PersonIdError as exc:
+            raise Invalid(f"身份证件号码无效：{exc}", code="person_id_invalid") from None
+    return keyed_hash(secret, value), mask_id(value)
 
 
 # Statements built once with expanding parameters: on a single check, building them cost more
@@ -103,17 +158,23 @@ def _reviews_stmt() -> Select[tuple[MatchReview]]:
         MatchReview.active.is_(True)).order_by(MatchReview.id))
 
 
+
 def _record_types(catalog: MeasureCatalog) -> set[str]:
     return {t.record_type for m in catalog.measures.values() for t in m.triggers.records}
 
 
-Disputed = set[tuple[str, int]]  # ("record" | "list", id) under an open objection
+@dataclass
+class _Found:
+    """What the check found for the subjects hit by name or code."""
+
+    facts: dict[int, list[Fact]]
+    entries: dict[int, list[ListEntry]]
+    records: dict[int, list[Record]]
+    persons: dict[int, list[ListEntryPerson]]
+    disputed: Disputed
 
 
-def _facts(session: Session, subject_ids: list[int], types: list[str], today: date
-           ) -> tuple[dict[int, list[Fact]], dict[int, list[ListEntry]], dict[int, list[Record]],
-                      Disputed]:
-    kinds = default_list_kinds()
+def _facts(session: Session, subject_ids: list[int], types: list[str], today: date) -> _Found:
     entries: dict[int, list[ListEntry]] = {}
     for i in range(0, len(subject_ids), CHUNK):
         entries.update(in_force_for(session, subject_ids[i:i + CHUNK], today))
@@ -128,60 +189,22 @@ def _facts(session: Session, subject_ids: list[int], types: list[str], today: da
         for rec in found:
             if rec.id not in repaired:
                 records.setdefault(rec.subject_id, []).append(rec)
-    disputed: Disputed = {("record", rid) for rid in disputed_records(
-        session, [r.id for rs in records.values() for r in rs], today)}
-    disputed |= {("list", eid) for eid in disputed_entries(
-        session, [e.id for es in entries.values() for e in es], today)}
+    disputed = _disputed(session, [r.id for rs in records.values() for r in rs],
+                         [e.id for es in entries.values() for e in es], today)
     facts: dict[int, list[Fact]] = {}
     for sid in subject_ids:
         lst = facts.setdefault(sid, [])
-        for e in entries.get(sid, []):
-            kind = kinds.get(e.list_kind)
-            lst.append(Fact("list", e.id, e.list_kind,
-                            f"{kind.name if kind else e.list_kind}（文书 {e.document_number}）",
-                            decided_on=e.decided_on))
-        for rec in records.get(sid, []):
-            lst.append(Fact("record", rec.id, rec.record_type,
-                            f"{rec.record_type} {rec.natural_key}({rec.decision_date})",
-                            data=rec.data, decided_on=rec.decision_date))
-    return facts, entries, records, disputed
+        lst.extend(entry_fact(e) for e in entries.get(sid, []))
+        lst.extend(record_fact(rec) for rec in records.get(sid, []))
+    persons = entry_persons(session, (e.id for es in entries.values() for e in es))
+    return _Found(facts, entries, records, persons, disputed)
 
 
-def content_hash(entries: Sequence[ListEntry], records: Sequence[Record]) -> str:
-    """What a false-match review is keyed on: any change to these raises the hit again."""
-    parts = sorted([f"l:{e.id}:{e.version}:{e.state}" for e in entries]
-                   + [f"r:{r.id}:{r.version}:{r.content_hash}" for r in records])
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _entry_json(e: ListEntry) -> dict[str, Any]:
-    kind = default_list_kinds().get(e.list_kind)
-    basis = kind.basis(e.legal_basis_id) if kind else None
-    return {"id": e.id, "list_kind": e.list_kind, "list_name": kind.name if kind else e.list_kind,
-            "direction": kind.direction if kind else None, "state": e.state,
-            "document_type": e.document_type, "document_number": e.document_number,
-            "document_date": e.document_date.isoformat(), "issuing_body": e.issuing_body,
-            "legal_basis": basis.cite() if basis else e.legal_basis_id,
-            "decided_on": e.decided_on.isoformat() if e.decided_on else None,
-            "listed_until": e.listed_until.isoformat() if e.listed_until else None,
-            "responsible_person": e.person_name_masked, "person_role": e.person_role,
-            "severity": kind.severity if kind else None, "version": e.version}
-
-
-def _record_json(r: Record) -> dict[str, Any]:
-    d = r.data or {}
-    return {"id": r.id, "record_type": r.record_type, "document_number": r.natural_key,
-            "decision_date": r.decision_date.isoformat(),
-            "authority": d.get("authority_name"),
-            "categories": d.get("penalty_categories"),
-            "content": d.get("penalty_content") or d.get("licence_content")}
-
-
-def _hit_json(h: Hit) -> dict[str, Any]:
-    return {"subject_id": h.subject_id, "uscc": h.uscc, "name": h.name, "kind": h.kind,
-            "score": h.score, "method": h.method, "matched_name": h.matched_name,
-            "matched_current": h.matched_current, "steps": list(h.steps),
-            "explanation": h.explanation}
+def _disputed(session: Session, record_ids: list[int], entry_ids: list[int],
+              today: date) -> Disputed:
+    out: Disputed = {("record", rid) for rid in disputed_records(session, record_ids, today)}
+    out |= {("list", eid) for eid in disputed_entries(session, entry_ids, today)}
+    return out
 
 
 def _active_reviews(session: Session, keys: set[str], subject_ids: set[int]
@@ -246,6 +269,7 @@ def _collector_paused(pause: bool) -> Iterator[None]:
         gc.enable()
 
 
+
 def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor, *,
                today: date | None = None) -> list[dict[str, Any]]:
     """Check many applicants (one stored check each); results in the same order."""
@@ -253,125 +277,172 @@ def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
         return _run_checks(session, requests, actor, today or clock.today())
 
 
-def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
-                today: date) -> list[dict[str, Any]]:
+def _validate(catalog: MeasureCatalog, req: CheckRequest) -> None:
+    catalog.check_matter(req.matter)
+    catalog.check_licence_kind(req.licence_kind)
+    if not (req.uscc or "").strip() and not (req.name or "").strip() and not req.person_key:
+        raise Invalid("请填写申请人的统一社会信用代码或名称（自然人：身份证件号码）",
+                      code="applicant_required")
+    if req.licence_kind and req.matter != "licensing":
+        raise Invalid("许可种类只用于行政许可事项", code="licence_kind_not_licensing")
+
+
+def _evaluate(session: Session, requests: Sequence[CheckRequest], today: date
+              ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(result, prompts) per request: matching, facts, persons and measures."""
     catalog = default_measures()
     types = sorted(_record_types(catalog))
     for req in requests:
-        catalog.check_matter(req.matter)
-        if not (req.uscc or "").strip() and not (req.name or "").strip():
-            raise Invalid("请填写申请人的统一社会信用代码或名称", code="applicant_required")
+        _validate(catalog, req)
     refresh_index(session)
     matches = match_many(session, [r.applicant for r in requests],
                          fuzzy_scope=_WithCreditInfo(types))
-    subject_ids = sorted({h.subject_id for m in matches for h in m.hits})
-    facts, entries, records, disputed = _facts(session, subject_ids, types, today)
+    keys: dict[str, tuple[str, str | None]] = {}
+    for req in requests:
+        if req.representative_key:
+            keys[req.representative_key] = ("legal_representative",
+                                            req.representative_id_masked)
+        if req.person_key:
+            keys[req.person_key] = ("applicant", req.person_id_masked)
+    own = {s.person_key: s for s in session.scalars(select(Subject).where(
+        Subject.person_key.in_(sorted({r.person_key for r in requests if r.person_key})),
+        Subject.kind == "person"))} if any(r.person_key for r in requests) else {}
+    subject_ids = sorted({h.subject_id for m in matches for h in m.hits}
+                         | {s.id for s in own.values()})
+    found = _facts(session, subject_ids, types, today)
     for m in matches:
-        _drop_fuzzy_without_facts(m, facts)
+        _drop_fuzzy_without_facts(m, found.facts)
+    persons = persons_for(session, keys, types, today, lambda ids, day: repaired_ids(
+        session, ids, day))
+    found.disputed |= _disputed(
+        session, [f.ref_id for pm in persons.values() for f in pm.facts if f.kind == "record"],
+        [f.ref_id for pm in persons.values() for f in pm.facts if f.kind == "list"], today)
     reviews = _active_reviews(session, {m.name_key for m in matches if m.name_key},
                               {h.subject_id for m in matches for h in m.hits
                                if h.method != "code"})
-    now = clock.now()
-    outputs: list[dict[str, Any]] = []
-    check_rows: list[dict[str, Any]] = []
     for_matter: dict[str, list[Measure]] = {}
-    pending_prompts: list[list[dict[str, Any]]] = []
+    out = []
     for req, m in zip(requests, matches, strict=True):
         candidates = for_matter.get(req.matter)
         if candidates is None:
             candidates = for_matter[req.matter] = catalog.for_matter(req.matter)
-        result, prompts = _one(req, m, catalog, candidates, facts, entries, records, reviews,
-                               disputed, today)
+        person_subject = own.get(req.person_key) if req.person_key else None
+        out.append(_one(req, m, catalog, candidates, found, reviews, persons, person_subject,
+                        today))
+    return out
+
+
+def _check_row(req: CheckRequest, actor: Actor, result: dict[str, Any], now: Any
+               ) -> dict[str, Any]:
+    return {
+        "created_at": now, "actor": actor.name, "department_uscc": actor.department_uscc,
+        "department_name": actor.department_name, "department_class": actor.department_class,
+        "matter": req.matter, "query_uscc": (req.uscc or "").strip() or None,
+        "query_name": (req.name or "").strip() or None,
+        "query_legal_representative": (req.legal_representative or "").strip() or None,
+        "query_licence_kind": req.licence_kind, "query_person_key": req.person_key,
+        "query_representative_key": req.representative_key,
+        "status": result["status"], "result": result}
+
+
+def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
+                today: date) -> list[dict[str, Any]]:
+    evaluated = _evaluate(session, requests, today)
+    now = clock.now()
+    check_rows = []
+    for req, (result, _prompts) in zip(requests, evaluated, strict=True):
         result.update({"checked_at": now.isoformat(timespec="seconds"), "checked_by": actor.name,
                        "department": actor.department_name or actor.department_uscc})
-        check_rows.append({
-            "created_at": now, "actor": actor.name, "department_uscc": actor.department_uscc,
-            "department_name": actor.department_name,
-            "department_class": actor.department_class, "matter": req.matter,
-            "query_uscc": (req.uscc or "").strip() or None,
-            "query_name": (req.name or "").strip() or None,
-            "query_legal_representative": (req.legal_representative or "").strip() or None,
-            "status": result["status"], "result": result})
-        outputs.append(result)
-        pending_prompts.append(prompts)
+        check_rows.append(_check_row(req, actor, result, now))
     ids = _store_checks(session, check_rows)
     rows = []
-    for check_id, req, result, prompts in zip(ids, requests, outputs, pending_prompts,
-                                              strict=True):
+    for check_id, req, (result, prompts) in zip(ids, requests, evaluated, strict=True):
         result["id"] = check_id
-        for p in prompts:
-            rows.append({"check_id": check_id, "matter": req.matter, "actor": actor.name,
-                         "department_name": actor.department_name or actor.department_uscc,
-                         "department_class": actor.department_class, "created_at": now, **p})
+        rows.extend(_prompt_rows(check_id, req, actor, now, prompts))
     if rows:
         session.execute(insert(cast(Table, CheckPrompt.__table__)), rows)
-    return outputs
+    return [result for result, _p in evaluated]
 
 
-def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog, candidates: list[Measure],
-         facts: dict[int, list[Fact]], entries: dict[int, list[ListEntry]],
-         records: dict[int, list[Record]], reviews: dict[tuple[str, int], MatchReview],
-         disputed: Disputed, today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _prompt_rows(check_id: int, req: CheckRequest, actor: Actor, now: Any,
+                 prompts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"check_id": check_id, "matter": req.matter, "actor": actor.name,
+             "department_name": actor.department_name or actor.department_uscc,
+             "department_class": actor.department_class, "created_at": now, **p}
+            for p in prompts]
+
+
+def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
+         candidates: list[Measure], found: _Found, reviews: dict[tuple[str, int], MatchReview],
+         persons: dict[str, PersonMatch], person_subject: Subject | None, today: date
+         ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    applicable = [x for x in candidates if x.applies_to(req.matter, req.licence_kind)]
+    outside = [x for x in candidates if x not in applicable]
+    prompting = Prompting(catalog, found.disputed)
     raised: list[dict[str, Any]] = []
     reviewed: list[dict[str, Any]] = []
-    raised_hits: list[Hit] = []
+    not_prompted: dict[str, dict[str, Any]] = {}
+
+    def item_for(sid: int, base: dict[str, Any]) -> dict[str, Any]:
+        entries, records = found.entries.get(sid, []), found.records.get(sid, [])
+        return base | {
+            "list_entries": [entry_json(e, found.persons.get(e.id, ()))
+                             | {"under_objection": ("list", e.id) in found.disputed}
+                             for e in entries],
+            "records": [record_json(r) | {"under_objection": ("record", r.id) in found.disputed}
+                        for r in records[:RECORDS_SHOWN]],
+            "content_hash": content_hash(entries, records)}
+
+    def prompt_subject(sid: int, name: str, uscc: str | None) -> None:
+        facts = found.facts.get(sid, [])
+        prompt_for_subject(prompting, applicable, facts, today, (sid, name, uscc))
+        for x in outside_licence(outside, facts, today, catalog, req.licence_kind):
+            not_prompted.setdefault(x["measure_id"], x)
+
+    if person_subject is not None:
+        raised.append(item_for(person_subject.id, person_hit_json(
+            person_subject, req.person_id_masked)) | {"decisive": True, "confirmed": None,
+                                                       "needs_confirmation": False})
+        prompt_subject(person_subject.id, mask_name(person_subject.name), None)
     for h in m.hits:
         sid = h.subject_id
-        hsh = content_hash(entries.get(sid, []), records.get(sid, []))
+        item = item_for(sid, hit_json(h))
         rv = reviews.get((m.name_key or "", sid)) if h.method != "code" else None
-        item = _hit_json(h) | {
-            "list_entries": [_entry_json(e) | {"under_objection": ("list", e.id) in disputed}
-                             for e in entries.get(sid, [])],
-            "records": [_record_json(r) | {"under_objection": ("record", r.id) in disputed}
-                        for r in records.get(sid, [])[:RECORDS_SHOWN]],
-            "content_hash": hsh}
-        if rv is not None and rv.content_hash == hsh:
+        if rv is not None and rv.verdict == FALSE_MATCH and rv.content_hash == item[
+                "content_hash"]:
             item["review"] = {"verdict": rv.verdict, "reason": rv.reason,
                               "reviewed_by": rv.reviewer, "department": rv.department,
                               "reviewed_at": rv.reviewed_at.isoformat(timespec="seconds")}
             reviewed.append(item)
+            continue
+        confirmed = rv is not None and rv.verdict == CONFIRMED
+        item["decisive"] = decisive(h)
+        item["confirmed"] = ({"reason": rv.reason, "confirmed_by": rv.reviewer,
+                              "department": rv.department,
+                              "confirmed_at": rv.reviewed_at.isoformat(timespec="seconds")}
+                             if confirmed and rv is not None and not item["decisive"] else None)
+        item["needs_confirmation"] = not (item["decisive"] or confirmed)
+        raised.append(item)
+        if item["needs_confirmation"]:
+            item["pending_measures"] = pending_for(applicable, found.facts.get(sid, []), today,
+                                                   catalog)
+            if item["pending_measures"]:
+                h.notes.append(UNCONFIRMED_NOTE)
+                item["explanation"] = h.explanation
         else:
-            raised.append(item)
-            raised_hits.append(h)
-    measures: dict[str, dict[str, Any]] = {}
-    prompts: list[dict[str, Any]] = []
-    for h in raised_hits:
-        for t in triggered_measures(candidates, facts.get(h.subject_id, []), today):
-            mj = measures.get(t.measure.id)
-            if mj is None:
-                mj = measures[t.measure.id] = {
-                    "measure_id": t.measure.id, "name": t.measure.name, "kind": t.measure.kind,
-                    "category": t.measure.category, "advisory": t.measure.advisory,
-                    "departments": t.measure.departments,
-                    "legal_basis": [b.cite() for b in t.measure.legal_basis],
-                    "subjects": [], "because": [], "_live": False, "suspended_because": []}
-            mj["subjects"].append({"subject_id": h.subject_id, "name": h.name,
-                                   "score": h.score})
-            mj["because"].extend(f.label for f in t.because)
-            for f in t.because:
-                # A measure is suspended while every fact behind it is under objection
-                # (seed 002 五(四)); one undisputed fact keeps it in force.
-                if (("list" if f.kind == "list" else "record"), f.ref_id) in disputed:
-                    mj["suspended_because"].append(f.label)
-                else:
-                    mj["_live"] = True
-    for mj in measures.values():
-        mj["suspended"] = not mj.pop("_live")
-        if not mj["suspended"]:
-            mj["suspended_because"] = []
-    for mj in measures.values():
-        first = mj["subjects"][0]
-        prompts.append({"measure_id": mj["measure_id"], "measure_name": mj["name"],
-                        "measure_kind": mj["kind"], "category": mj["category"],
-                        "subject_id": first["subject_id"], "subject_name": first["name"],
-                        "uscc": next((h.uscc for h in raised_hits
-                                      if h.subject_id == first["subject_id"]), None),
-                        "basis": ";".join(dict.fromkeys(mj["because"])),
-                        "legal_basis": ";".join(mj["legal_basis"]),
-                        "suspended": mj["suspended"]})
+            prompt_subject(sid, h.name, h.uscc)
+    for key in (req.person_key, req.representative_key):
+        pm = persons.get(key or "")
+        if pm is not None:
+            prompt_for_person(prompting, applicable, pm, today)
+    person_json = [{"as": pm.role_in_request, "as_label": AS_LABELS[pm.role_in_request],
+                    "id_masked": pm.id_masked, "found": pm.found}
+                   for key in dict.fromkeys((req.person_key, req.representative_key))
+                   if key and (pm := persons.get(key)) is not None]
+    measures = prompting.result()
     if m.uscc_problem:
         status = USCC_INVALID
-    elif raised:
+    elif raised or person_json:
         status = HIT
     elif reviewed:
         status = REVIEWED
@@ -379,16 +450,22 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog, candidates:
         status = NOT_FOUND
     else:
         status = CLEAR
-    ordered = sorted(measures.values(), key=lambda x: (x["kind"] != "punishment",
-                                                       x["category"], x["measure_id"]))
+    licence = catalog.licence_kinds.get(req.licence_kind or "")
     result = {"matter": req.matter, "matter_label": catalog.matters[req.matter],
+              "licence_kind": req.licence_kind,
+              "licence_kind_label": licence.name if licence else None,
               "query": {"uscc": req.uscc, "name": req.name,
-                        "legal_representative": req.legal_representative},
+                        "legal_representative": req.legal_representative,
+                        "legal_representative_id": req.representative_id_masked,
+                        "person_id": req.person_id_masked},
               "status": status, "status_label": STATUS_LABELS[status],
               "uscc_problem": ({"code": m.uscc_problem[0], "message": m.uscc_problem[1]}
                                if m.uscc_problem else None),
-              "hits": raised, "reviewed": reviewed, "measures": ordered}
-    return result, prompts
+              "hits": raised, "reviewed": reviewed, "persons": person_json,
+              "measures": measures,
+              "not_prompted": [x for x in not_prompted.values()
+                               if x["measure_id"] not in prompting.measures]}
+    return result, prompting.prompts()
 
 
 def _store_checks(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -412,6 +489,7 @@ def _store_checks(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return ids
 
 
+
 def run_check(session: Session, request: CheckRequest, actor: Actor, *,
               today: date | None = None) -> dict[str, Any]:
     return run_checks(session, [request], actor, today=today)[0]
@@ -426,7 +504,7 @@ def get_check(session: Session, check_id: int) -> ScreeningCheck:
 
 def review_match(session: Session, check_id: int, subject_id: int, reason: str,
                  actor: Actor) -> MatchReview:
-    """Mark a name hit of a check as a false match (误报), with a reason."""
+    """Mark a name hit of a check as a false match （误报）, with a reason."""
     check = get_check(session, check_id)
     reason = (reason or "").strip()
     if not reason:
@@ -449,3 +527,4 @@ def review_match(session: Session, check_id: int, subject_id: int, reason: str,
     session.add(review)
     session.flush()
     return review
+

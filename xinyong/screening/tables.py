@@ -106,14 +106,22 @@ class ScreeningCheck(Base):
     query_uscc: Mapped[str | None] = mapped_column(String(40))
     query_name: Mapped[str | None] = mapped_column(String(200))
     query_legal_representative: Mapped[str | None] = mapped_column(String(50))
+    # The licence applied for (licensing), and the keyed hashes of the ID numbers of the
+    # applicant (a natural person) and of its legal representative: hashed as received, the
+    # clear number is never stored.
+    query_licence_kind: Mapped[str | None] = mapped_column(String(40))
+    query_person_key: Mapped[str | None] = mapped_column(String(64))
+    query_representative_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))
     result: Mapped[dict[str, Any]] = mapped_column(JsonType)
 
 
 class MatchReview(Base):
-    """A name hit a case officer reviewed as a false match. It holds while the listed
-    content (`content_hash` over the subject's list entries and records at review time) is
-    unchanged; any change raises the hit again."""
+    """A name hit a case officer reviewed: a false match (`verdict` false_match), which
+    holds while the listed content (`content_hash` over the subject's list entries and records
+    at review time) is unchanged, any change raising the hit again; or a confirmed match
+    (`verdict` confirmed: the applicant of that name is this subject), which lets measures be
+    prompted on a name that alone decides nothing, for later checks too."""
 
     __tablename__ = "match_review"
     __table_args__ = (Index("ix_match_review_lookup", "query_key", "subject_id"),)

@@ -54,6 +54,9 @@ WORK_MENU: tuple[Entry, ...] = (
           "对信用信息提出异议并查看办理进度", all_of=(P.OWN_FILE_READ,), own=True),
     Entry("/me#my-repairs", "信用修复", (P.REPAIR_APPLY,), "申请信用修复并查看办理进度",
           all_of=(P.OWN_FILE_READ,), own=True),
+    Entry("/me#my-lists", "我的名单", (P.LISTS_RESPOND,),
+          "本主体被拟列入或列入的名单：陈述申辩、告知书和决定书、申请提前移出",
+          all_of=(P.OWN_FILE_READ,), own=True),
     # Later: reports (信用报告) and commitments (信用承诺) for the subject, by permission.
     Entry("/desk", "工作台", (P.ACCOUNTS_MANAGE, P.RECORDS_READ_SHARED),
           "本账户可办理的事项一览"),
@@ -65,6 +68,8 @@ WORK_MENU: tuple[Entry, ...] = (
           "转办、核查并处理信用主体提出的异议"),
     Entry("/cases/repairs", "修复办理", (P.REPAIR_DECIDE, P.REPAIR_MANAGE),
           "受理并决定信用修复申请"),
+    Entry("/cases/lists", "名单办理", (P.LISTS_DECIDE,),
+          "拟列入、告知、认定、公示和移出本部门作出的名单，审查陈述申辩和提前移出申请"),
     Entry("/checks", "信用核查", (P.CHECKS_RUN,), "办理事项时核查申请人（逢办必查）"),
     # Later: inspections (双随机检查) for inspectors, by their own permission.
     Entry("/notices/manage", "公告管理", (P.NOTICES_MANAGE,), "发布、修改和撤下通知公告"),

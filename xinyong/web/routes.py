@@ -9,7 +9,6 @@ and rendered by the site's error page (xinyong.web.errors).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
@@ -24,6 +23,7 @@ from xinyong.api.params import refuse_unknown_query
 from xinyong.catalog import Catalog
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
+from xinyong.lists.public import entries_for_uscc, latest_published, list_names_for
 from xinyong.publication.reads import (
     counts_by_type,
     credit_file,
@@ -42,7 +42,7 @@ COLUMN_TYPES = ("licence", "penalty")
 COLUMN_FIELDS: dict[str, tuple[str, ...]] = {"penalty": ("违法行为类型", "处罚内容"),
                                              "licence": ("许可类别", "许可内容")}
 LATEST = 5  # latest published decisions per type on the home page
-# The list columns on the home page (built by the lists pages): path, name, what it is.
+# The list columns on the home page (xinyong.web.lists): path, name, what it is.
 LIST_COLUMNS = (("/lists/serious_dishonesty", "严重失信主体名单", "依法认定的严重失信主体"),
                 ("/lists/red", "诚信典型红名单", "守信激励对象"),
                 ("/lists/judgment_defaulter", "失信被执行人", "人民法院公布的失信被执行人"))
@@ -84,13 +84,6 @@ def _suffix(day: date, given: bool) -> str:
     return f"?as_of={day.isoformat()}" if given else ""
 
 
-# Hook for the lists: subject id -> names of the published lists it is on that day. Filled
-# by the coordinator from the lists module's public read once it exists; until then search
-# results carry the penalty mark only.
-ListMarks = Callable[[Session, list[int], date], dict[int, list[str]]]
-list_marks: ListMarks | None = None
-
-
 def _counts(request: Request, session: Session, catalog: Catalog, day: date) -> dict[str, int]:
     cache: dict[date, tuple[float, dict[str, int]]] = request.app.state.__dict__.setdefault(
         "public_counts", {})
@@ -113,7 +106,8 @@ def home(request: Request, session: SessionDep, catalog: CatalogDep, actor: Publ
     news, _total = notices.list_published(session, limit=6)
     return render(request, "home.html", {
         "title": "首页", "counts": counts, "latest": latest, "notices": news,
-        "list_columns": LIST_COLUMNS, "list_entries": None, "as_of": day,
+        "list_columns": LIST_COLUMNS, "list_entries": latest_published(session, day, LATEST),
+        "as_of": day,
         "as_of_given": given, "actor": actor, "suffix": _suffix(day, given),
         "json_url": "/api/v1/publication/counts" + _suffix(day, given)})
 
@@ -131,7 +125,7 @@ def search(request: Request, session: SessionDep, catalog: CatalogDep, actor: Pu
         return RedirectResponse(target + _suffix(day, given), status_code=303)
     ids = [h.subject_id for h in result.items]
     marks = public_counts_for(session, ids, day, catalog=catalog)
-    lists = list_marks(session, ids, day) if list_marks is not None else {}
+    lists = list_names_for(session, ids, day)  # 列入名单 marks beside the penalty mark
     params = {"q": q, "as_of": as_of}
     return render(request, "results.html", {
         "title": f"“{q}”的查询结果", "query": q, "result": result, "marks": marks,
@@ -152,6 +146,7 @@ def subject_page(uscc: str, request: Request, session: SessionDep, catalog: Cata
                                 status_code=301)
     return render(request, "subject.html", {
         "title": f"{f.subject.name} 信用档案", "file": f, "as_of": day, "as_of_given": given,
+        "lists": entries_for_uscc(session, f.subject.uscc, day),
         "actor": actor, "json_url": f"/api/v1/subjects/{f.subject.uscc}" + _suffix(day, given)})
 
 

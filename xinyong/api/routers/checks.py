@@ -4,6 +4,7 @@ statistics, overrides and monthly case report."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
@@ -12,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import MAX_ID, DbId, SessionDep, require, run_and_commit
+from xinyong.api.deps import MAX_ID, DbId, SessionDep, SettingsDep, require, run_and_commit
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -20,10 +21,17 @@ from xinyong.measures import (
     feedback_of,
     list_overrides,
     measure_stats,
-    record_feedback,
     write_report,
 )
-from xinyong.screening.check import CheckRequest, get_check, review_match, run_check, run_checks
+from xinyong.screening.check import (
+    CheckRequest,
+    get_check,
+    person_key,
+    review_match,
+    run_check,
+    run_checks,
+)
+from xinyong.screening.confirm import confirm_match, record_check_feedback
 
 CheckId = DbId
 router = APIRouter(tags=["checks"])
@@ -34,15 +42,24 @@ class Applicant(BaseModel):
     uscc: str | None = Field(None, max_length=40, description="统一社会信用代码")
     name: str | None = Field(None, max_length=200, description="名称")
     legal_representative: str | None = Field(None, max_length=50, description="法定代表人")
+    legal_representative_id: str | None = Field(
+        None, max_length=40, description="法定代表人身份证件号码（可选）：只用于比对名单载明的"
+        "责任人，收到即做密钥散列，不保存明文")
+    person_id: str | None = Field(None, max_length=40,
+                                  description="申请人为自然人时的身份证件号码（同上，不保存明文）")
 
 
 class CheckCreate(Applicant):
     matter: str = Field(description="办理事项： licensing, procurement, bidding, subsidy, "
                         "honours, inspection, financing, bond, appointment, land")
+    licence_kind: str | None = Field(None, max_length=40,
+                                     description="行政许可事项：申请的许可种类（取值为"
+                                     "措施清单 GET /api/v1/public/measures 列出的许可种类）")
 
 
 class BatchCreate(BaseModel):
     matter: str
+    licence_kind: str | None = Field(None, max_length=40)
     applicants: list[Applicant] = Field(min_length=1, max_length=BATCH_MAX)
 
 
@@ -50,6 +67,7 @@ class FeedbackIn(BaseModel):
     measure_id: str
     outcome: Literal["applied", "not_applied"]
     reason: str | None = Field(None, max_length=2000)
+    applied_until: date | None = Field(None, description="实施至（不得超过措施清单规定的期限）")
 
 
 class FeedbackCreate(BaseModel):
@@ -61,15 +79,26 @@ class ReviewCreate(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+def request_of(secret: str, matter: str, licence_kind: str | None, a: Applicant
+               ) -> CheckRequest:
+    """The check request, the ID numbers hashed here, as received: they go no further."""
+    rep_key, rep_masked = person_key(secret, a.legal_representative_id)
+    key, masked = person_key(secret, a.person_id)
+    return CheckRequest(matter, a.uscc, a.name, a.legal_representative, licence_kind, key,
+                        masked, rep_key, rep_masked)
+
+
 @router.post("/api/v1/checks")
-async def create_check(body: CheckCreate, session: SessionDep,
+async def create_check(body: CheckCreate, session: SessionDep, settings: SettingsDep,
                        actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
                        ) -> dict[str, Any]:
     """Check one applicant for a matter: hits best first, list entries and records that
-    apply, and exactly the catalog measures they trigger for the matter."""
+    apply, and exactly the catalog measures they trigger within their scope for the matter
+    (and licence kind). Measures are prompted only on a code match, the exact registered
+    name or a confirmed match; person-targeted ones through the legal representative's ID."""
     # Async with one thread-pool hop for the check and its commit: every case officer calls
     # this on every application, so the second hop is worth saving.
-    request = CheckRequest(body.matter, body.uscc, body.name, body.legal_representative)
+    request = request_of(settings.secret_key, body.matter, body.licence_kind, body)
     return await run_and_commit(session, lambda: run_check(session, request, actor))
 
 
@@ -81,17 +110,19 @@ def _row(i: int, a: Applicant, r: dict[str, Any]) -> dict[str, Any]:
             "best_hit": None if best is None else {k: best[k] for k in (
                 "subject_id", "uscc", "name", "score", "method", "explanation")},
             "hits": len(r["hits"]), "reviewed": len(r["reviewed"]),
+            "to_confirm": sum(1 for h in r["hits"] if h.get("needs_confirmation")),
+            "persons": len(r.get("persons", [])),
             "measures": [{"measure_id": m["measure_id"], "name": m["name"], "kind": m["kind"]}
                          for m in r["measures"]]}
 
 
 @router.post("/api/v1/checks/batch")
-def create_batch(body: BatchCreate, session: SessionDep,
+def create_batch(body: BatchCreate, session: SessionDep, settings: SettingsDep,
                  actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
                  ) -> dict[str, Any]:
     """Check a list of applicants (e.g. all bidders of a tender): one row per applicant."""
-    results = run_checks(session, [CheckRequest(body.matter, a.uscc, a.name,
-                                                a.legal_representative)
+    results = run_checks(session, [request_of(settings.secret_key, body.matter,
+                                              body.licence_kind, a)
                                    for a in body.applicants], actor)
     rows = [_row(i, a, r) for i, (a, r) in enumerate(zip(body.applicants, results,
                                                          strict=True), start=1)]
@@ -117,11 +148,12 @@ def create_feedback(check_id: CheckId, body: FeedbackCreate,
                     ) -> dict[str, Any]:
     """Per prompted measure: applied, or not_applied with a reason (required for a
     punishment measure; the credit office sees every such override)."""
-    rows = record_feedback(session, check_id, [FeedbackItem(i.measure_id, i.outcome, i.reason)
-                                               for i in body.items], actor)
+    rows = record_check_feedback(session, check_id, [
+        FeedbackItem(i.measure_id, i.outcome, i.reason, i.applied_until) for i in body.items],
+        actor)
     return {"check_id": check_id, "recorded": [
         {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
-         "actor": f.actor} for f in rows]}
+         "applied_until": f.applied_until, "actor": f.actor} for f in rows]}
 
 
 @router.post("/api/v1/checks/{check_id}/reviews")
@@ -133,6 +165,20 @@ def create_review(check_id: CheckId, body: ReviewCreate, session: SessionDep,
     return {"id": rv.id, "subject_id": rv.subject_id, "verdict": rv.verdict,
             "reason": rv.reason, "reviewed_by": rv.reviewer,
             "reviewed_at": rv.reviewed_at.isoformat(timespec="seconds")}
+
+
+@router.post("/api/v1/checks/{check_id}/confirmations")
+def create_confirmation(check_id: CheckId, body: ReviewCreate, session: SessionDep,
+                        actor: Annotated[Actor, Depends(require(Permission.CHECKS_FEEDBACK))]
+                        ) -> dict[str, Any]:
+    """Confirm that a name hit which decides nothing alone (variant, fuzzy, former name) is
+    the applicant: remembered for the name, and the measures it makes applicable are
+    prompted on this check."""
+    rv = confirm_match(session, check_id, body.subject_id, body.reason, actor)
+    check = get_check(session, check_id)
+    return check.result | {"id": check.id, "confirmation": {
+        "subject_id": rv.subject_id, "reason": rv.reason, "confirmed_by": rv.reviewer,
+        "confirmed_at": rv.reviewed_at.isoformat(timespec="seconds")}}
 
 
 @router.get("/api/v1/measures")

@@ -14,6 +14,7 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require, run_and_commit
 from xinyong.api.params import refuse_unknown_query
 from xinyong.core import clock
+from xinyong.lists.public import PublicEntry, entries_for_uscc
 from xinyong.publication.reads import (
     CreditFile,
     PublicRecord,
@@ -101,9 +102,29 @@ class SubjectPublicOut(BaseModel):
     former_names: list[str]
 
 
+class ListEntryOnFile(BaseModel):
+    """A public list entry on the subject's credit file."""
+
+    id: int
+    list_kind: str
+    list_name: str
+    document_type: str
+    document_number: str
+    document_date: date
+    issuing_body: str
+    legal_basis: str
+    department: str | None
+    listed_on: date
+    published_on: date
+    removal_date: date | None
+    under_objection: bool
+
+
 class CreditFilePublic(BaseModel):
     as_of: date
     subject: SubjectPublicOut
+    lists: list[ListEntryOnFile] = Field(default_factory=list,
+                                         description="公示中的名单（红名单、严重失信主体名单等）")
     sections: list[SectionPublic]
 
 
@@ -145,10 +166,12 @@ def record_out(r: PublicRecord) -> RecordPublic:
     return RecordPublic.model_validate(_record_dict(r))
 
 
-def credit_file_out(f: CreditFile) -> CreditFilePublic:
+def credit_file_out(f: CreditFile, lists: list[PublicEntry] | None = None
+                    ) -> CreditFilePublic:
     s = f.subject
     return CreditFilePublic.model_validate({
         "as_of": f.as_of,
+        "lists": [{k: getattr(p, k) for k in ListEntryOnFile.model_fields} for p in lists or []],
         "subject": {"uscc": s.uscc, "name": s.name, "kind": s.kind, "kind_label": s.kind_label,
                     "region_code": s.region_code,
                     "legal_representative": s.legal_representative,
@@ -194,7 +217,8 @@ async def get_credit_file(uscc: str, session: SessionDep, _actor: PublicReader,
 
     def work() -> CreditFilePublic | Response:
         f = credit_file(session, uscc, day)
-        return _moved(uscc, f, "/api/v1/subjects/{}", as_of=as_of) or credit_file_out(f)
+        return _moved(uscc, f, "/api/v1/subjects/{}", as_of=as_of) or credit_file_out(
+            f, entries_for_uscc(session, f.subject.uscc, day))
 
     return await run_and_commit(session, work)
 

@@ -7,6 +7,7 @@ dependency as the X-CSRF-Token header it checks, so pages need no JavaScript.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,9 +15,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
-from xinyong.core.errors import XinyongError
-from xinyong.measures import FeedbackItem, default_measures, feedback_of, record_feedback
-from xinyong.screening.check import CheckRequest, get_check, review_match, run_check
+from xinyong.core.errors import Invalid, XinyongError
+from xinyong.measures import FeedbackItem, default_measures, feedback_of
+from xinyong.screening.check import (
+    CheckRequest,
+    get_check,
+    person_key,
+    review_match,
+    run_check,
+)
+from xinyong.screening.confirm import confirm_match, record_check_feedback
 from xinyong.screening.match import STEP_LABELS
 from xinyong.web.auth.csrf import csrf_token
 from xinyong.web.auth.csrf import form_csrf as _form_csrf
@@ -38,7 +46,8 @@ def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
           status: int = 200) -> Response:
     base = {"csrf_token": csrf_token(request)
             if "session" in request.scope else "", "matters": default_measures().matters,
-            "step_labels": STEP_LABELS, "outcomes": OUTCOMES}
+            "step_labels": STEP_LABELS, "outcomes": OUTCOMES,
+            "licence_kinds": {k: v.name for k, v in default_measures().licence_kinds.items()}}
     return render(request, name, base | ctx, status)
 
 
@@ -57,12 +66,16 @@ async def check_submit(request: Request, actor: ActorDep, session: SessionDep,
     if (refused := _gate(request, actor, Permission.CHECKS_RUN)) is not None:
         return refused
     form = {k: str(v).strip() for k, v in (await request.form()).items()}
+    # ID numbers are hashed here, as received, and not echoed back into the form.
+    raw_rep, raw_person = form.pop("legal_representative_id", ""), form.pop("person_id", "")
     try:
-        result = run_check(session, CheckRequest(form.get("matter", ""),
-                                                 form.get("uscc") or None,
-                                                 form.get("name") or None,
-                                                 form.get("legal_representative") or None),
-                           actor)
+        rep_key, rep_masked = person_key(settings.secret_key, raw_rep)
+        key, masked = person_key(settings.secret_key, raw_person)
+        result = run_check(session, CheckRequest(
+            form.get("matter", ""), form.get("uscc") or None, form.get("name") or None,
+            form.get("legal_representative") or None,
+            form.get("licence_kind") or None if form.get("matter") == "licensing" else None,
+            key, masked, rep_key, rep_masked), actor)
     except XinyongError as exc:
         return _page(request, settings, "check_form.html", {
             "title": "信用核查（逢办必查）", "form": form, "error": exc.message,
@@ -75,9 +88,14 @@ def _result_page(request: Request, session: Any, settings: Any, actor: Actor, ch
     check = get_check(session, check_id)
     done = {f.measure_id: f for f in feedback_of(session, check_id)}
     found = verdict(session, check.result)
+    query = check.result.get("query") or {}
+    # The masked ID numbers the officer gave (the clear numbers were never stored).
+    query_ids = [(label, query[key]) for key, label in (
+        ("legal_representative_id", "法定代表人证件"), ("person_id", "申请人证件"))
+        if query.get(key)]
     return _page(request, settings, "check_result.html", {
         "title": f"核查结果 #{check.id}：{found.label}", "check": check, "r": check.result,
-        "done": done, "found": found,
+        "done": done, "found": found, "query_ids": query_ids,
         "error": error, "actor": actor, "json_url": f"/api/v1/checks/{check.id}"},
         status=status)
 
@@ -97,14 +115,41 @@ async def feedback_submit(request: Request, check_id: DbId, actor: ActorDep,
     if (refused := _gate(request, actor, Permission.CHECKS_FEEDBACK)) is not None:
         return refused
     form = await request.form()
-    items = [FeedbackItem(str(k)[len("outcome_"):], str(v),
-                          str(form.get("reason_" + str(k)[len("outcome_"):], "")) or None)
-             for k, v in form.items() if str(k).startswith("outcome_") and v]
     try:
-        record_feedback(session, check_id, items, actor)
+        items = [FeedbackItem(mid, str(v), str(form.get("reason_" + mid, "")) or None,
+                              _day(str(form.get("until_" + mid, ""))))
+                 for k, v in form.items() if str(k).startswith("outcome_") and v
+                 for mid in [str(k)[len("outcome_"):]]]
+        record_check_feedback(session, check_id, items, actor)
     except XinyongError as exc:
         session.rollback()
         return _result_page(request, session, settings, actor, check_id, exc.message, 422)
+    return RedirectResponse(f"/checks/{check_id}", status_code=303)
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise Invalid("实施期限格式应为 YYYY-MM-DD", code="applied_until_invalid") from None
+
+
+@router.post("/checks/{check_id}/confirmations", response_class=HTMLResponse,
+             dependencies=[Depends(_form_csrf)])
+async def confirmation_submit(request: Request, check_id: DbId, actor: ActorDep,
+                              session: SessionDep, settings: SettingsDep) -> Response:
+    """Confirm a name hit that decides nothing alone: the measures it makes applicable are
+    prompted on this check (same service as POST /api/v1/checks/{id}/confirmations)."""
+    if (refused := _gate(request, actor, Permission.CHECKS_FEEDBACK)) is not None:
+        return refused
+    form = await request.form()
+    try:
+        confirm_match(session, check_id, int(str(form.get("subject_id", "0")) or 0),
+                      str(form.get("reason", "")), actor)
+    except (XinyongError, ValueError) as exc:
+        session.rollback()
+        message = exc.message if isinstance(exc, XinyongError) else "参数错误"
+        return _result_page(request, session, settings, actor, check_id, message, 422)
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
 
 

@@ -68,7 +68,10 @@ def verdict(session: Session, result: dict[str, Any]) -> Verdict:
     clear = [h for h in hits if not _has_information(h)]
     if result.get("uscc_problem"):
         return Verdict(USCC_INVALID)
-    if with_info:
+    # A person the request names (by ID number) whom a listing names is a hit even when no
+    # subject is: the page lists it under 责任人员比对.
+    persons = any(p.get("found") for p in result.get("persons") or [])
+    if with_info or persons:
         return Verdict(HIT, with_info, clear)
     if clear:
         return Verdict(CLEAR, [], clear)

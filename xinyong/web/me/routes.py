@@ -22,7 +22,15 @@ from xinyong.core import attachments, clock
 from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest.tables import Record
-from xinyong.lists import ListEntry, default_list_kinds
+from xinyong.lists import (
+    STATE_LABELS,
+    ListEntry,
+    default_list_kinds,
+    earliest_removal,
+    get_list_kind,
+    rules,
+)
+from xinyong.lists import due_process as dp
 from xinyong.objections import service as objections
 from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair import service as repair
@@ -33,6 +41,7 @@ from xinyong.web.pages import gate, render
 router = APIRouter(include_in_schema=False)
 OWN = (Permission.OWN_FILE_READ,)
 REFUSED = "“我的信用”供信用主体（企业）账户查看本主体的信用信息。"
+BASE = "/api/v1/me/lists"
 
 
 def _gate(request: Request, actor: Actor) -> Response | None:
@@ -40,6 +49,27 @@ def _gate(request: Request, actor: Actor) -> Response | None:
     if refused is None and not actor.subject_uscc:
         raise Forbidden("该账户未关联信用主体，请联系信用办", code="forbidden")
     return refused
+
+
+def entry_view(session: Any, e: Any) -> dict[str, Any]:
+    """What the subject's pages show of one listing, and what it may do now."""
+    kind = get_list_kind(e.list_kind)
+    today = clock.today()
+    early = earliest_removal(kind, e)
+    apps = dp.removal_applications(session, e.id)
+    statement_open = (e.state == rules.NOTICE_SENT and e.statement_until is not None
+                      and today <= e.statement_until)
+    removal_open = (e.state in rules.IN_FORCE and early is not None and today >= early
+                    and not any(a.state == dp.SUBMITTED for a in apps))
+    basis = kind.basis(e.legal_basis_id)
+    return {"e": e, "kind": kind, "state_label": STATE_LABELS[e.state],
+            "basis": basis.cite() if basis else e.legal_basis_id,
+            "statements": dp.statements_of(session, e.id), "applications": apps,
+            "statement_open": statement_open, "removal_open": removal_open,
+            "early": early, "early_rule": kind.early_removal_for(e.legal_basis_id).rule,
+            "notice_url": f"{BASE}/{e.id}/notice.pdf" if e.notice_number else None,
+            "decision_url": f"{BASE}/{e.id}/decision.pdf"
+            if e.decision_number and kind.source == "internal" else None}
 
 
 def _page(request: Request, settings: Any, name: str, ctx: dict[str, Any],
@@ -88,6 +118,7 @@ def my_file(request: Request, actor: ActorDep, session: SessionDep, settings: Se
         "title": "我的信用", "view": view, "judged": judged, "notices": notices,
         "today": today, "actor": actor, "retired": retired,
         "objections": objections.list_objections(session, actor),
+        "lists": [entry_view(session, e) for e in dp.own_entries(session, actor)],
         "repairs": repair.list_applications(session, actor),
         "json_url": "/api/v1/me/file"})
 
