@@ -9,7 +9,7 @@ carries the hash of the one before it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,19 +27,27 @@ _LOCK_KEY = 0x787961756469
 # Reads of non-public data about a subject made by someone other than the subject itself:
 # what "who looked at me" lists.
 READ_SHARED = "records.read_shared"
-QUERY_ACTIONS = (READ_SHARED,)
+# A check (逢办必查) looks at the credit information of the applicant and of every subject it
+# hits: one entry per subject concerned, listed in that subject's "who looked at me".
+CHECK_RUN = "check.run"
+QUERY_ACTIONS = (READ_SHARED, CHECK_RUN)
 _PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _SQLITE_LOCK = text("UPDATE audit_entry SET seq = seq WHERE 1 = 0")
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
 
-def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
-           purpose: DeclaredPurpose | None = None,
-           details: Mapping[str, Any] | None = None) -> tuple[int, str]:
-    """Add one entry at the end of the chain (executed, not committed); returns its sequence
-    number and hash. A Core insert, not an ORM object: this runs on every audited read, and
-    the unit of work's bookkeeping cost more than the insert itself."""
+@dataclass(frozen=True)
+class Entry:
+    """One entry of `append_many`: what `append` takes besides the actor and action."""
+
+    subject_uscc: str | None = None
+    purpose: DeclaredPurpose | None = None
+    details: Mapping[str, Any] | None = None
+
+
+def _head(session: Session) -> tuple[Any, int, str]:
+    """Lock the chain for this transaction and read its head: (connection, seq, hash)."""
     conn = session.connection()
     dialect = conn.dialect.name
     if dialect == "postgresql":
@@ -50,20 +58,53 @@ def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | N
         # same head until this transaction ends.
         conn.execute(_SQLITE_LOCK)
     last = conn.execute(_HEAD).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    return (conn, last[0], last[1]) if last else (conn, 0, GENESIS)
+
+
+def _row(seq: int, prev: str, actor: Actor, action: str, entry: Entry,
+         at: Any) -> dict[str, Any]:
+    purpose = entry.purpose
     fields: dict[str, Any] = {
-        "seq": seq, "at": clock.now(), "action": action,
+        "seq": seq, "at": at, "action": action,
         "actor_name": mask_text(actor.name)[:100], "role": actor.role.value,
         "account_id": actor.account_id, "department_uscc": actor.department_uscc,
-        "department_name": actor.department_name, "subject_uscc": subject_uscc,
+        "department_name": actor.department_name, "subject_uscc": entry.subject_uscc,
         "purpose": purpose.purpose.value if purpose else None,
-        "purpose_text": mask_text(purpose.text) if purpose and purpose.text else None,
-        "client": (actor.client or "")[:64] or None, "details": canonical_details(details),
-        "prev_hash": prev,
+        "purpose_text": mask_text(purpose.text)[:200] if purpose and purpose.text else None,
+        "client": (actor.client or "")[:64] or None,
+        "details": canonical_details(entry.details), "prev_hash": prev,
     }
-    digest = entry_hash(fields)
-    conn.execute(_INSERT, {**fields, "hash": digest})
-    return seq, digest
+    return {**fields, "hash": entry_hash(fields)}
+
+
+def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
+           purpose: DeclaredPurpose | None = None,
+           details: Mapping[str, Any] | None = None) -> tuple[int, str]:
+    """Add one entry at the end of the chain (executed, not committed); returns its sequence
+    number and hash. A Core insert, not an ORM object: this runs on every audited read, and
+    the unit of work's bookkeeping cost more than the insert itself."""
+    conn, last, prev = _head(session)
+    row = _row(last + 1, prev, actor, action, Entry(subject_uscc, purpose, details),
+               clock.now())
+    conn.execute(_INSERT, row)
+    return row["seq"], row["hash"]
+
+
+def append_many(session: Session, actor: Actor, action: str, entries: Sequence[Entry]) -> int:
+    """Add one entry per item of `entries` (same actor and action), chained in order, in one
+    lock and one insert: a batch check audits each of its thousands of applicants. Returns
+    the number of entries written."""
+    if not entries:
+        return 0
+    conn, last, prev = _head(session)
+    now = clock.now()
+    rows = []
+    for i, entry in enumerate(entries, start=1):
+        row = _row(last + i, prev, actor, action, entry, now)
+        rows.append(row)
+        prev = row["hash"]
+    conn.execute(_INSERT, rows)
+    return len(rows)
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:

@@ -40,7 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from xinyong.accounts import Actor
+from xinyong import audit
+from xinyong.accounts import Actor, DeclaredPurpose, Purpose
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.ingest import Record
@@ -296,16 +297,44 @@ def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor
         pending_prompts.append(prompts)
     ids = _store_checks(session, check_rows)
     rows = []
-    for check_id, req, result, prompts in zip(ids, requests, outputs, pending_prompts,
-                                              strict=True):
+    audited: list[audit.Entry] = []
+    for check_id, req, result, prompts, m in zip(ids, requests, outputs, pending_prompts,
+                                                 matches, strict=True):
         result["id"] = check_id
+        audited.extend(_audit_entries(check_id, req, m, result, catalog))
         for p in prompts:
             rows.append({"check_id": check_id, "matter": req.matter, "actor": actor.name,
                          "department_name": actor.department_name or actor.department_uscc,
                          "department_class": actor.department_class, "created_at": now, **p})
     if rows:
         session.execute(insert(cast(Table, CheckPrompt.__table__)), rows)
+    audit.append_many(session, actor, audit.CHECK_RUN, audited)
     return outputs
+
+
+def matter_purpose(matter: str, catalog: MeasureCatalog) -> DeclaredPurpose:
+    """The matter of a check as the purpose of a query (查询事由): the matters that are also
+    purposes keep their code, the others are `other` with the matter's name."""
+    label = catalog.matters.get(matter, matter)
+    if matter in {p.value for p in Purpose}:
+        return DeclaredPurpose(Purpose(matter), label)
+    return DeclaredPurpose(Purpose.OTHER, label)
+
+
+def _audit_entries(check_id: int, req: CheckRequest, m: MatchResult, result: dict[str, Any],
+                   catalog: MeasureCatalog) -> list[audit.Entry]:
+    """One audit entry per subject the check concerns (the applicant's valid code, every hit
+    shown or shown as reviewed), so that each sees the check in "who looked at me"; one
+    without a subject when it concerns none."""
+    concerned: list[str | None] = [m.code] if m.code else []
+    for h in result["hits"] + result["reviewed"]:
+        if h["uscc"] and h["uscc"] not in concerned:
+            concerned.append(h["uscc"])
+    purpose = matter_purpose(req.matter, catalog)
+    details = {"check_id": check_id, "matter": req.matter, "status": result["status"],
+               "hits": len(result["hits"]), "reviewed": len(result["reviewed"])}
+    return [audit.Entry(subject_uscc=u, purpose=purpose, details=details)
+            for u in concerned or [None]]
 
 
 def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog, candidates: list[Measure],

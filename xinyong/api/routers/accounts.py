@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,6 +11,7 @@ from xinyong.accounts import Actor, Permission, Role
 from xinyong.accounts import service as accounts
 from xinyong.accounts.tables import Account, ApiKey
 from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.api.types import AwareDatetime
 from xinyong.core import clock
 from xinyong.core.errors import NotFound
 
@@ -39,7 +39,7 @@ class AccountPublic(BaseModel):
     subject_uscc: str | None
     active: bool
     locked: bool
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 class AccountList(BaseModel):
@@ -58,8 +58,8 @@ class KeyPublic(BaseModel):
     prefix: str
     scopes: list[str] | None
     label: str | None
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: AwareDatetime
+    revoked_at: AwareDatetime | None
     key: str | None = Field(None, description="the clear key: shown only in the response "
                             "that creates it")
 

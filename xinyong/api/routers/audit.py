@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -12,6 +11,7 @@ from pydantic import BaseModel
 from xinyong import audit
 from xinyong.accounts import Permission
 from xinyong.api.deps import SessionDep, require
+from xinyong.api.types import AwareDatetime
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
                    dependencies=[Depends(require(Permission.AUDIT_READ))])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
 
 class AuditEntryPublic(BaseModel):
     seq: int
-    at: datetime
+    at: AwareDatetime
     action: str
     actor_name: str
     role: str

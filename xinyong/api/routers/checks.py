@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require, run_and_commit
+from xinyong.api.types import aware_fields, aware_iso
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -20,10 +21,10 @@ from xinyong.measures import (
     feedback_of,
     list_overrides,
     measure_stats,
-    record_feedback,
     write_report,
 )
-from xinyong.screening.check import CheckRequest, get_check, review_match, run_check, run_checks
+from xinyong.screening import access as checks_access
+from xinyong.screening.check import CheckRequest, run_check, run_checks
 
 CheckId = DbId
 router = APIRouter(tags=["checks"])
@@ -70,7 +71,14 @@ async def create_check(body: CheckCreate, session: SessionDep,
     # Async with one thread-pool hop for the check and its commit: every case officer calls
     # this on every application, so the second hop is worth saving.
     request = CheckRequest(body.matter, body.uscc, body.name, body.legal_representative)
-    return await run_and_commit(session, lambda: run_check(session, request, actor))
+    return check_out(await run_and_commit(session, lambda: run_check(session, request, actor)))
+
+
+def check_out(result: dict[str, Any]) -> dict[str, Any]:
+    """A check result as the API answers it: its timestamps with the platform's offset."""
+    reviewed = [h | {"review": aware_fields(h["review"], "reviewed_at")} if h.get("review")
+                else h for h in result.get("reviewed", [])]
+    return aware_fields(result, "checked_at") | {"reviewed": reviewed}
 
 
 def _row(i: int, a: Applicant, r: dict[str, Any]) -> dict[str, Any]:
@@ -101,12 +109,13 @@ def create_batch(body: BatchCreate, session: SessionDep,
 
 @router.get("/api/v1/checks/{check_id}")
 def read_check(check_id: CheckId, session: SessionDep,
-               _actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
+               actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
                ) -> dict[str, Any]:
-    check = get_check(session, check_id)
-    return check.result | {"id": check.id, "feedback": [
+    """A check run by the caller's department (the credit office: any check)."""
+    check = checks_access.read_check(session, actor, check_id)
+    return check_out(check.result) | {"id": check.id, "feedback": [
         {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
-         "actor": f.actor, "at": f.created_at.isoformat(timespec="seconds")}
+         "actor": f.actor, "at": aware_iso(f.created_at)}
         for f in feedback_of(session, check_id)]}
 
 
@@ -117,8 +126,8 @@ def create_feedback(check_id: CheckId, body: FeedbackCreate,
                     ) -> dict[str, Any]:
     """Per prompted measure: applied, or not_applied with a reason (required for a
     punishment measure; the credit office sees every such override)."""
-    rows = record_feedback(session, check_id, [FeedbackItem(i.measure_id, i.outcome, i.reason)
-                                               for i in body.items], actor)
+    rows = checks_access.give_feedback(session, actor, check_id, [
+        FeedbackItem(i.measure_id, i.outcome, i.reason) for i in body.items])
     return {"check_id": check_id, "recorded": [
         {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
          "actor": f.actor} for f in rows]}
@@ -129,10 +138,10 @@ def create_review(check_id: CheckId, body: ReviewCreate, session: SessionDep,
                   actor: Annotated[Actor, Depends(require(Permission.CHECKS_FEEDBACK))]
                   ) -> dict[str, Any]:
     """Mark a name hit of this check as a false match; later checks show it as reviewed."""
-    rv = review_match(session, check_id, body.subject_id, body.reason, actor)
+    rv = checks_access.review(session, actor, check_id, body.subject_id, body.reason)
     return {"id": rv.id, "subject_id": rv.subject_id, "verdict": rv.verdict,
             "reason": rv.reason, "reviewed_by": rv.reviewer,
-            "reviewed_at": rv.reviewed_at.isoformat(timespec="seconds")}
+            "reviewed_at": aware_iso(rv.reviewed_at)}
 
 
 @router.get("/api/v1/measures")
@@ -166,7 +175,7 @@ def overrides(session: SessionDep,
     items = [{"check_id": o.check_id, "measure_id": o.measure_id,
               "measure_name": o.measure_name, "subject_name": o.subject_name, "uscc": o.uscc,
               "department": o.department, "actor": o.actor, "reason": o.reason,
-              "at": o.at.isoformat(timespec="seconds")} for o in list_overrides(session)]
+              "at": aware_iso(o.at)} for o in list_overrides(session)]
     return {"items": items, "total": len(items)}
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.api.types import aware_iso
 from xinyong.lists import (
     STATE_LABELS,
     LegalDocument,
@@ -85,7 +86,7 @@ def entry_json(session: Any, e: ListEntry, *, with_history: bool = False) -> dic
         out["transitions"] = [{"action": t.action, "from": t.from_state, "to": t.to_state,
                                "actor": t.actor, "department": t.department,
                                "reason": t.reason, "on": t.on_day,
-                               "at": t.at.isoformat(timespec="seconds")}
+                               "at": aware_iso(t.at)}
                               for t in transitions_of(session, e.id)]
     return out
 

@@ -3,7 +3,7 @@ the effective-objection report. Each handler calls xinyong.objections.service.""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
+from xinyong.api.types import AwareDatetime
 from xinyong.core import attachments
 from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
@@ -46,7 +47,7 @@ class StepOut(BaseModel):
     department: str | None
     note: str | None
     on_day: date
-    at: datetime
+    at: AwareDatetime
 
 
 class ObjectionOut(BaseModel):

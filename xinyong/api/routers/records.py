@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
+from xinyong.api.types import AwareDatetime
 from xinyong.core import clock
 from xinyong.ingest.quality import list_late
 from xinyong.publication.reads import (
@@ -45,7 +46,7 @@ class ProvenancePublic(BaseModel):
     min_end: date | None
     max_end: date | None
     ended_by: str | None
-    judged_at: datetime
+    judged_at: AwareDatetime
 
 
 class RecordDetail(BaseModel):

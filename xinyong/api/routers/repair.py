@@ -258,4 +258,4 @@ def my_notice(record_id: DbId, session: SessionDep, settings: SettingsDep,
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
         "X-Notice-Issued-On": notice.issued_on.isoformat(),
         "Cache-Control": "private, no-store",
-        "X-Generated-At": clock.now().replace(microsecond=0).isoformat()})
+        "X-Generated-At": clock.aware(clock.now()).replace(microsecond=0).isoformat()})

@@ -18,8 +18,9 @@ from fastapi.templating import Jinja2Templates
 from xinyong.accounts import Actor, Permission, can
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.core.errors import XinyongError
-from xinyong.measures import FeedbackItem, default_measures, feedback_of, record_feedback
-from xinyong.screening.check import CheckRequest, get_check, review_match, run_check
+from xinyong.measures import FeedbackItem, default_measures, feedback_of
+from xinyong.screening import access as checks_access
+from xinyong.screening.check import CheckRequest, run_check
 from xinyong.screening.match import STEP_LABELS
 from xinyong.web import TEMPLATE_DIR
 from xinyong.web.auth.csrf import FORM_FIELD, HEADER, csrf_token
@@ -85,7 +86,7 @@ async def check_submit(request: Request, actor: ActorDep, session: SessionDep,
 
 def _result_page(request: Request, session: Any, settings: Any, actor: Actor, check_id: int,
                  error: str | None = None, status: int = 200) -> Response:
-    check = get_check(session, check_id)
+    check = checks_access.read_check(session, actor, check_id)
     done = {f.measure_id: f for f in feedback_of(session, check_id)}
     return _page(request, settings, "check_result.html", {
         "title": f"核查结果 #{check.id}", "check": check, "r": check.result, "done": done,
@@ -115,8 +116,10 @@ async def feedback_submit(request: Request, check_id: DbId, actor: ActorDep,
                           str(form.get("reason_" + str(k)[len("outcome_"):], "")) or None)
              for k, v in form.items() if str(k).startswith("outcome_") and v]
     try:
-        record_feedback(session, check_id, items, actor)
+        checks_access.give_feedback(session, actor, check_id, items)
     except XinyongError as exc:
+        if exc.code == "check_not_found":
+            return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
         session.rollback()
         return _result_page(request, session, settings, actor, check_id, exc.message, 422)
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
@@ -130,9 +133,12 @@ async def review_submit(request: Request, check_id: DbId, actor: ActorDep,
         return refused
     form = await request.form()
     try:
-        review_match(session, check_id, int(str(form.get("subject_id", "0")) or 0),
-                     str(form.get("reason", "")), actor)
+        checks_access.review(session, actor, check_id,
+                             int(str(form.get("subject_id", "0")) or 0),
+                             str(form.get("reason", "")))
     except (XinyongError, ValueError) as exc:
+        if isinstance(exc, XinyongError) and exc.code == "check_not_found":
+            return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
         session.rollback()
         message = exc.message if isinstance(exc, XinyongError) else "参数错误"
         return _result_page(request, session, settings, actor, check_id, message, 422)
