@@ -136,9 +136,10 @@ def _repair_form(request: Request, session: Any, settings: Any, actor: Actor, re
     commitment = None
     eligible_from = None
     try:
+        # Ownership first: nothing about another subject's record (open applications, end
+        # dates, why it cannot be repaired) is told to this one.
+        repair.owned_record(session, actor, record_id)
         el = repair.eligibility(session, record_id, clock.today())
-        if el.subject.uscc != actor.subject_uscc:
-            raise XinyongError("只能对本主体的信息申请信用修复", code="repair_not_own")
         commitment = repair.commitment_text(el.subject.name,
                                             str(el.record.data.get("document_number", "")),
                                             el.rule_set)
