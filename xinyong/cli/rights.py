@@ -4,14 +4,13 @@ hand-off of repair results to upper-level platforms."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from xinyong.cli.common import engine, out, print_json, reported
+from xinyong.cli.common import date_option, engine, out, print_json, reported
 from xinyong.core.db import unit_of_work
 
 objections_app = typer.Typer(help="异议 (objections)", no_args_is_help=True)
@@ -53,7 +52,7 @@ def objections_report(ctx: typer.Context,
     from xinyong.objections.service import effective_ratio
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
-        rows = effective_ratio(session, since=date.fromisoformat(since) if since else None)
+        rows = effective_ratio(session, since=date_option(since, "--since"))
     if as_json:
         print_json([{"provider_uscc": r.provider_uscc, "provider_name": r.provider_name,
                      "records": r.records, "objections": r.objections,

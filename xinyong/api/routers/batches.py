@@ -10,9 +10,9 @@ from pydantic import BaseModel
 from xinyong.accounts import Actor, Permission, authorize_write
 from xinyong.api.deps import CatalogDep, DbId, SessionDep, SettingsDep, require
 from xinyong.core import clock
-from xinyong.core.errors import NotFound
 from xinyong.core.workdays import load_calendar
-from xinyong.ingest import Batch, BatchInput, ingest, json_rows
+from xinyong.ingest import BatchInput, ingest, json_rows
+from xinyong.ingest.reads import read_batch
 from xinyong.ingest.runner import audit_batch
 from xinyong.ingest.service import BatchSummary
 
@@ -66,18 +66,14 @@ def push_batch(
     return BatchPublic(**summary.as_dict(), errors=[p.as_dict() for p in problems])
 
 
-@router.get("/{batch_id}", response_model=BatchPublic,
-            dependencies=[Depends(require(Permission.RECORDS_WRITE))])
-def get_batch(batch_id: DbId,
-              session: SessionDep) -> BatchPublic:
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"批次 {batch_id} 不存在", code="batch_not_found")
-    from xinyong.ingest import Provider
-
-    provider = session.get(Provider, batch.provider_id)
+@router.get("/{batch_id}", response_model=BatchPublic)
+def get_batch(batch_id: DbId, session: SessionDep,
+              actor: Annotated[Actor, Depends(require(Permission.RECORDS_WRITE))]
+              ) -> BatchPublic:
+    """One of the caller's department's batches (the credit office: any batch)."""
+    batch, provider = read_batch(session, actor, batch_id)
     return BatchPublic(batch_id=batch.id, record_type=batch.record_type,
-                       provider=provider.uscc if provider else "", total=batch.total,
+                       provider=provider, total=batch.total,
                        accepted=batch.accepted, updated=batch.updated,
                        duplicates=batch.duplicates, rejected=batch.rejected, late=batch.late,
                        timeliness_unknown=batch.timeliness_unknown, warnings=[])

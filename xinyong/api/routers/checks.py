@@ -27,6 +27,8 @@ from xinyong.screening import access as checks_access
 from xinyong.screening.check import CheckRequest, run_check, run_checks
 
 CheckId = DbId
+# YYYY-MM of a year 1900-2999 (measures.workflow.MONTH_YEARS): 9999-12 is refused with 422.
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 router = APIRouter(tags=["checks"])
 BATCH_MAX = 20000
 
@@ -157,7 +159,7 @@ def list_measures(_actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN
 @router.get("/api/v1/measures/stats")
 def stats(session: SessionDep,
           _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
-          month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None
+          month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None
           ) -> dict[str, Any]:
     """Initiation -> response -> feedback per department and measure."""
     items = [{"department": s.department, "measure_id": s.measure_id,
@@ -182,7 +184,7 @@ def overrides(session: SessionDep,
 @router.get("/api/v1/measures/report")
 def report(session: SessionDep,
            _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
-           month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+           month: Annotated[str, Query(pattern=MONTH_PATTERN)],
            fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv") -> Response:
     """The monthly joint reward and punishment case report (联合奖惩案例)."""
     rows = case_rows(session, month, default_measures().matters)

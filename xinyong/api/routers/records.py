@@ -18,7 +18,7 @@ from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
 from xinyong.api.types import AwareDatetime
 from xinyong.core import clock
-from xinyong.ingest.quality import list_late
+from xinyong.ingest.reads import read_late
 from xinyong.publication.reads import (
     counts_by_type,
     export_column,
@@ -146,11 +146,11 @@ def counts(session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/api/v1/publication/late", response_model=LateList,
-            summary="迟报记录(决定之日起超过7个工作日报送),信用办查看")
+            summary="迟报记录(决定之日起超过7个工作日报送):信用办看全部,数据提供单位看本单位的")
 def late(session: SessionDep,
-         _actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
+         actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
          provider: Annotated[str | None, Query(description="数据提供单位统一社会信用代码")]
          = None,
          page: Annotated[int, Query(ge=1, le=100000)] = 1) -> LateList:
-    items, total = list_late(session, provider_uscc=provider, page=page)
+    items, total = read_late(session, actor, provider_uscc=provider, page=page)
     return LateList(items=[LatePublic(**i.__dict__) for i in items], total=total, page=page)
