@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from xinyong import __version__
 from xinyong.api import errors
+from xinyong.api.guards import refuse_unstorable_text
 from xinyong.api.routers import accounts, audit, batches, me, records, shared, subjects, system
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
@@ -36,7 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     clock.configure(settings.time_zone)
     app = FastAPI(title=f"xinyong — {settings.platform_name} API", version=__version__,
-                  docs_url="/docs")
+                  docs_url="/docs", dependencies=[Depends(refuse_unstorable_text)],
+                  responses=errors.RESPONSES)
     app.state.settings = settings
     app.state.engine = engine_for(settings)
     # One sessionmaker for the app's life: building one makes a Session subclass and sets up

@@ -58,3 +58,9 @@ class RuleViolation(XinyongError):
 
 class ConfigError(XinyongError):
     code = "config_error"
+
+
+class Unauthenticated(XinyongError):
+    """No credentials where some are needed, or credentials the platform does not know."""
+
+    code = "unauthenticated"
