@@ -254,7 +254,7 @@ def expire_lists(ctx: typer.Context) -> int:
     from xinyong.lists import expire
 
     with unit_of_work(engine(ctx)) as session:
-        return len(expire(session))
+        return len(expire(session))  # audited as the scheduler when it removes any
 
 
 @lists_app.command("expire")
@@ -267,12 +267,16 @@ def lists_expire(ctx: typer.Context,
 
 
 @lists_app.command("show")
-def lists_show(ctx: typer.Context, entry_id: int) -> None:
+def lists_show(ctx: typer.Context, entry_id: int,
+               operator: Annotated[str | None, typer.Option()] = None) -> None:
     """An entry and every step of its procedure (who, why, when)."""
+    from xinyong import audit
     from xinyong.lists import get_entry, transitions_of
 
     with reported(), unit_of_work(engine(ctx)) as session:
         entry = get_entry(session, entry_id)
+        audit.append(session, _operator(operator), "list.read",
+                     details={"entry_ids": [entry.id]})
         _entry_out(entry, False)
         table = Table("步骤", "从", "到", "经办人", "理由", "日期")
         for t in transitions_of(session, entry_id):

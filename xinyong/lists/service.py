@@ -12,7 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong.accounts import Actor
+from xinyong import audit
+from xinyong.accounts import Actor, Role
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
 from xinyong.core.masking import mask_name
@@ -23,6 +24,7 @@ from xinyong.lists.tables import ListEntry, ListTransition
 from xinyong.subjects import Subject, get_subject
 
 SYSTEM = "系统(定时任务)"
+SYSTEM_ACTOR = Actor(role=Role.ADMIN, name=SYSTEM, client="scheduler")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,14 @@ def _record(session: Session, entry: ListEntry, action: str, to_state: str, acto
     entry.version += 1
     entry.updated_at = now
     session.flush()
+
+
+def _audit(session: Session, actor: Actor, action: str, entry: ListEntry) -> None:
+    """Every step of a listing is an audited write, in its transaction."""
+    subject = session.get(Subject, entry.subject_id)
+    audit.append(session, actor, f"list.{action}", subject_uscc=subject.uscc if subject else None,
+                 details={"entry_id": entry.id, "list_kind": entry.list_kind,
+                          "state": entry.state, "version": entry.version})
 
 
 def _require_reason(reason: str | None) -> str:
@@ -118,6 +128,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
                                to_state=rules.PROPOSED, actor=name, department=dept,
                                reason=p.facts.strip(), on_day=today, at=now))
     session.flush()
+    _audit(session, actor, "propose", entry)
     return entry
 
 
@@ -146,6 +157,7 @@ def notify(session: Session, entry_id: int, actor: Actor, reason: str, *,
     entry.statement_until = calendar.add_working_days(today, kind.statement_working_days)
     _record(session, entry, "notify", rules.NOTICE_SENT, *_who(actor), _require_reason(reason),
             today)
+    _audit(session, actor, "notify", entry)
     return entry
 
 
@@ -162,6 +174,7 @@ def decide(session: Session, entry_id: int, actor: Actor, outcome: str, reason: 
     if outcome == rules.LISTED:
         entry.listed_until = rules.add_years(today, kind.period_years)
     _record(session, entry, "decide", outcome, *_who(actor), reason, today)
+    _audit(session, actor, "decide", entry)
     return entry
 
 
@@ -172,6 +185,7 @@ def publish(session: Session, entry_id: int, actor: Actor, reason: str, *,
     entry.published_on = today
     _record(session, entry, "publish", rules.PUBLISHED, *_who(actor), _require_reason(reason),
             today)
+    _audit(session, actor, "publish", entry)
     return entry
 
 
@@ -192,6 +206,7 @@ def remove(session: Session, entry_id: int, actor: Actor, reason: str, *,
     entry.removed_on = today
     entry.removal_reason = "early"
     _record(session, entry, "remove", rules.REMOVED, *_who(actor), reason, today)
+    _audit(session, actor, "remove", entry)
     return entry
 
 
@@ -205,11 +220,14 @@ def withdraw(session: Session, entry_id: int, actor: Actor, reason: str, *,
     entry.removal_reason = "objection"
     _record(session, entry, "remove", rules.REMOVED, *_who(actor), _require_reason(reason),
             today)
+    _audit(session, actor, "withdraw", entry)
     return entry
 
 
-def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
-    """Remove every entry whose period has run (idempotent; run on start and on schedule)."""
+def expire(session: Session, *, today: date | None = None,
+           actor: Actor | None = None) -> list[ListEntry]:
+    """Remove every entry whose period has run (idempotent; run on start and on schedule).
+    Audited as `actor` (who started the run; the scheduler when None)."""
     today = today or clock.today()
     due = list(session.scalars(select(ListEntry).where(
         ListEntry.state.in_(rules.IN_FORCE), ListEntry.listed_until <= today)
@@ -219,6 +237,9 @@ def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
         entry.removal_reason = "expired"
         _record(session, entry, "remove", rules.REMOVED, SYSTEM, None,
                 f"列入期满({entry.listed_until})自动移出", today)
+    if due or actor is not None:  # a scheduled run that changed nothing leaves no entry
+        audit.append(session, actor or SYSTEM_ACTOR, "list.expire",
+                     details={"entry_ids": [e.id for e in due], "on": today.isoformat()})
     return due
 
 

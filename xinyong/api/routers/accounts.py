@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role
 from xinyong.accounts import service as accounts
 from xinyong.accounts.tables import Account, ApiKey
@@ -78,8 +79,9 @@ def _key(k: ApiKey, account: str, clear: str | None = None) -> KeyPublic:
 
 
 @router.get("", response_model=AccountList)
-def list_accounts(session: SessionDep, _actor: Admin) -> AccountList:
+def list_accounts(session: SessionDep, actor: Admin) -> AccountList:
     items = [_account(a) for a in accounts.list_accounts(session)]
+    audit.append(session, actor, "account.list", details={"accounts": len(items)})
     return AccountList(items=items, total=len(items))
 
 

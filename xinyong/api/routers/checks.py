@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require, run_and_commit
 from xinyong.api.types import aware_fields, aware_iso
@@ -158,7 +159,7 @@ def list_measures(_actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN
 
 @router.get("/api/v1/measures/stats")
 def stats(session: SessionDep,
-          _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
+          actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
           month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None
           ) -> dict[str, Any]:
     """Initiation -> response -> feedback per department and measure."""
@@ -166,28 +167,34 @@ def stats(session: SessionDep,
               "measure_name": s.measure_name, "initiated": s.initiated,
               "responded": s.responded, "applied": s.applied, "not_applied": s.not_applied,
               "feedback_rate": s.feedback_rate} for s in measure_stats(session, month=month)]
+    audit.append(session, actor, "measures.stats.read", details={"month": month})
     return {"items": items, "total": len(items)}
 
 
 @router.get("/api/v1/measures/overrides")
 def overrides(session: SessionDep,
-              _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))]
+              actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))]
               ) -> dict[str, Any]:
     """Triggered punishment measures recorded as not applied, with who and why."""
+    found = list_overrides(session)
+    audit.append(session, actor, "measures.overrides.read",
+                 details={"check_ids": sorted({o.check_id for o in found})})
     items = [{"check_id": o.check_id, "measure_id": o.measure_id,
               "measure_name": o.measure_name, "subject_name": o.subject_name, "uscc": o.uscc,
               "department": o.department, "actor": o.actor, "reason": o.reason,
-              "at": aware_iso(o.at)} for o in list_overrides(session)]
+              "at": aware_iso(o.at)} for o in found]
     return {"items": items, "total": len(items)}
 
 
 @router.get("/api/v1/measures/report")
 def report(session: SessionDep,
-           _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
+           actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
            month: Annotated[str, Query(pattern=MONTH_PATTERN)],
            fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv") -> Response:
     """The monthly joint reward and punishment case report (联合奖惩案例)."""
     rows = case_rows(session, month, default_measures().matters)
+    audit.append(session, actor, "measures.report.read",
+                 details={"month": month, "format": fmt, "rows": len(rows)})
     with tempfile.TemporaryDirectory() as tmp:
         path = write_report(FsPath(tmp) / f"report.{fmt}", rows, fmt)
         content = path.read_bytes()

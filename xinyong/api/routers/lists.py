@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.api.types import aware_iso
@@ -98,10 +99,12 @@ def kinds(_actor: Manager) -> dict[str, Any]:
 
 
 @router.get("")
-def entries(session: SessionDep, _actor: Manager, state: str | None = None,
+def entries(session: SessionDep, actor: Manager, state: str | None = None,
             list_kind: str | None = None) -> dict[str, Any]:
-    items = [entry_json(session, e) for e in list_entries(session, state=state,
-                                                          list_kind=list_kind)]
+    found = list_entries(session, state=state, list_kind=list_kind)
+    items = [entry_json(session, e) for e in found]
+    audit.append(session, actor, "list.read", details={
+        "entry_ids": [e.id for e in found], "state": state, "list_kind": list_kind})
     return {"items": items, "total": len(items)}
 
 
@@ -118,9 +121,11 @@ def create(body: EntryCreate, session: SessionDep, actor: Manager) -> dict[str, 
 
 
 @router.get("/{entry_id}")
-def read(entry_id: EntryId, session: SessionDep, _actor: Manager
+def read(entry_id: EntryId, session: SessionDep, actor: Manager
          ) -> dict[str, Any]:
-    return entry_json(session, get_entry(session, entry_id), with_history=True)
+    entry = get_entry(session, entry_id)
+    audit.append(session, actor, "list.read", details={"entry_ids": [entry.id]})
+    return entry_json(session, entry, with_history=True)
 
 
 @router.post("/{entry_id}/notify")
@@ -150,6 +155,6 @@ def do_remove(entry_id: EntryId, body: Step, session: SessionDep,
 
 
 @router.post("/-/expire")
-def do_expire(session: SessionDep, _actor: Manager) -> dict[str, Any]:
-    removed = expire(session)
+def do_expire(session: SessionDep, actor: Manager) -> dict[str, Any]:
+    removed = expire(session, actor=actor)
     return {"removed": [e.id for e in removed], "total": len(removed)}

@@ -16,6 +16,7 @@ from xinyong.api.types import AwareDatetime
 from xinyong.core import attachments
 from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
+from xinyong.objections import reads as objection_reads
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import ObjectionClocks, clocks_from
 from xinyong.objections.tables import Objection
@@ -137,7 +138,7 @@ def list_objections(session: SessionDep, actor: Filer,
                     state: Annotated[str | None, Query(max_length=20,
                                                        description="open 或具体状态")] = None
                     ) -> ObjectionList:
-    items = [objection_out(session, o) for o in objections.list_objections(session, actor,
+    items = [objection_out(session, o) for o in objection_reads.read_queue(session, actor,
                                                                            state=state)]
     return ObjectionList(items=items, total=len(items))
 
@@ -150,10 +151,10 @@ class OverdueOut(BaseModel):
 
 
 @router.get("/overdue", response_model=list[OverdueOut], summary="超期未办结的异议(信用办)")
-def overdue(session: SessionDep, _actor: Manager) -> list[OverdueOut]:
+def overdue(session: SessionDep, actor: Manager) -> list[OverdueOut]:
     return [OverdueOut(objection=objection_out(session, od.objection), step=od.step,
                        due=od.due, working_days_late=od.working_days_late)
-            for od in objections.overdue(session, load_calendar(session))]
+            for od in objection_reads.read_overdue(session, actor, load_calendar(session))]
 
 
 class RatioOut(BaseModel):
@@ -168,25 +169,26 @@ class RatioOut(BaseModel):
 
 @router.get("/report", response_model=list[RatioOut],
             summary="各数据提供单位的有效异议率(每十万条,目标低于1)")
-def report(session: SessionDep, _actor: Manager,
+def report(session: SessionDep, actor: Manager,
            since: Annotated[date | None, Query()] = None) -> list[RatioOut]:
     return [RatioOut(provider_uscc=r.provider_uscc, provider_name=r.provider_name,
                      records=r.records, objections=r.objections, effective=r.effective,
                      per_100k=round(r.per_100k, 3), within_target=r.within_target)
-            for r in objections.effective_ratio(session, since=since)]
+            for r in objection_reads.read_report(session, actor, since=since)]
 
 
 @router.get("/{objection_id}", response_model=ObjectionOut)
 def get_objection(objection_id: DbId, session: SessionDep, actor: Filer) -> ObjectionOut:
-    return objection_out(session, objections.view(session, actor, objection_id), full=True)
+    return objection_out(session, objection_reads.read(session, actor, objection_id),
+                         full=True)
 
 
 @router.get("/{objection_id}/attachments/{attachment_id}",
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}}})
 def get_attachment(objection_id: DbId, attachment_id: DbId, session: SessionDep,
                    actor: Filer) -> Response:
-    o = objections.view(session, actor, objection_id)
-    return attachment_response(attachments.get(session, "objection", o.id, attachment_id))
+    return attachment_response(objection_reads.read_attachment(session, actor, objection_id,
+                                                               attachment_id))
 
 
 def attachment_response(a: attachments.Attachment) -> Response:

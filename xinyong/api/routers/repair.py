@@ -21,11 +21,12 @@ from xinyong.api.routers.objections import (
     read_uploads,
     steps_out,
 )
-from xinyong.core import attachments, clock
+from xinyong.core import clock
 from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest.tables import Record
 from xinyong.publication.loader import default_rules
+from xinyong.repair import reads as repair_reads
 from xinyong.repair import service as repair
 from xinyong.repair.notices import notice_pdf
 from xinyong.repair.tables import RepairApplication
@@ -106,6 +107,7 @@ class EligibilityOut(BaseModel):
             summary="本主体某条处罚信息现在能否申请信用修复;不能时给出所依据的规则")
 def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> EligibilityOut:
     record = own_record(session, actor, record_id)
+    repair_reads.audit_eligibility(session, actor, record.id, actor.subject_uscc)
     try:
         el = repair.eligibility(session, record.id, clock.today())
     except XinyongError as exc:
@@ -145,8 +147,8 @@ class RepairList(BaseModel):
             summary="修复申请列表:信用主体看本主体的,认定单位看本单位的,信用办看全部")
 def list_repairs(session: SessionDep, actor: Reader,
                  state: Annotated[str | None, Query(max_length=20)] = None) -> RepairList:
-    items = [repair_out(session, a) for a in repair.list_applications(session, actor,
-                                                                      state=state)]
+    items = [repair_out(session, a) for a in repair_reads.read_queue(session, actor,
+                                                                     state=state)]
     return RepairList(items=items, total=len(items))
 
 
@@ -158,22 +160,22 @@ class OverdueRepair(BaseModel):
 
 @router.get("/api/v1/repairs/overdue", response_model=list[OverdueRepair],
             summary="超过办理时限的修复申请(信用办)")
-def overdue(session: SessionDep, _actor: Manager) -> list[OverdueRepair]:
+def overdue(session: SessionDep, actor: Manager) -> list[OverdueRepair]:
     return [OverdueRepair(application=repair_out(session, o.application), step=o.step,
-                          due=o.due) for o in repair.overdue(session)]
+                          due=o.due) for o in repair_reads.read_overdue(session, actor)]
 
 
 @router.get("/api/v1/repairs/{app_id}", response_model=RepairOut)
 def get_repair(app_id: DbId, session: SessionDep, actor: Reader) -> RepairOut:
-    return repair_out(session, repair.view(session, actor, app_id), full=True)
+    return repair_out(session, repair_reads.read(session, actor, app_id), full=True)
 
 
 @router.get("/api/v1/repairs/{app_id}/attachments/{attachment_id}",
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}}})
 def get_attachment(app_id: DbId, attachment_id: DbId, session: SessionDep,
                    actor: Reader) -> Response:
-    app = repair.view(session, actor, app_id)
-    return attachment_response(attachments.get(session, "repair", app.id, attachment_id))
+    return attachment_response(repair_reads.read_attachment(session, actor, app_id,
+                                                            attachment_id))
 
 
 class ReasonsIn(BaseModel):

@@ -22,8 +22,10 @@ from xinyong.api.routers.objections import clocks_of
 from xinyong.core import attachments, clock
 from xinyong.core.errors import XinyongError
 from xinyong.core.workdays import load_calendar
+from xinyong.objections import reads as objection_reads
 from xinyong.objections import service as objections
 from xinyong.publication.tables import PublicationJudgement
+from xinyong.repair import reads as repair_reads
 from xinyong.repair import service as repair
 from xinyong.repair.notices import latest_notice, repairable_types
 from xinyong.web import TEMPLATE_DIR
@@ -120,7 +122,7 @@ def objection_page(request: Request, objection_id: DbId, actor: ActorDep,
     if (refused := _gate(request, actor)) is not None:
         return refused
     try:
-        o = objections.view(session, actor, objection_id)
+        o = objection_reads.read(session, actor, objection_id)
     except XinyongError as exc:
         return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
     return _page(request, settings, "objection.html", {
@@ -139,6 +141,7 @@ def _repair_form(request: Request, session: Any, settings: Any, actor: Actor, re
         # Ownership first: nothing about another subject's record (open applications, end
         # dates, why it cannot be repaired) is told to this one.
         repair.owned_record(session, actor, record_id)
+        repair_reads.audit_eligibility(session, actor, record_id, actor.subject_uscc)
         el = repair.eligibility(session, record_id, clock.today())
         commitment = repair.commitment_text(el.subject.name,
                                             str(el.record.data.get("document_number", "")),
@@ -187,7 +190,7 @@ def repair_page(request: Request, app_id: DbId, actor: ActorDep, session: Sessio
     if (refused := _gate(request, actor)) is not None:
         return refused
     try:
-        app = repair.view(session, actor, app_id)
+        app = repair_reads.read(session, actor, app_id)
     except XinyongError as exc:
         return HTMLResponse(f"<p>{escape(exc.message)}</p>", status_code=404)
     return _page(request, settings, "repair.html", {
