@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from stdnum.cn import ric
-
-from xinyong.core.masking import mask_id
+from xinyong.core.masking import scrub_text
 
 GENESIS = "0" * 64
 # Fields covered by the hash, in a fixed order; `hash` itself is not.
@@ -19,19 +16,11 @@ HASHED_FIELDS = ("seq", "at", "action", "actor_name", "role", "account_id", "dep
                  "department_name", "subject_uscc", "purpose", "purpose_text", "client",
                  "details", "prev_hash")
 
-# A resident ID number (GB 11643) never enters the log. Shape first, then the check digit,
-# so that an all-digit USCC in the same text is left alone.
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])"
-                          r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
-
-
-def _mask_match(m: re.Match[str]) -> str:
-    value = m.group(0)
-    return mask_id(value) if ric.is_valid(value) else value
-
 
 def mask_text(value: str) -> str:
-    return _RESIDENT_ID.sub(_mask_match, value)
+    """A resident ID number (GB 11643) never enters the log: masked wherever it is in a text,
+    whatever its width or spacing (xinyong.core.masking.scrub_text)."""
+    return scrub_text(value)
 
 
 def mask_value(value: Any) -> Any:

@@ -6,6 +6,7 @@ accounts are data in the database.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,6 +14,9 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-only-secret-change-me"
+# No administrative decision of the People's Republic predates its founding: an earlier date
+# is a typing or spreadsheet error (0001-01-01, Excel's 1900-01-00), refused at ingest.
+EARLIEST_DECISION_DATE = date(1949, 10, 1)
 
 
 class Settings(BaseSettings):
@@ -33,6 +37,9 @@ class Settings(BaseSettings):
                                "web site and in documents")
     timeliness_working_days: int = Field(7, description="A record is late when received more "
                                          "than this many working days after its decision date")
+    earliest_decision_date: date = Field(EARLIEST_DECISION_DATE, description="Dates in "
+                                         "records (decision, validity) earlier than this are "
+                                         "refused at ingest with row, field and rule")
     ingest_chunk_rows: int = Field(2000, description="Rows validated and written per chunk "
                                    "inside one batch transaction")
     login_max_failures: int = Field(5, description="Consecutive failed web logins that lock "

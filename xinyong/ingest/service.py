@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.model import RecordType
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, Problem
+from xinyong.core.settings import EARLIEST_DECISION_DATE
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.ingest.tables import Batch, Provider, Record, RecordVersion
 from xinyong.ingest.validate import RowResult, RowValidator
@@ -71,6 +72,7 @@ class BatchSummary:
     rejected: int = 0
     late: int = 0
     timeliness_unknown: int = 0
+    masked: int = 0  # rows stored with an ID number masked in a free-text field
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -88,6 +90,7 @@ class BatchInput:
     file_sha256: str | None = None
     provider_name: str | None = None
     atomic: bool = False
+    earliest_date: date = EARLIEST_DECISION_DATE  # Settings.earliest_decision_date
 
 
 # One encoder each for every row (json.dumps with options builds a new one per call).
@@ -192,7 +195,8 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
     session.flush()
     summary = BatchSummary(batch_id=batch.id, record_type=rt.id, provider=provider.uscc)
     validator = RowValidator(rt, today=today, received_on=batch_in.received_on,
-                             provider_uscc=provider.uscc, secret=secret)
+                             provider_uscc=provider.uscc, secret=secret,
+                             earliest=batch_in.earliest_date)
     collected: list[Problem] = []
 
     def sink(problem: Problem) -> None:
@@ -209,8 +213,9 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
                                             batch_in.received_on))
         # Validating chunk N+1 overlaps with the server's work on chunk N's records
         # (PostgreSQL, BulkWriter.insert_soon); _write_chunk waits for it before its queries.
+        masked: list[tuple[int, list[str]]] = []
         with _chunked_collections() as collect:
-            for prepared in _prepared_chunks(rows, validator, rt, chunk_rows):
+            for prepared in _prepared_chunks(rows, validator, rt, chunk_rows, masked):
                 _write_chunk(ctx, prepared)
                 collect()
                 if on_progress:
@@ -225,6 +230,9 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
         if summary.timeliness_unknown:
             summary.warnings.append(f"{summary.timeliness_unknown}条记录的及时性无法判定:"
                                     "所涉年份的节假日安排尚未配置")
+        if masked:
+            summary.masked = len(masked)
+            summary.warnings.append(masked_warning(masked))
         if batch_in.atomic and summary.rejected:
             raise Invalid(f"本批次有{summary.rejected}行未通过校验,整批未导入",
                           code="batch_rejected", errors=collected)
@@ -250,10 +258,23 @@ class _Prepared(NamedTuple):
     rows: list[_Row]
 
 
+MASKED_ROWS_LISTED = 20
+
+
+def masked_warning(masked: list[tuple[int, list[str]]]) -> str:
+    """The warning for rows whose free text held an ID number (stored masked, not refused)."""
+    listed = "、".join(f"第{row}行「{'」「'.join(fields)}」"
+                      for row, fields in masked[:MASKED_ROWS_LISTED])
+    more = f"等{len(masked)}行" if len(masked) > MASKED_ROWS_LISTED else ""
+    return (f"{len(masked)}行的文字字段中含有身份证号码,已遮蔽后保存({listed}{more});"
+            "身份证号码请只填写在证件号码列")
+
+
 def _prepared_chunks(rows: Iterable[tuple[int, Any]], validator: RowValidator, rt: RecordType,
-                     chunk_rows: int) -> Iterator[_Prepared]:
+                     chunk_rows: int, masked: list[tuple[int, list[str]]]
+                     ) -> Iterator[_Prepared]:
     """Everything about a chunk that needs no database: validation, subject, natural key,
-    JSON and hash."""
+    JSON and hash. Rows stored with an ID number masked are noted in `masked`."""
     nk = rt.natural_key
     for chunk in _chunks(rows, chunk_rows):
         rejected, good = [], []
@@ -262,6 +283,8 @@ def _prepared_chunks(rows: Iterable[tuple[int, Any]], validator: RowValidator, r
             if not r.ok or r.values is None:
                 rejected.append(r)
                 continue
+            if r.masked:
+                masked.append((n, r.masked))
             values = r.values
             blob, digest = serialise(values, keys_sorted=True)
             good.append(_Row(values, _subject_ref(r), "|".join(str(values[k]) for k in nk),

@@ -16,7 +16,7 @@ from xinyong import audit
 from xinyong.accounts import Actor, Role
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
-from xinyong.core.masking import mask_name
+from xinyong.core.masking import mask_name, scrub_text
 from xinyong.core.workdays import load_calendar
 from xinyong.lists import rules
 from xinyong.lists.model import ListKind, get_list_kind
@@ -76,7 +76,7 @@ def _require_reason(reason: str | None) -> str:
     clean = (reason or "").strip()
     if not clean:
         raise Invalid("每一步都须填写理由(reason)", code="reason_required")
-    return clean
+    return scrub_text(clean)  # an ID number typed into the text is kept masked only
 
 
 def _check_document(kind: ListKind, p: Proposal) -> None:
@@ -116,7 +116,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
         state=rules.PROPOSED, document_type=p.document.type.strip(),
         document_number=p.document.number.strip(), document_date=p.document.date,
         issuing_body=p.document.issuing_body.strip(), legal_basis_id=p.legal_basis_id,
-        facts=p.facts.strip(), department_name=actor.department_name,
+        facts=scrub_text(p.facts.strip()), department_name=actor.department_name,
         department_uscc=actor.department_uscc,
         person_name_masked=mask_name(p.responsible_person) if p.responsible_person else None,
         person_role=p.person_role if p.responsible_person else None,
@@ -126,7 +126,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
     name, dept = _who(actor)
     session.add(ListTransition(entry_id=entry.id, action="propose", from_state=None,
                                to_state=rules.PROPOSED, actor=name, department=dept,
-                               reason=p.facts.strip(), on_day=today, at=now))
+                               reason=entry.facts, on_day=today, at=now))
     session.flush()
     _audit(session, actor, "propose", entry)
     return entry

@@ -25,6 +25,7 @@ from xinyong.accounts.access import scope_cases
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
+from xinyong.core.masking import scrub_text
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.exchange.service import queue_event
 from xinyong.exchange.tables import ExchangeEvent
@@ -67,7 +68,7 @@ def _text(value: str | None, what: str) -> str:
         raise Invalid(f"请填写{what}", code="text_required")
     if len(text) > TEXT_MAX:
         raise Invalid(f"{what}不能超过{TEXT_MAX}字", code="text_too_long")
-    return text
+    return scrub_text(text)  # an ID number typed into the text is kept masked only
 
 
 def _due(cal: WorkingCalendar, start: date, days: int) -> date | None:

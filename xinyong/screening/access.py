@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from xinyong import audit
 from xinyong.accounts import Actor, Role
 from xinyong.core.errors import NotFound
+from xinyong.core.masking import scrub_text
 from xinyong.measures import CheckFeedback, FeedbackItem, record_feedback
 from xinyong.screening.check import get_check, review_match
 from xinyong.screening.tables import MatchReview, ScreeningCheck
@@ -50,6 +51,8 @@ def give_feedback(session: Session, actor: Actor, check_id: int,
                   items: Sequence[FeedbackItem]) -> list[CheckFeedback]:
     """Feedback on the measures a check prompted, by the department that ran it."""
     check = owned_check(session, actor, check_id)
+    items = [FeedbackItem(i.measure_id, i.outcome, scrub_text(i.reason) if i.reason else None)
+             for i in items]
     rows = record_feedback(session, check.id, items, actor)
     audit.append(session, actor, "check.feedback", details={
         "check_id": check.id, "measures": [[f.measure_id, f.outcome] for f in rows]})
@@ -60,7 +63,7 @@ def review(session: Session, actor: Actor, check_id: int, subject_id: int,
            reason: str) -> MatchReview:
     """Mark a name hit of the department's own check as a false match."""
     owned_check(session, actor, check_id)
-    rv = review_match(session, check_id, subject_id, reason, actor)
+    rv = review_match(session, check_id, subject_id, scrub_text(reason or ""), actor)
     audit.append(session, actor, "check.review", details={
         "check_id": check_id, "subject_id": subject_id, "review_id": rv.id,
         "verdict": rv.verdict})

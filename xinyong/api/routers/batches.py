@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission, authorize_write
 from xinyong.api.deps import CatalogDep, DbId, SessionDep, SettingsDep, require
@@ -30,6 +30,8 @@ class BatchPublic(BaseModel):
     rejected: int
     late: int
     timeliness_unknown: int
+    masked: int = Field(0, description="rows stored with an ID number masked in a free-text "
+                        "field (listed in warnings)")
     warnings: list[str]
     errors: list[dict[str, Any]] = []
 
@@ -59,7 +61,8 @@ def push_batch(
         session,
         BatchInput(record_type=rt, provider_uscc=provider_uscc,
                    operator=f"{actor.name}@{actor.client or 'unknown'}"[:100],
-                   channel="api", received_on=clock.today(), atomic=atomic),
+                   channel="api", received_on=clock.today(), atomic=atomic,
+                   earliest_date=settings.earliest_decision_date),
         json_rows(rows, rt), calendar=load_calendar(session), secret=settings.secret_key,
         today=clock.today(), chunk_rows=settings.ingest_chunk_rows, on_problem=problems.append)
     audit_batch(session, actor, summary, "api")
