@@ -53,7 +53,9 @@ def mask_name(name: str) -> str:
 # A data officer may type an ID number into 违法事实, 处罚内容 or 备注 ("当事人身份证号
 # 350203198001011234"). Such text is scanned for runs of digits (ASCII or full-width), in
 # groups separated by at most one space or hyphen ("3502 0319 8001 0112 34",
-# "350203-19800101-1234"), that stand alone (no letter or digit right before or after). Inside
+# "350203-19800101-1234"), that stand alone (no digit right before or after; a letter may
+# be: "ID110105..." is still a number, and a code that merely contains 18 digits with a valid
+# region, birth date and check digit is rare enough to be masked rather than risked). Inside
 # a run, consecutive groups that make 18 characters with a valid check digit, or 15 digits
 # with a valid birth date (the pre-1999 number), are a resident ID number (validated by
 # `validate_resident_id`) and are replaced by their masked form. Anything else is left as it
@@ -63,9 +65,8 @@ _DIGIT = "0-9\uff10-\uff19"
 _SEP = " \u3000\\-\uff0d\u2010\u2011\u2013\u2014"
 # Cheap first test: fourteen digits with at most one separator between any two.
 _ANY_LONG_RUN = re.compile(f"[{_DIGIT}](?:[{_SEP}]?[{_DIGIT}]){{13}}")
-_RUN = re.compile(f"(?<![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])"
-                  f"[{_DIGIT}](?:[{_SEP}]?[{_DIGIT}])*(?:[{_SEP}]?[Xx\uff38\uff58])?"
-                  f"(?![{_DIGIT}A-Za-z\uff21-\uff3a\uff41-\uff5a])")
+_RUN = re.compile(f"(?<![{_DIGIT}])[{_DIGIT}](?:[{_SEP}]?[{_DIGIT}])*"
+                  f"(?:[{_SEP}]?[Xx\uff38\uff58])?(?![{_DIGIT}])")
 _GROUP = re.compile(f"[{_DIGIT}Xx\uff38\uff58]+")
 _WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 
@@ -123,6 +124,15 @@ def _number_at(run: str, groups: list[tuple[int, int]], i: int) -> tuple[int, st
 
 def _mask_run(m: re.Match[str]) -> str:
     run = m.group(0)
+    masked = _mask_groups(run)
+    if masked == run and run[-1] in _X:  # "...1238X光片": the X is the text's, not the number's
+        inner = _mask_groups(run[:-1])
+        if inner != run[:-1]:
+            return inner + run[-1]
+    return masked
+
+
+def _mask_groups(run: str) -> str:
     groups = [(g.start(), g.end()) for g in _GROUP.finditer(run)]
     out: list[str] = []
     pos = i = 0

@@ -44,6 +44,7 @@ from xinyong import audit
 from xinyong.accounts import Actor, DeclaredPurpose, Purpose
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
+from xinyong.core.masking import scrub_text
 from xinyong.ingest import Record
 from xinyong.lists import IN_FORCE, ListEntry, default_list_kinds, in_force_for
 from xinyong.measures import (
@@ -249,9 +250,17 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor, *,
                today: date | None = None) -> list[dict[str, Any]]:
-    """Check many applicants (one stored check each); results in the same order."""
+    """Check many applicants (one stored check each); results in the same order. An ID
+    number typed in as an applicant's name or code is masked before anything is kept."""
+    requests = [_scrubbed(r) for r in requests]
     with _collector_paused(len(requests) >= GC_PAUSE_MIN):
         return _run_checks(session, requests, actor, today or clock.today())
+
+
+def _scrubbed(r: CheckRequest) -> CheckRequest:
+    fields = (r.uscc, r.name, r.legal_representative)
+    clean = tuple(scrub_text(v) if v else v for v in fields)
+    return r if clean == fields else CheckRequest(r.matter, *clean)
 
 
 def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
