@@ -29,7 +29,7 @@ def _raw_json(client, url: str, body: object):
                                                                 "application/json"})
 
 
-def test_lone_surrogates_in_json_bodies_are_refused_with_422(engine, settings):
+def test_unstorable_text_is_refused_with_422(engine, settings):
     admin = client_as(settings, ACTORS[Role.ADMIN])
     for url, body in [
             (f"/api/v1/batches/penalty?provider={PROVIDER}", [penalty(violation_facts=LONE)]),
@@ -41,6 +41,14 @@ def test_lone_surrogates_in_json_bodies_are_refused_with_422(engine, settings):
         r = _raw_json(admin, url, body)
         assert r.status_code == 422, (url, r.text)
         assert r.json()["code"] == "text_invalid"
+    # NUL: no PostgreSQL text holds it, in a body, a query or a path.
+    for r in (_raw_json(admin, "/api/v1/checks", {"matter": "bidding", "name": "华\x00盛"}),
+              admin.get("/api/v1/publication/late?provider=%00"),
+              admin.post("/api/v1/accounts/a%00/keys", json={})):
+        assert r.status_code == 422 and r.json()["code"] == "text_invalid", r.text
+    r = _raw_json(admin, f"/api/v1/batches/penalty?provider={PROVIDER}&atomic=false",
+                  [penalty(violation_facts="当事人\x01拒不整改")])
+    assert r.status_code == 200 and r.json()["errors"][0]["rule"] == "control_character"
     # A surrogate pair (an emoji spelled as two escapes) is ordinary text.
     r = _raw_json(admin, "/api/v1/checks", {"matter": "bidding", "name": "华盛\ud83d\ude00"})
     assert r.status_code == 200, r.text

@@ -31,6 +31,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
 _SET_SPLIT = re.compile(r"[;;,,|]")
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
 _MEMO = 4096  # entries per field memo: bounded, so memory stays flat on any file
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RESIDENT_ID = "身份证"
 
 
@@ -240,6 +241,12 @@ class RowValidator:
             pattern = re.compile(spec.pattern) if spec.pattern else None
 
             def parse_string(row: int, text: str) -> Any:
+                # NUL and the other C0 controls but tab and line breaks: no text holds them
+                # (PostgreSQL cannot store NUL at all). isprintable() first: the common case.
+                if not text.isprintable() and _CONTROL.search(text):
+                    raise _Rejected(p(row, spec, "control_character",
+                                      f"「{h}」含有控制字符", text.encode("unicode_escape")
+                                      .decode("ascii")))
                 if limit and len(text) > limit:
                     raise _Rejected(p(row, spec, "max_length",
                                       f"「{h}」超过最大长度{limit}个字符", text))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
+from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
@@ -68,6 +69,8 @@ def _text(value: str | None, what: str) -> str:
         raise Invalid(f"请填写{what}", code="text_required")
     if len(text) > TEXT_MAX:
         raise Invalid(f"{what}不能超过{TEXT_MAX}字", code="text_too_long")
+    if has_control_chars(text.replace("\n", "").replace("\r", "").replace("\t", "")):
+        raise Invalid(f"{what}含有控制字符", code="text_invalid")
     return scrub_text(text)  # an ID number typed into the text is kept masked only
 
 

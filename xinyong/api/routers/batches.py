@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission, authorize_write
 from xinyong.api.deps import CatalogDep, DbId, SessionDep, SettingsDep, require
+from xinyong.api.types import RecordTypePath
 from xinyong.core import clock
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest import BatchInput, ingest, json_rows
@@ -38,7 +39,7 @@ class BatchPublic(BaseModel):
 
 @router.post("/{record_type}", response_model=BatchPublic)
 def push_batch(
-    record_type: str,
+    record_type: RecordTypePath,
     actor: Annotated[Actor, Depends(require(Permission.RECORDS_WRITE))],
     session: SessionDep,
     settings: SettingsDep,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require, run_and_commit
-from xinyong.api.types import aware_fields, aware_iso
+from xinyong.api.types import MATTERS, aware_fields, aware_iso, one_of
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -42,16 +42,17 @@ class Applicant(BaseModel):
 
 class CheckCreate(Applicant):
     matter: str = Field(description="办理事项: licensing, procurement, bidding, subsidy, "
-                        "honours, inspection, financing, bond, appointment, land")
+                        "honours, inspection, financing, bond, appointment, land",
+                        json_schema_extra=MATTERS)
 
 
 class BatchCreate(BaseModel):
-    matter: str
+    matter: str = Field(json_schema_extra=MATTERS)
     applicants: list[Applicant] = Field(min_length=1, max_length=BATCH_MAX)
 
 
 class FeedbackIn(BaseModel):
-    measure_id: str
+    measure_id: str = Field(json_schema_extra=one_of(default_measures().measures))
     outcome: Literal["applied", "not_applied"]
     reason: str | None = Field(None, max_length=2000)
 
@@ -149,7 +150,8 @@ def create_review(check_id: CheckId, body: ReviewCreate, session: SessionDep,
 
 @router.get("/api/v1/measures")
 def list_measures(_actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))],
-                  matter: str | None = None) -> dict[str, Any]:
+                  matter: Annotated[str | None, Query(json_schema_extra=MATTERS)] = None
+                  ) -> dict[str, Any]:
     """The measure catalog (optionally for one matter), each with its legal basis."""
     cat = default_measures()
     items = cat.for_matter(cat.check_matter(matter)) if matter else list(cat.measures.values())
@@ -186,7 +188,8 @@ def overrides(session: SessionDep,
     return {"items": items, "total": len(items)}
 
 
-@router.get("/api/v1/measures/report")
+@router.get("/api/v1/measures/report", response_class=Response, responses={200: {"content": {
+    "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def report(session: SessionDep,
            actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
            month: Annotated[str, Query(pattern=MONTH_PATTERN)],

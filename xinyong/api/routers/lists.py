@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -11,7 +10,7 @@ from pydantic import BaseModel, Field
 from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
-from xinyong.api.types import aware_iso
+from xinyong.api.types import IsoDate, aware_iso, one_of
 from xinyong.lists import (
     STATE_LABELS,
     LegalDocument,
@@ -40,15 +39,19 @@ Manager = Annotated[Actor, Depends(require(Permission.LISTS_MANAGE))]
 class DocumentIn(BaseModel):
     type: str = Field("", max_length=100, description="文书类型, e.g. 行政处罚决定书")
     number: str = Field("", max_length=200, description="文书编号")
-    date: dt.date | None = Field(None, description="文书日期")
+    date: IsoDate | None = Field(None, description="文书日期")
     issuing_body: str = Field("", max_length=200, description="作出机关")
 
 
+KINDS = default_list_kinds()
+
+
 class EntryCreate(BaseModel):
-    list_kind: str
+    list_kind: str = Field(json_schema_extra=one_of(KINDS))
     uscc: str
     document: DocumentIn
-    legal_basis_id: str = ""
+    legal_basis_id: str = Field("", json_schema_extra=one_of(
+        {b.id for k in KINDS.values() for b in k.legal_bases}))
     facts: str = Field(max_length=4000)
     responsible_person: str | None = Field(None, max_length=50)
     person_role: str | None = Field(None, max_length=40)

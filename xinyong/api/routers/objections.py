@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
-from xinyong.api.types import AwareDatetime
+from xinyong.api.types import AwareDatetime, IsoDate, one_of
 from xinyong.core import attachments
 from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
@@ -113,7 +113,7 @@ async def file_objection(
         session: SessionDep, settings: SettingsDep, actor: Filer,
         target: Annotated[Literal["record", "list_entry"], Form()],
         target_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
-        reasons: Annotated[str, Form(max_length=objections.REASONS_MAX)],
+        reasons: Annotated[str, Form(min_length=1, max_length=objections.REASONS_MAX)],
         contact: Annotated[str | None, Form(max_length=100)] = None,
         person_id_number: Annotated[str | None, Form(max_length=40)] = None,
         person_name: Annotated[str | None, Form(max_length=50)] = None,
@@ -135,8 +135,9 @@ class ObjectionList(BaseModel):
 @router.get("", response_model=ObjectionList,
             summary="异议列表:信用主体看本主体的,提供单位看本单位的,信用办看全部")
 def list_objections(session: SessionDep, actor: Filer,
-                    state: Annotated[str | None, Query(max_length=20,
-                                                       description="open 或具体状态")] = None
+                    state: Annotated[str | None, Query(
+                        max_length=20, description="open 或具体状态",
+                        json_schema_extra=one_of(["open", *objections.STATE_LABELS]))] = None
                     ) -> ObjectionList:
     items = [objection_out(session, o) for o in objection_reads.read_queue(session, actor,
                                                                            state=state)]
@@ -170,7 +171,7 @@ class RatioOut(BaseModel):
 @router.get("/report", response_model=list[RatioOut],
             summary="各数据提供单位的有效异议率(每十万条,目标低于1)")
 def report(session: SessionDep, actor: Manager,
-           since: Annotated[date | None, Query()] = None) -> list[RatioOut]:
+           since: Annotated[IsoDate | None, Query()] = None) -> list[RatioOut]:
     return [RatioOut(provider_uscc=r.provider_uscc, provider_name=r.provider_name,
                      records=r.records, objections=r.objections, effective=r.effective,
                      per_100k=round(r.per_100k, 3), within_target=r.within_target)
@@ -221,7 +222,7 @@ class DecisionIn(BaseModel):
     outcome: Literal["corrected", "revoked", "kept"]
     reasons: str = Field(min_length=1, max_length=objections.REASONS_MAX)
     changes: dict[str, Any] | None = Field(None, description="更正:字段英文名 -> 更正后的值")
-    revoked_on: date | None = Field(None, description="撤销:行政行为被撤销之日,默认今天")
+    revoked_on: IsoDate | None = Field(None, description="撤销:行政行为被撤销之日,默认今天")
 
 
 @router.post("/{objection_id}/decision", response_model=ObjectionOut,

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, require
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
-from xinyong.api.types import AwareDatetime
+from xinyong.api.types import AwareDatetime, IsoDate, RecordTypePath
 from xinyong.core import clock
 from xinyong.ingest.reads import read_late
 from xinyong.publication.reads import (
@@ -103,12 +103,12 @@ def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
 
 @router.get("/api/v1/columns/{record_type}", response_model=ColumnPublic,
             summary="专栏:某类公示记录,可按部门、地区、决定日期筛选")
-def column(record_type: str, session: SessionDep, _actor: PublicReader,
+def column(record_type: RecordTypePath, session: SessionDep, _actor: PublicReader,
            provider: Annotated[int | None, Query(ge=1, le=MAX_ID,
                                                  description="数据提供单位编号")] = None,
            region: Annotated[str | None, Query(description="行政区划代码前缀,如 3502")] = None,
-           date_from: Annotated[date | None, Query(alias="from")] = None,
-           date_to: Annotated[date | None, Query(alias="to")] = None,
+           date_from: Annotated[IsoDate | None, Query(alias="from")] = None,
+           date_to: Annotated[IsoDate | None, Query(alias="to")] = None,
            page: Annotated[int, Query(ge=1, le=10000)] = 1,
            per_page: Annotated[int, Query(ge=1, le=100)] = 20,
            as_of: AsOf = None) -> ColumnPublic:
@@ -124,7 +124,7 @@ def column(record_type: str, session: SessionDep, _actor: PublicReader,
 @router.get("/api/v1/columns/{record_type}/export.csv",
             responses={200: {"content": {"text/csv": {}}}},
             summary="专栏公示记录导出(CSV,UTF-8 带 BOM),与网站当日公示内容一致")
-def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
+def column_export(record_type: RecordTypePath, session: SessionDep, _actor: PublicReader,
                   as_of: AsOf = None) -> Response:
     day = as_of or clock.today()
     out = io.StringIO()

@@ -21,6 +21,7 @@ from xinyong.api.routers.objections import (
     read_uploads,
     steps_out,
 )
+from xinyong.api.types import one_of
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar
@@ -128,7 +129,7 @@ def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> Eligi
              summary="申请信用修复:履行情况、证明材料(PDF/图片)和信用修复承诺")
 async def apply(session: SessionDep, actor: Applicant,
                 record_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
-                fulfilment: Annotated[str, Form(max_length=repair.TEXT_MAX)],
+                fulfilment: Annotated[str, Form(min_length=1, max_length=repair.TEXT_MAX)],
                 commitment_accepted: Annotated[bool, Form()] = False,
                 files: Annotated[list[UploadFile] | None, File()] = None) -> RepairOut:
     uploads = await read_uploads(files or [])
@@ -146,7 +147,8 @@ class RepairList(BaseModel):
 @router.get("/api/v1/repairs", response_model=RepairList,
             summary="修复申请列表:信用主体看本主体的,认定单位看本单位的,信用办看全部")
 def list_repairs(session: SessionDep, actor: Reader,
-                 state: Annotated[str | None, Query(max_length=20)] = None) -> RepairList:
+                 state: Annotated[str | None, Query(max_length=20, json_schema_extra=one_of(
+                     ["open", *repair.STATE_LABELS]))] = None) -> RepairList:
     items = [repair_out(session, a) for a in repair_reads.read_queue(session, actor,
                                                                      state=state)]
     return RepairList(items=items, total=len(items))
@@ -183,7 +185,8 @@ class ReasonsIn(BaseModel):
 
 
 class CodedReasonsIn(ReasonsIn):
-    code: str = Field(description="、".join(f"{k}={v}" for k, v in repair.REFUSAL_CODES.items()))
+    code: str = Field(description="、".join(f"{k}={v}" for k, v in repair.REFUSAL_CODES.items()),
+                      json_schema_extra=one_of(repair.REFUSAL_CODES))
 
 
 @router.post("/api/v1/repairs/{app_id}/accept", response_model=RepairOut, summary="受理")

@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require, run_and_commit
+from xinyong.api.types import RECORD_TYPES, IsoDate
 from xinyong.core import clock
 from xinyong.publication.reads import CreditFile, PublicRecord, credit_file
 from xinyong.subjects.search import SearchPage, search_subjects
 
 router = APIRouter(prefix="/api/v1/subjects", tags=["subjects"])
 PublicReader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
-AsOf = Annotated[date | None, Query(description="YYYY-MM-DD: what was public that day "
+AsOf = Annotated[IsoDate | None, Query(description="YYYY-MM-DD: what was public that day "
                                     "(default today)")]
 
 
@@ -147,7 +148,7 @@ def credit_file_out(f: CreditFile) -> CreditFilePublic:
 
 @router.get("", response_model=SearchPublic, summary="按名称、曾用名或统一社会信用代码查询")
 async def search(session: SessionDep, _actor: PublicReader,
-                 q: Annotated[str, Query(min_length=1, max_length=100,
+                 q: Annotated[str, Query(min_length=2, max_length=100,
                                          description="名称(至少2个字)、曾用名或18位代码")],
                  page: Annotated[int, Query(ge=1, le=1000)] = 1,
                  per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
@@ -164,7 +165,8 @@ async def get_credit_file(uscc: str, session: SessionDep,
 
 @router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
 async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
-                       type: Annotated[str | None, Query(description="信息类别,如 penalty")]
+                       type: Annotated[str | None, Query(description="信息类别,如 penalty",
+                                                         json_schema_extra=RECORD_TYPES)]
                        = None, as_of: AsOf = None) -> RecordList:
     day = as_of or clock.today()
 
