@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -17,12 +17,15 @@ from xinyong.core import clock
 from xinyong.core.errors import NotFound
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+# Every role but the public, which is nobody's account (checked against Role at import).
+CreatableRole = Literal["admin", "data_officer", "case_officer", "inspector", "subject"]
+assert set(get_args(CreatableRole)) == {r.value for r in Role} - {Role.PUBLIC.value}
 Admin = Annotated[Actor, Depends(require(Permission.ACCOUNTS_MANAGE))]
 
 
 class AccountCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100, description="login name")
-    role: Role
+    role: CreatableRole
     password: str | None = Field(None, max_length=200, description="web login password; none "
                                  "for a system account that only uses API keys")
     display_name: str | None = Field(None, max_length=200)
@@ -87,7 +90,8 @@ def list_accounts(session: SessionDep, actor: Admin) -> AccountList:
 
 @router.post("", response_model=AccountPublic, status_code=201)
 def create_account(body: AccountCreate, session: SessionDep, actor: Admin) -> AccountPublic:
-    account = accounts.create_account(session, actor, accounts.NewAccount(**body.model_dump()))
+    account = accounts.create_account(session, actor, accounts.NewAccount(
+        **body.model_dump() | {"role": Role(body.role)}))
     return _account(account)
 
 

@@ -154,7 +154,8 @@ def list_measures(_actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN
                   ) -> dict[str, Any]:
     """The measure catalog (optionally for one matter), each with its legal basis."""
     cat = default_measures()
-    items = cat.for_matter(cat.check_matter(matter)) if matter else list(cat.measures.values())
+    items = (cat.for_matter(cat.check_matter(matter)) if matter is not None
+             else list(cat.measures.values()))
     return {"items": [m.model_dump() for m in items], "total": len(items),
             "matters": cat.matters}
 
