@@ -29,8 +29,13 @@ EXAMPLES = settings(max_examples=int(os.environ.get("XINYONG_FUZZ_EXAMPLES", "12
                     derandomize=True, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck))
 SURROGATES = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\ud83d"])
-CHARS = st.one_of(st.characters(), SURROGATES, st.sampled_from(["\x00", "\ufeff", "\u202e"]))
-TEXT = st.text(CHARS, max_size=12)
+ODD = st.one_of(SURROGATES, st.sampled_from(["\x00", "\x01", "\ufeff", "\u202e", "\uffff"]))
+CHARS = st.one_of(st.characters(), ODD)
+# Most strings carry at least one odd character (hypothesis would otherwise favour plain
+# text); the rest are arbitrary.
+TEXT = st.one_of(st.builds(lambda a, odd, b: a + odd + b, st.text(max_size=5), ODD,
+                           st.text(CHARS, max_size=5)),
+                 st.text(CHARS, max_size=12))
 LEAF: Any = st.one_of(st.none(), st.booleans(), st.integers(-2, 10**6), TEXT)
 ANY_JSON: Any = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=3)
                              | st.dictionaries(TEXT, inner, max_size=3), max_leaves=8)
