@@ -79,6 +79,6 @@ async def refuse_unstorable_text(request: Request) -> None:
     elif ctype.startswith("application/x-www-form-urlencoded"):
         # The form as parsed (and cached) for the route: a route with form fields has read
         # the body already, so it is not read again here.
-        for key, value in (await request.form()).multi_items():
-            if "\x00" in key or (isinstance(value, str) and "\x00" in value):
+        for key, item in (await request.form()).multi_items():
+            if "\x00" in key or (isinstance(item, str) and "\x00" in item):
                 raise _refuse(f"form.{key[:40]}")

@@ -28,15 +28,23 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, Mapping):
-        return {str(k): mask_value(v) for k, v in value.items()}
+        # Numbers and None (most of any entry's details) are taken as they are, not recursed.
+        return {str(k): v if v is None or type(v) in (int, float, bool) else mask_value(v)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [mask_value(v) for v in value]
     return value
 
 
+# One encoder each (json.dumps with options builds a new one per call; a batch check
+# appends thousands of entries). The output is what json.dumps with these options gives.
+_DETAILS = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                            default=str)
+_HASHED = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_details(details: Mapping[str, Any] | None) -> str:
-    return json.dumps(mask_value(dict(details or {})), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), default=str)
+    return _DETAILS.encode(mask_value(dict(details or {})))
 
 
 def _norm(value: Any) -> Any:
@@ -48,6 +56,5 @@ def _norm(value: Any) -> Any:
 
 def entry_hash(fields: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the hashed fields (prev_hash included)."""
-    blob = json.dumps({k: _norm(fields.get(k)) for k in HASHED_FIELDS}, sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":"))
+    blob = _HASHED.encode({k: _norm(fields.get(k)) for k in HASHED_FIELDS})
     return hashlib.sha256(blob.encode()).hexdigest()

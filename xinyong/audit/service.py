@@ -61,20 +61,28 @@ def _head(session: Session) -> tuple[Any, int, str]:
     return (conn, last[0], last[1]) if last else (conn, 0, GENESIS)
 
 
-def _row(seq: int, prev: str, actor: Actor, action: str, entry: Entry,
-         at: Any) -> dict[str, Any]:
+def _constant(actor: Actor, action: str) -> dict[str, Any]:
+    """The fields of an entry that depend only on who acts and what they do."""
+    return {"action": action, "actor_name": mask_text(actor.name)[:100],
+            "role": actor.role.value, "account_id": actor.account_id,
+            "department_uscc": actor.department_uscc,
+            "department_name": actor.department_name,
+            "client": (actor.client or "")[:64] or None}
+
+
+def _row(seq: int, prev: str, constant: dict[str, Any], entry: Entry, at: Any,
+         purpose_text: str | None) -> dict[str, Any]:
     purpose = entry.purpose
     fields: dict[str, Any] = {
-        "seq": seq, "at": at, "action": action,
-        "actor_name": mask_text(actor.name)[:100], "role": actor.role.value,
-        "account_id": actor.account_id, "department_uscc": actor.department_uscc,
-        "department_name": actor.department_name, "subject_uscc": entry.subject_uscc,
-        "purpose": purpose.purpose.value if purpose else None,
-        "purpose_text": mask_text(purpose.text)[:200] if purpose and purpose.text else None,
-        "client": (actor.client or "")[:64] or None,
+        **constant, "seq": seq, "at": at, "subject_uscc": entry.subject_uscc,
+        "purpose": purpose.purpose.value if purpose else None, "purpose_text": purpose_text,
         "details": canonical_details(entry.details), "prev_hash": prev,
     }
     return {**fields, "hash": entry_hash(fields)}
+
+
+def _purpose_text(purpose: DeclaredPurpose | None) -> str | None:
+    return mask_text(purpose.text)[:200] if purpose and purpose.text else None
 
 
 def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
@@ -84,8 +92,8 @@ def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | N
     number and hash. A Core insert, not an ORM object: this runs on every audited read, and
     the unit of work's bookkeeping cost more than the insert itself."""
     conn, last, prev = _head(session)
-    row = _row(last + 1, prev, actor, action, Entry(subject_uscc, purpose, details),
-               clock.now())
+    row = _row(last + 1, prev, _constant(actor, action), Entry(subject_uscc, purpose, details),
+               clock.now(), _purpose_text(purpose))
     conn.execute(_INSERT, row)
     return row["seq"], row["hash"]
 
@@ -97,10 +105,13 @@ def append_many(session: Session, actor: Actor, action: str, entries: Sequence[E
     if not entries:
         return 0
     conn, last, prev = _head(session)
-    now = clock.now()
+    now, constant = clock.now(), _constant(actor, action)
+    texts: dict[DeclaredPurpose | None, str | None] = {}
     rows = []
     for i, entry in enumerate(entries, start=1):
-        row = _row(last + i, prev, actor, action, entry, now)
+        if entry.purpose not in texts:
+            texts[entry.purpose] = _purpose_text(entry.purpose)
+        row = _row(last + i, prev, constant, entry, now, texts[entry.purpose])
         rows.append(row)
         prev = row["hash"]
     conn.execute(_INSERT, rows)
