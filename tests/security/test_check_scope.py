@@ -73,5 +73,5 @@ def test_checks_appear_in_the_subjects_who_queried_me(engine, settings):
     assert len(checks) == 1
     assert checks[0]["department_name"] == CASE_OFFICER.department_name
     assert checks[0]["purpose"] == "procurement" and checks[0]["purpose_label"] == "政府采购"
-    assert checks[0]["kind_label"] == "信用核查(逢办必查)"
+    assert checks[0]["kind_label"] == "信用核查（逢办必查）"
     assert checks[0]["at"].endswith("+08:00")

@@ -165,8 +165,8 @@ def require(permission: Permission) -> Callable[[Actor], Coroutine[Any, Any, Act
         if actor.role == Role.PUBLIC and not can(actor, permission):
             # No credentials at all: 401 (log in or send a key), not 403 (which says the
             # credentials presented do not allow it).
-            raise Unauthenticated("请先登录,或在请求中提供接口密钥(X-API-Key 或 "
-                                  "Authorization: Bearer)", code="authentication_required")
+            raise Unauthenticated("请先登录，或在请求中提供接口密钥（X-API-Key 或 "
+                                  "Authorization: Bearer）", code="authentication_required")
         authorize(actor, permission)
         return actor
 

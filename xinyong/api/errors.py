@@ -156,5 +156,5 @@ def install(app: FastAPI) -> None:
         # The exception's type only: its text may quote what was being stored (a record's
         # free text), which the log must not hold.
         log.error("unhandled_error", error=type(exc).__name__)
-        return SafeJSONResponse(error_body(500, "internal_error", "系统内部错误,请稍后重试"),
+        return SafeJSONResponse(error_body(500, "internal_error", "系统内部错误，请稍后重试"),
                                 status_code=500)

@@ -51,8 +51,8 @@ def _unstorable_at(value: Any, where: str = "body") -> str | None:
 
 
 def _refuse(where: str) -> Invalid:
-    return Invalid("请求内容含有无法存储的字符(NUL 或不成对的 UTF-16 代理项,如 \\u0000、\\ud800)",
-                   code="text_invalid",
+    return Invalid("请求内容含有无法存储的字符（NUL 或不成对的 UTF-16 代理项，"
+                   "如 \\u0000、\\ud800）", code="text_invalid",
                    errors=[Problem(row=None, field=where, rule="unstorable_character",
                                    message="NUL 或不成对的 UTF-16 代理项")])
 

@@ -69,8 +69,8 @@ def date_option(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        err.print(f"[bold red]错误[/] (date_invalid): {option} 「{value[:40]}」不是有效日期,"
-                  "应为 YYYY-MM-DD,如 2026-03-01")
+        err.print(f"[bold red]错误[/] (date_invalid): {option} 「{value[:40]}」不是有效日期，"
+                  "应为 YYYY-MM-DD，如 2026-03-01")
         raise typer.Exit(2) from None
 
 

@@ -47,7 +47,7 @@ def _read_applicants(path: Path) -> list[dict[str, str | None]]:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 rows = list(csv.reader(fh))
         except (UnicodeDecodeError, csv.Error) as exc:
-            raise Invalid(f"{path.name}: 不是 UTF-8 编码的 CSV 文件(请另存为“CSV UTF-8”或 XLSX)",
+            raise Invalid(f"{path.name}：不是 UTF-8 编码的 CSV 文件（请另存为“CSV UTF-8”或 XLSX）",
                           code="bad_file") from exc
     if not rows:
         raise Invalid(f"{path.name}: 文件为空", code="file_empty")

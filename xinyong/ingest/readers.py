@@ -112,7 +112,7 @@ def _csv_rows(path: Path, rt: RecordType, encoding: str) -> Iterator[tuple[int, 
                       code="bad_encoding") from exc
 
 
-BAD_XLSX = "不是有效的XLSX文件(文件为空、已损坏或不完整;请用Excel或WPS重新保存为.xlsx后上传)"
+BAD_XLSX = "不是有效的XLSX文件（文件为空、已损坏或不完整；请用Excel或WPS重新保存为.xlsx后上传）"
 
 
 def xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
@@ -124,15 +124,15 @@ def xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a non-xlsx file
-        raise Invalid(f"{path.name}:{BAD_XLSX}", code="bad_file") from exc
+        raise Invalid(f"{path.name}：{BAD_XLSX}", code="bad_file") from exc
     try:
         if not wb.worksheets:
-            raise Invalid(f"{path.name}:{BAD_XLSX}", code="bad_file")
+            raise Invalid(f"{path.name}：{BAD_XLSX}", code="bad_file")
         yield from wb.worksheets[0].iter_rows(values_only=True)
     except Invalid:
         raise
     except Exception as exc:  # a damaged part is only found when its rows are read
-        raise Invalid(f"{path.name}:{BAD_XLSX}", code="bad_file") from exc
+        raise Invalid(f"{path.name}：{BAD_XLSX}", code="bad_file") from exc
     finally:
         wb.close()
 

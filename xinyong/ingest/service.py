@@ -266,7 +266,7 @@ def masked_warning(masked: list[tuple[int, list[str]]]) -> str:
     listed = "、".join(f"第{row}行「{'」「'.join(fields)}」"
                       for row, fields in masked[:MASKED_ROWS_LISTED])
     more = f"等{len(masked)}行" if len(masked) > MASKED_ROWS_LISTED else ""
-    return (f"{len(masked)}行的文字字段中含有身份证号码,已遮蔽后保存({listed}{more});"
+    return (f"{len(masked)}行的文字字段中含有身份证号码，已遮蔽后保存（{listed}{more}）；"
             "身份证号码请只填写在证件号码列")
 
 

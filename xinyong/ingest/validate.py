@@ -256,7 +256,7 @@ class RowValidator:
             return parse_string
         if spec.type == "date":
             not_future, today, earliest = spec.not_future, self.today, self.earliest
-            too_early = f"「{h}」早于{earliest.isoformat()},不是有效日期(请检查是否录入错误)"
+            too_early = f"「{h}」早于{earliest.isoformat()}，不是有效日期（请检查是否录入错误）"
             # A batch has few distinct dates: remember the valid ones (bounded).
             dates: dict[str, str] = {}
 

@@ -29,7 +29,7 @@ class MePublic(BaseModel):
     permissions: list[str]
 
 
-QUERY_KINDS = {audit.READ_SHARED: "共享查询", audit.CHECK_RUN: "信用核查(逢办必查)"}
+QUERY_KINDS = {audit.READ_SHARED: "共享查询", audit.CHECK_RUN: "信用核查（逢办必查）"}
 
 
 class QueryPublic(BaseModel):

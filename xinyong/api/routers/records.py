@@ -146,7 +146,7 @@ def counts(session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/api/v1/publication/late", response_model=LateList,
-            summary="迟报记录(决定之日起超过7个工作日报送):信用办看全部,数据提供单位看本单位的")
+            summary="迟报记录（决定之日起超过7个工作日报送）：信用办看全部，数据提供单位看本单位的")
 def late(session: SessionDep,
          actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
          provider: Annotated[str | None, Query(description="数据提供单位统一社会信用代码")]
