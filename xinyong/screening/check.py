@@ -176,7 +176,9 @@ def _record_json(r: Record) -> dict[str, Any]:
             "decision_date": r.decision_date.isoformat(),
             "authority": d.get("authority_name"),
             "categories": d.get("penalty_categories"),
-            "content": d.get("penalty_content") or d.get("licence_content")}
+            # Masked again: records stored before issue 14 may hold a clear ID number.
+            "content": scrub_text(str(d.get("penalty_content") or d.get("licence_content")
+                                      or "")) or None}
 
 
 def _hit_json(h: Hit) -> dict[str, Any]:
