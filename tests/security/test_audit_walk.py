@@ -285,3 +285,25 @@ def test_every_non_public_read_and_every_write_is_audited(engine, settings):
             unexercised.append(f"{method} {path} ({url})")
     assert unaudited == [], "\n".join(unaudited)
     assert unexercised == [], "no role got through:\n" + "\n".join(unexercised)
+
+
+def test_ending_publication_from_the_command_line_is_audited(engine, settings):
+    from typer.testing import CliRunner
+
+    from tests.cli.test_cli import _env
+    from tests.factories import penalty
+    from tests.ingest.helpers import push
+    from xinyong.cli.main import app as cli
+    from xinyong.ingest import Record
+
+    push(engine, settings, "penalty", [penalty()])
+    with unit_of_work(engine) as s:
+        rid = s.scalar(select(Record.id))
+    r = CliRunner().invoke(cli, ["publication", "end", str(rid), "--reason", "revoked",
+                                 "--on", "2026-12-01", "--operator", "信用办张三"],
+                           env=_env(settings))
+    assert r.exit_code == 0, r.output
+    with unit_of_work(engine) as s:
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "publication.end"))
+        assert entry is not None and entry.actor_name == "信用办张三"
+        assert f'"record_id":{rid}' in entry.details

@@ -148,7 +148,7 @@ def credit_file_out(f: CreditFile) -> CreditFilePublic:
 
 @router.get("", response_model=SearchPublic, summary="按名称、曾用名或统一社会信用代码查询")
 async def search(session: SessionDep, _actor: PublicReader,
-                 q: Annotated[str, Query(min_length=2, max_length=100,
+                 q: Annotated[str, Query(min_length=1, max_length=100,
                                          description="名称(至少2个字)、曾用名或18位代码")],
                  page: Annotated[int, Query(ge=1, le=1000)] = 1,
                  per_page: Annotated[int, Query(ge=1, le=50)] = 20) -> SearchPublic:
