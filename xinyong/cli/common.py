@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,19 @@ def engine(ctx: typer.Context, *, create: bool = False) -> Engine:
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD command-line option; a value that is no date is refused (exit 2) with
+    the option named, never a traceback."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        err.print(f"[bold red]错误[/] (date_invalid): {option} 「{value[:40]}」不是有效日期，"
+                  "应为 YYYY-MM-DD，如 2026-03-01")
+        raise typer.Exit(2) from None
 
 
 @contextmanager

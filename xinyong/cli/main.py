@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +14,7 @@ from rich.table import Table
 from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import accounts_app, audit_app
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
-from xinyong.cli.common import engine, err, out, print_json, reported, settings
+from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
 from xinyong.cli.integrity import seal
 from xinyong.cli.notices import notices_app
@@ -122,9 +121,12 @@ def _count_rows(path: Path, fmt: str) -> int | None:
         return None
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True)
     try:
-        return max((wb.worksheets[0].max_row or 1) - 1, 0)
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # not a readable XLSX: the reader refuses it with its reason
+        return None
+    try:
+        return max((wb.worksheets[0].max_row or 1) - 1, 0) if wb.worksheets else None
     finally:
         wb.close()
 
@@ -149,8 +151,8 @@ def ingest_cmd(
 ) -> None:
     """Ingest one file of records; print the summary and write rejected rows to an error file."""
     with reported(as_json):
+        received = date_option(received_on, "--received-on") or clock.today()
         eng = engine(ctx)
-        received = date.fromisoformat(received_on) if received_on else clock.today()
         if received > clock.today():
             err.print("[red]--received-on 不能晚于今天[/]")
             raise typer.Exit(2)
@@ -254,7 +256,7 @@ def demo_data(
     from xinyong.demo import generate_demo
 
     target = output or settings(ctx).var_dir / "demo"
-    day = date.fromisoformat(today) if today else clock.today()
+    day = date_option(today, "--today") or clock.today()
     files = generate_demo(target, subjects=subjects, seed=seed, today=day)
     out.print(f"已生成 {len(files)} 个演示文件： {target}")
     if not load:

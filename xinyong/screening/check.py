@@ -40,9 +40,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from xinyong.accounts import Actor
+from xinyong import audit
+from xinyong.accounts import Actor, DeclaredPurpose, Purpose
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
+from xinyong.core.masking import scrub_text
 from xinyong.ingest import Record
 from xinyong.lists import IN_FORCE, ListEntry, default_list_kinds, in_force_for
 from xinyong.measures import (
@@ -174,7 +176,9 @@ def _record_json(r: Record) -> dict[str, Any]:
             "decision_date": r.decision_date.isoformat(),
             "authority": d.get("authority_name"),
             "categories": d.get("penalty_categories"),
-            "content": d.get("penalty_content") or d.get("licence_content")}
+            # Masked again: records stored before issue 14 may hold a clear ID number.
+            "content": scrub_text(str(d.get("penalty_content") or d.get("licence_content")
+                                      or "")) or None}
 
 
 def _hit_json(h: Hit) -> dict[str, Any]:
@@ -248,9 +252,17 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor, *,
                today: date | None = None) -> list[dict[str, Any]]:
-    """Check many applicants (one stored check each); results in the same order."""
+    """Check many applicants (one stored check each); results in the same order. An ID
+    number typed in as an applicant's name or code is masked before anything is kept."""
+    requests = [_scrubbed(r) for r in requests]
     with _collector_paused(len(requests) >= GC_PAUSE_MIN):
         return _run_checks(session, requests, actor, today or clock.today())
+
+
+def _scrubbed(r: CheckRequest) -> CheckRequest:
+    fields = (r.uscc, r.name, r.legal_representative)
+    clean = tuple(scrub_text(v) if v else v for v in fields)
+    return r if clean == fields else CheckRequest(r.matter, *clean)
 
 
 def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor,
@@ -296,16 +308,44 @@ def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor
         pending_prompts.append(prompts)
     ids = _store_checks(session, check_rows)
     rows = []
-    for check_id, req, result, prompts in zip(ids, requests, outputs, pending_prompts,
-                                              strict=True):
+    audited: list[audit.Entry] = []
+    for check_id, req, result, prompts, m in zip(ids, requests, outputs, pending_prompts,
+                                                 matches, strict=True):
         result["id"] = check_id
+        audited.extend(_audit_entries(check_id, req, m, result, catalog))
         for p in prompts:
             rows.append({"check_id": check_id, "matter": req.matter, "actor": actor.name,
                          "department_name": actor.department_name or actor.department_uscc,
                          "department_class": actor.department_class, "created_at": now, **p})
     if rows:
         session.execute(insert(cast(Table, CheckPrompt.__table__)), rows)
+    audit.append_many(session, actor, audit.CHECK_RUN, audited)
     return outputs
+
+
+def matter_purpose(matter: str, catalog: MeasureCatalog) -> DeclaredPurpose:
+    """The matter of a check as the purpose of a query (查询事由): the matters that are also
+    purposes keep their code, the others are `other` with the matter's name."""
+    label = catalog.matters.get(matter, matter)
+    if matter in {p.value for p in Purpose}:
+        return DeclaredPurpose(Purpose(matter), label)
+    return DeclaredPurpose(Purpose.OTHER, label)
+
+
+def _audit_entries(check_id: int, req: CheckRequest, m: MatchResult, result: dict[str, Any],
+                   catalog: MeasureCatalog) -> list[audit.Entry]:
+    """One audit entry per subject the check concerns (the applicant's valid code, every hit
+    shown or shown as reviewed), so that each sees the check in "who looked at me"; one
+    without a subject when it concerns none."""
+    concerned: list[str | None] = [m.code] if m.code else []
+    for h in result["hits"] + result["reviewed"]:
+        if h["uscc"] and h["uscc"] not in concerned:
+            concerned.append(h["uscc"])
+    purpose = matter_purpose(req.matter, catalog)
+    details = {"check_id": check_id, "matter": req.matter, "status": result["status"],
+               "hits": len(result["hits"]), "reviewed": len(result["reviewed"])}
+    return [audit.Entry(subject_uscc=u, purpose=purpose, details=details)
+            for u in concerned or [None]]
 
 
 def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog, candidates: list[Measure],

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.api.types import IsoDate, aware_iso, one_of
 from xinyong.core.workdays import session_calendar
 from xinyong.lists import (
     STATE_LABELS,
@@ -39,15 +40,19 @@ Manager = Annotated[Actor, Depends(require(Permission.LISTS_MANAGE))]
 class DocumentIn(BaseModel):
     type: str = Field("", max_length=100, description="文书类型， e.g. 行政处罚决定书")
     number: str = Field("", max_length=200, description="文书编号")
-    date: dt.date | None = Field(None, description="文书日期")
+    date: IsoDate | None = Field(None, description="文书日期")
     issuing_body: str = Field("", max_length=200, description="作出机关")
 
 
+KINDS = default_list_kinds()
+
+
 class EntryCreate(BaseModel):
-    list_kind: str
+    list_kind: str = Field(json_schema_extra=one_of(KINDS))
     uscc: str
     document: DocumentIn
-    legal_basis_id: str = ""
+    legal_basis_id: str = Field("", json_schema_extra=one_of(
+        {b.id for k in KINDS.values() for b in k.legal_bases}))
     facts: str = Field(max_length=4000)
     responsible_person: str | None = Field(None, max_length=50)
     person_role: str | None = Field(None, max_length=40)
@@ -89,7 +94,7 @@ def entry_json(session: Any, e: ListEntry, *, with_history: bool = False) -> dic
         out["transitions"] = [{"action": t.action, "from": t.from_state, "to": t.to_state,
                                "actor": t.actor, "department": t.department,
                                "reason": t.reason, "on": t.on_day,
-                               "at": t.at.isoformat(timespec="seconds")}
+                               "at": aware_iso(t.at)}
                               for t in transitions_of(session, e.id)]
     return out
 
@@ -101,10 +106,12 @@ def kinds(_actor: Manager) -> dict[str, Any]:
 
 
 @router.get("")
-def entries(session: SessionDep, _actor: Manager, state: str | None = None,
+def entries(session: SessionDep, actor: Manager, state: str | None = None,
             list_kind: str | None = None) -> dict[str, Any]:
-    items = [entry_json(session, e) for e in list_entries(session, state=state,
-                                                          list_kind=list_kind)]
+    found = list_entries(session, state=state, list_kind=list_kind)
+    items = [entry_json(session, e) for e in found]
+    audit.append(session, actor, "list.read", details={
+        "entry_ids": [e.id for e in found], "state": state, "list_kind": list_kind})
     return {"items": items, "total": len(items)}
 
 
@@ -121,9 +128,11 @@ def create(body: EntryCreate, session: SessionDep, actor: Manager) -> dict[str, 
 
 
 @router.get("/{entry_id}")
-def read(entry_id: EntryId, session: SessionDep, _actor: Manager
+def read(entry_id: EntryId, session: SessionDep, actor: Manager
          ) -> dict[str, Any]:
-    return entry_json(session, get_entry(session, entry_id), with_history=True)
+    entry = get_entry(session, entry_id)
+    audit.append(session, actor, "list.read", details={"entry_ids": [entry.id]})
+    return entry_json(session, entry, with_history=True)
 
 
 @router.post("/{entry_id}/notify")
@@ -153,6 +162,6 @@ def do_remove(entry_id: EntryId, body: Step, session: SessionDep,
 
 
 @router.post("/-/expire")
-def do_expire(session: SessionDep, _actor: Manager) -> dict[str, Any]:
-    removed = expire(session)
+def do_expire(session: SessionDep, actor: Manager) -> dict[str, Any]:
+    removed = expire(session, actor=actor)
     return {"removed": [e.id for e in removed], "total": len(removed)}
