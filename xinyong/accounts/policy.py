@@ -64,7 +64,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.OBJECTIONS_FILE: "提出异议",
     P.OBJECTIONS_DECIDE: "核查处理异议", P.OBJECTIONS_MANAGE: "转办和督办异议",
     P.REPAIR_APPLY: "申请信用修复", P.REPAIR_DECIDE: "办理信用修复",
-    P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告"}
+    P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告",
+    P.SUBJECTS_MANAGE: "处理重错码"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,

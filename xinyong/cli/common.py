@@ -22,7 +22,7 @@ from xinyong import audit
 from xinyong.audit import checkpoint
 from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema
-from xinyong.core.errors import XinyongError
+from xinyong.core.errors import Invalid, XinyongError
 from xinyong.core.keys import with_secret_key
 from xinyong.core.settings import Settings
 
@@ -127,9 +127,11 @@ def date_option(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        err.print(f"[bold red]错误[/] (date_invalid): {option} 「{value[:40]}」不是有效日期，"
-                  "应为 YYYY-MM-DD，如 2026-03-01")
-        raise typer.Exit(2) from None
+        pass
+    with reported():  # printed as every refusal of the command line is, with its code
+        raise Invalid(f"{option} 「{value[:40]}」不是有效日期，应为 YYYY-MM-DD，如 2026-03-01",
+                      code="date_invalid")
+    raise typer.Exit(2)  # not reached: reported() exits
 
 
 @contextmanager
