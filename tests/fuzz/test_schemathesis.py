@@ -55,6 +55,7 @@ SEMANTIC = {
     "purpose_required", "purpose_text_required", "purpose_text_invalid",  # 查询事由
     "applicant_required",  # a check names the applicant's code or name
     "provider_required",  # the credit office names the department it pushes for
+    "provider_invalid",  # a column's ?provider= is a valid USCC (written in any case/width)
     "legal_document_required", "legal_basis_not_allowed", "person_not_allowed",
     "person_role_not_allowed", "facts_required",  # a listing rests on a document and basis
     "subject_required", "department_required", "account_name_invalid", "password_too_short",
@@ -62,6 +63,7 @@ SEMANTIC = {
     "region_invalid", "reasons_required", "reasons_invalid", "reason_required",
     "commitment_required", "text_required", "correction_empty", "correction_field",
     "not_applied_reason_required",  # texts a rule requires or refuses
+    "notice_invalid",  # a notice's title and body: not blank once trimmed, no control chars
 }
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -4,20 +4,27 @@ repair applications in the states their next step needs, an account with a key.
 
 Records and cases belong to COMPANY (the subject of tests.accounts.helpers.ACTORS) and to
 PROVIDER (the department of its staff actors); checks are the case officer's department's.
+Besides: a published notice and a draft, an open 重错码 review (COMPANY reported under
+another name by another department) and an upload's error file of the staff actors (whose
+account id is none: 0).
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 
 from tests.accounts.helpers import ACTORS, make_account, make_key
-from tests.factories import COMPANY, PROVIDER, penalty
+from tests.factories import COMPANY, OTHER_PROVIDER, PROVIDER, penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import proposal
+from xinyong import notices
 from xinyong.accounts import Role
+from xinyong.codereview import list_reviews
 from xinyong.core import clock
 from xinyong.core.attachments import Upload
 from xinyong.core.db import unit_of_work
@@ -101,6 +108,25 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
         ids.update({f"app_{k}": v for k, v in apps.items()})
         ids["objection_attachment"] = _attachment(s, "objection", ids["objection_objected"])
         ids["repair_attachment"] = _attachment(s, "repair", apps["forwarded"])
+        ids["notice_published"] = notices.create(s, ADMIN, notices.NoticeInput(
+            "关于开展信用修复工作的通知", "正文"), publish=True).id
+        for tag in ("draft", "web_draft"):
+            ids[f"notice_{tag}"] = notices.create(s, ADMIN, notices.NoticeInput(
+                "草稿公告", "正文")).id
+    # 重错码: the same code under another name, from another department.
+    push(engine, settings, "penalty", [penalty(
+        document_number=_doc("rename"), subject_name="示范市华盛食品集团有限公司",
+        provider_uscc=OTHER_PROVIDER, provider_name="示范市交通运输局",
+        authority_uscc=OTHER_PROVIDER)], provider=OTHER_PROVIDER, received_on=TODAY,
+        today=TODAY)
+    with unit_of_work(engine) as s:
+        [review] = list_reviews(s)
+        ids["review"] = review.id
+    ids["upload"] = f"0-{uuid.uuid4().hex}"
+    uploads = Path(settings.var_dir) / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    (uploads / f"{ids['upload']}_错误.csv").write_text("行号,字段,规则,说明,原值,级别\n",
+                                                     encoding="utf-8-sig")
     return ids
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from tests.accounts.helpers import ACTORS
 from tests.accounts.test_matrix import api_routes
+from tests.factories import OTHER_PROVIDER
 from tests.security.seed import NAME, PDF, seed
 from xinyong.accounts import Actor, Role
 from xinyong.api.app import create_app
@@ -74,23 +75,68 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/me/objections/new"): Call(PUBLIC, "/me/objections/new?record={record_fileable}"),
     ("GET", "/login"): Call(PUBLIC),
     ("POST", "/login"): Call(AUTH),
+    ("GET", "/logout"): Call(AUTH),  # the confirmation form; logging out is the POST
     ("POST", "/logout"): Call(AUTH),
+    # The offline API documentation, notices, the staff desk (a menu of what the account may
+    # do), the empty upload form and the upload templates (the published catalog).
+    ("GET", "/docs"): Call(PUBLIC),
+    ("GET", "/redoc"): Call(PUBLIC),
+    ("GET", "/api/v1/notices"): Call(PUBLIC),
+    ("GET", "/api/v1/notices/{notice_id}"): Call(PUBLIC, "/api/v1/notices/{notice_published}"),
+    ("GET", "/notices"): Call(PUBLIC),
+    ("GET", "/notices/{notice_id}"): Call(PUBLIC, "/notices/{notice_published}"),
+    ("GET", "/desk"): Call(PUBLIC),
+    ("GET", "/uploads"): Call(PUBLIC),
+    ("GET", "/uploads/template/{record_type}.{fmt}"): Call(PUBLIC,
+                                                           "/uploads/template/penalty.csv"),
     # Collection.
     ("POST", "/api/v1/batches/{record_type}"): Call(
         WRITE, "/api/v1/batches/penalty?provider={provider}", json=[]),
     ("GET", "/api/v1/batches/{batch_id}"): Call(READ, "/api/v1/batches/{batch}"),
     ("GET", "/api/v1/publication/late"): Call(READ),
+    ("GET", "/api/v1/quality"): Call(READ),
+    ("GET", "/api/v1/quality/end-dates"): Call(READ),
+    ("GET", "/api/v1/records/{record_id}/repair-notice.pdf"): Call(
+        READ, "/api/v1/records/{record_notice}/repair-notice.pdf"),
+    ("GET", "/quality"): Call(READ),
+    ("GET", "/late"): Call(READ),
+    ("POST", "/uploads"): Call(WRITE, data={"record_type": "penalty"},
+                               files={"file": ("处罚.json", b"[]", "application/json")}),
+    ("GET", "/uploads/errors/{token}"): Call(READ, "/uploads/errors/{upload}"),
+    ("GET", "/api/v1/subject-reviews"): Call(READ),
+    ("POST", "/api/v1/subject-reviews/{review_id}/resolution"): Call(
+        WRITE, "/api/v1/subject-reviews/{review}/resolution",
+        json={"action": "confirm_rename", "reason": "企业已更名"}),
     # Accounts and the audit log.
     ("GET", "/api/v1/accounts"): Call(READ),
     ("POST", "/api/v1/accounts"): Call(WRITE, json={
-        "name": "walker", "role": "inspector", "department_uscc": "{provider}",
-        "department_name": "示范市市场监督管理局", "department_class": "enforcement"}),
+        "name": "walker", "role": "inspector", "department": "{provider}"}),
+    ("DELETE", "/api/v1/accounts/{name}/sessions"): Call(WRITE,
+                                                         "/api/v1/accounts/{account}/sessions"),
     ("POST", "/api/v1/accounts/{name}/keys"): Call(WRITE, "/api/v1/accounts/{account}/keys",
                                                    json={"label": "walk"}),
     ("DELETE", "/api/v1/accounts/{name}/keys/{key_id}"): Call(
         WRITE, "/api/v1/accounts/{account}/keys/{key}"),
     ("GET", "/api/v1/audit/entries"): Call(READ),
     ("GET", "/api/v1/audit/verify"): Call(READ),
+    ("GET", "/audit"): Call(READ, "/audit?verify=1"),
+    ("GET", "/api/v1/departments"): Call(READ),
+    ("POST", "/api/v1/departments"): Call(WRITE, json={
+        "code": "{other_provider}", "name": "示范市交通运输局", "department_class": "licensing"}),
+    # A real change: a PATCH that changes nothing writes nothing, and is not audited.
+    ("PATCH", "/api/v1/departments/{code}"): Call(WRITE, "/api/v1/departments/{provider}",
+                                                  json={"region_code": "350203"}),
+    # Notices: drafts and withdrawn ones are the credit office's.
+    ("GET", "/api/v1/notices/all"): Call(READ),
+    ("POST", "/api/v1/notices"): Call(WRITE, json={"title": "新公告", "body": "正文"}),
+    ("PUT", "/api/v1/notices/{notice_id}"): Call(WRITE, "/api/v1/notices/{notice_draft}",
+                                                 json={"title": "改过的公告", "body": "正文"}),
+    ("POST", "/api/v1/notices/{notice_id}/state"): Call(
+        WRITE, "/api/v1/notices/{notice_draft}/state", json={"state": "published"}),
+    ("GET", "/notices/manage"): Call(READ),
+    ("POST", "/notices/manage"): Call(WRITE, data={"title": "网页公告", "body": "正文"}),
+    ("POST", "/notices/manage/{notice_id}/state"): Call(
+        WRITE, "/notices/manage/{notice_web_draft}/state", data={"state": "published"}),
     # A subject's own file and who looked at it; a department's shared read.
     ("GET", "/api/v1/me/file"): Call(READ),
     ("GET", "/api/v1/me/queries"): Call(READ),
@@ -249,6 +295,7 @@ def _succeeded(status: int, location: str) -> bool:
 
 def test_every_non_public_read_and_every_write_is_audited(engine, settings):
     ids = seed(engine, settings)
+    ids["other_provider"] = OTHER_PROVIDER
     with unit_of_work(engine) as s:
         from xinyong.subjects import get_subject
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -91,6 +91,8 @@ class ProblemOut(BaseModel):
     rule: str
     message: str
     value: str | None
+    level: Literal["error", "warning"] = Field(
+        "error", description="error: refused; warning: accepted and reported")
 
 
 class ErrorBody(BaseModel):

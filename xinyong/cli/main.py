@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong.catalog import default_catalog, load_catalog
-from xinyong.cli.accounts import accounts_app, audit_app
+from xinyong.cli.accounts import OperatorOpt, accounts_app, audit_app, cli_actor
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
@@ -32,8 +32,8 @@ from xinyong.cli.subjects import resolve_command as resolve_review
 from xinyong.cli.subjects import reviews as subject_reviews
 from xinyong.core import clock
 from xinyong.core.db import engine_for, unit_of_work, upgrade
-from xinyong.ingest import provider_quality, write_template
-from xinyong.ingest.quality import list_end_date_warnings
+from xinyong.ingest import write_template
+from xinyong.ingest.reads import read_end_date_warnings, read_quality
 from xinyong.ingest.runner import FileBatch, run_file_batch
 
 app = typer.Typer(help="xinyong 公共信用信息平台", no_args_is_help=True,
@@ -197,14 +197,16 @@ def quality(ctx: typer.Context,
                 "(warnings)")] = False,
             provider: Annotated[str | None, typer.Option(
                 help="with --end-dates: one provider's USCC")] = None,
-            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Compliance, timeliness, end-date warnings and 重错码 rate per provider."""
-    with unit_of_work(engine(ctx)) as session:
+            as_json: Annotated[bool, typer.Option("--json")] = False,
+            operator: OperatorOpt = None) -> None:
+    """Compliance, timeliness, end-date warnings and 重错码 rate per provider (audited)."""
+    actor = cli_actor(operator)
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
         if end_dates:
-            warnings, total = list_end_date_warnings(session, provider_uscc=provider,
+            warnings, total = read_end_date_warnings(session, actor, provider_uscc=provider,
                                                      per_page=1000)
         else:
-            rows = provider_quality(session)
+            rows = read_quality(session, actor)
     if end_dates:
         if as_json:
             print_json({"items": [w.__dict__ for w in warnings], "total": total})
