@@ -54,6 +54,28 @@ def test_unstorable_text_is_refused_with_422(engine, settings):
     assert r.status_code == 200, r.text
 
 
+def test_the_routes_of_notices_departments_reviews_and_staff_pages_refuse_it_too(engine,
+                                                                                   settings):
+    """The guard is the app's: routes added since (issue 21's notices and staff pages, the
+    departments, 重错码 reviews, column filters) refuse NUL and lone surrogates as well."""
+    admin = client_as(settings, ACTORS[Role.ADMIN])
+    for url, body in [("/api/v1/notices", {"title": LONE, "body": "正文"}),
+                      ("/api/v1/departments", {"code": PROVIDER, "name": "局\x00",
+                                               "department_class": "enforcement"}),
+                      ("/api/v1/subject-reviews/1/resolution",
+                       {"action": "distinct", "reason": LONE})]:
+        r = _raw_json(admin, url, body)
+        assert r.status_code == 422 and r.json()["code"] == "text_invalid", (url, r.text)
+    for r in (admin.get("/api/v1/columns/penalty?region=35%00"),
+              admin.get("/api/v1/quality/end-dates?provider=%00"),
+              admin.post("/notices/manage", data={"title": "标题\x00", "body": "正文"})):
+        assert r.status_code == 422, r.text
+    # A multipart upload's text fields are the service's to check: refused, never a 500.
+    r = admin.post("/uploads", data={"record_type": "penalty", "provider": "\x00"},
+                   files={"file": ("处罚.json", b"[]", "application/json")})
+    assert r.status_code == 422, r.text
+
+
 @pytest.mark.parametrize("url", ["/api/v1/measures/report?month=9999-12",
                                  "/api/v1/measures/stats?month=9999-12",
                                  "/api/v1/measures/report?month=2026-13"])
