@@ -165,3 +165,40 @@ def test_a_method_a_path_does_not_serve_is_405_with_allow(engine, sqlite_setting
             if r.status_code != 405 or not served <= allow or method in allow:
                 wrong.append(f"{method} {url} -> {r.status_code} Allow: {sorted(allow)}")
     assert not wrong, "\n".join(wrong)
+
+
+ERROR_STATUSES = ("400", "401", "403", "404", "409", "413", "422", "429")
+
+
+def test_every_operation_declares_the_error_statuses_and_they_answer_in_that_shape(
+        engine, sqlite_settings):
+    """413 (request limits) and 429 (identity attempts) are answered outside the routes, by
+    the body-limit middleware and the attempt counter: declared on every operation like the
+    others, and answered in the declared shape."""
+    from fastapi.testclient import TestClient
+
+    from xinyong.api.errors import ErrorBody
+    from xinyong.core.errors import RateLimited
+
+    small = sqlite_settings.model_copy(update={"max_request_bytes": 2048,
+                                               "max_json_bytes": 1024})
+    app = _client_app(small, Role.ADMIN)
+
+    @app.get("/api/v1/-probe-429")
+    def too_many() -> None:
+        raise RateLimited("尝试次数过多，请15分钟后再试")
+
+    client = TestClient(app)
+    paths = client.get("/openapi.json").json()["paths"]
+    missing = [f"{method.upper()} {path}: {status}" for path, ops in paths.items()
+               for method, op in ops.items() for status in ERROR_STATUSES
+               if not op["responses"].get(status, {}).get("content", {})
+               .get("application/json", {}).get("schema", {}).get("$ref", "")
+               .endswith("/ErrorBody")]
+    assert missing == []
+    r = client.post("/api/v1/notices", json={"title": "x" * 3000, "body": "正文"})
+    assert r.status_code == 413
+    ErrorBody.model_validate(r.json())
+    r = client.get("/api/v1/-probe-429")
+    assert r.status_code == 429 and r.json()["code"] == "too_many_attempts"
+    ErrorBody.model_validate(r.json())
