@@ -114,11 +114,12 @@ def test_api_keys_revoke_rotate_and_scope(engine, settings):
         with unit_of_work(engine) as s:
             _new, new_key = accounts.rotate_key(s, CLI, key_id)
         r = c.post("/api/v1/batches/penalty", json=[penalty()], headers={"X-API-Key": key})
-        assert r.status_code == 403 and r.json()["code"] == "api_key_invalid"
+        assert r.status_code == 401 and r.json()["code"] == "api_key_invalid"
+        assert r.headers["www-authenticate"].startswith("Bearer")
         r = c.post("/api/v1/batches/penalty", json=[penalty()],
                    headers={"Authorization": f"Bearer {new_key}"})
         assert r.status_code == 200 and r.json()["duplicates"] == 1
-        assert c.get("/api/v1/me", headers={"X-API-Key": "xy_nonsense"}).status_code == 403
+        assert c.get("/api/v1/me", headers={"X-API-Key": "xy_nonsense"}).status_code == 401
     with unit_of_work(engine) as s:
         pushes = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "batch.ingest")))
     assert len(pushes) == 2

@@ -49,10 +49,10 @@ def test_first_admin_then_a_department_key(engine, settings):
         assert ok.status_code == 200
         r = _run(settings, "accounts", "key-rotate", str(issued["id"]), "--json")
         rotated = json.loads(r.stdout)
-        assert c.get("/api/v1/me", headers={"X-API-Key": issued["key"]}).status_code == 403
+        assert c.get("/api/v1/me", headers={"X-API-Key": issued["key"]}).status_code == 401
         assert c.get("/api/v1/me", headers={"X-API-Key": rotated["key"]}).json()["name"] == "sjj"
         assert _run(settings, "accounts", "key-revoke", str(rotated["id"])).exit_code == 0
-        assert c.get("/api/v1/me", headers={"X-API-Key": rotated["key"]}).status_code == 403
+        assert c.get("/api/v1/me", headers={"X-API-Key": rotated["key"]}).status_code == 401
     listed = json.loads(_run(settings, "accounts", "keys", "--json").stdout)
     assert len(listed) == 2 and all(k["revoked_at"] for k in listed)
     assert "key" not in listed[0]

@@ -10,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from tests.accounts.helpers import ACTORS, client_as
-from xinyong.accounts import ROLE_PERMISSIONS, Permission
+from xinyong.accounts import ROLE_PERMISSIONS, Permission, Role
 from xinyong.api.app import create_app
 from xinyong.api.deps import get_actor
 from xinyong.core.settings import Settings
@@ -91,7 +91,11 @@ def test_each_role_is_allowed_or_refused(engine, settings, method, path, permiss
             body = BODIES.get(path, [] if method == "POST" else None)
             r = c.request(method, _fill(path) + "?purpose=inspection", json=body)
             allowed = permission in ROLE_PERMISSIONS[role]
-            refused = r.status_code == 403 and r.json()["code"] == "forbidden"
+            # Anonymous callers are asked to authenticate (401); a known caller without the
+            # permission is refused (403).
+            status, code = (401, "authentication_required") if role == Role.PUBLIC \
+                else (403, "forbidden")
+            refused = r.status_code == status and r.json()["code"] == code
             assert refused is (not allowed), (role, method, path, r.status_code, r.text)
             assert r.status_code < 500, (role, method, path, r.text)
 

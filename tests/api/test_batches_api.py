@@ -108,7 +108,7 @@ def test_a_department_cannot_write_another_departments_record_type(engine, setti
 def test_the_public_cannot_push(engine, settings):
     with TestClient(create_app(settings)) as c:
         r = c.post(f"/api/v1/batches/penalty?provider={PROVIDER}", json=[penalty()])
-    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert r.status_code == 401 and r.json()["code"] == "authentication_required"
     assert _records(engine) == 0
 
 

@@ -117,7 +117,7 @@ def test_columns_counts_and_late(client, settings):
     _error(client.get("/api/v1/columns/penalty", params={"region": "x"}), 422,
            "region_invalid")
     # Late publication is for the credit office, not the public.
-    _error(client.get("/api/v1/publication/late"), 403, "forbidden")
+    _error(client.get("/api/v1/publication/late"), 401, "authentication_required")
     app = create_app(settings)
     app.dependency_overrides[get_actor] = lambda: Actor(role=Role.ADMIN, name="信用办")
     with TestClient(app) as admin:
@@ -134,14 +134,14 @@ def test_a_stale_key_is_refused_on_public_reads_too(client):
     # a key that is sent is still checked, and refused, not taken for the public.
     for headers in ({"X-API-Key": STALE_KEY}, {"Authorization": f"Bearer {STALE_KEY}"},
                     {"X-API-Key": "xy_malformed"}):
-        _error(client.get(f"/api/v1/subjects/{COMPANY}", headers=headers), 403,
+        _error(client.get(f"/api/v1/subjects/{COMPANY}", headers=headers), 401,
                "api_key_invalid")
-        _error(client.get("/api/v1/subjects", params={"q": "腾讯"}, headers=headers), 403,
+        _error(client.get("/api/v1/subjects", params={"q": "腾讯"}, headers=headers), 401,
                "api_key_invalid")
 
 
 def test_every_request_gives_its_connection_back(client, engine):
-    """Whatever the outcome (found, searched, 404, 422, 403), a request ends its transaction
+    """Whatever the outcome (found, searched, 404, 422, 401), a request ends its transaction
     and returns its connection before the answer is sent, not whenever the garbage collector
     gets to a forgotten session: more requests than the pool holds, and none left out."""
     from xinyong.subjects.uscc import make
@@ -152,7 +152,7 @@ def test_every_request_gives_its_connection_back(client, engine):
              (f"/api/v1/subjects/{COMPANY}/records?type=penalty", {}, 200),
              (f"/api/v1/subjects/{unknown}", {}, 404),
              (f"/api/v1/subjects/{WRONG}", {}, 422),
-             (f"/api/v1/subjects/{COMPANY}", {"X-API-Key": STALE_KEY}, 403)]
+             (f"/api/v1/subjects/{COMPANY}", {"X-API-Key": STALE_KEY}, 401)]
     for i in range(30):
         path, headers, status = calls[i % len(calls)]
         assert client.get(path, headers=headers).status_code == status

@@ -94,6 +94,7 @@ def test_the_ingest_error_file_neutralises_the_values_it_repeats(tmp_path) -> No
             errors.add(Problem(row=i, field="处罚决定日期", rule="date",
                                message="「处罚决定日期」不是日期", value=h))
     rows = read_csv(path.read_bytes())
+    # records-integrity added the 6th column (级别: 错误 or 警告, Problem.level).
     assert rows[0] == ["行号", "字段", "规则", "说明", "原值", "级别"]
     assert [r[4] for r in rows[1:]] == SAFE
     assert [r[0] for r in rows[1:]] == [str(i) for i in range(2, 2 + len(HOSTILE))]

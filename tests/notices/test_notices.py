@@ -78,6 +78,9 @@ def test_the_api_and_the_cli_manage_notices(engine, settings):
         assert r.json()["state"] == "withdrawn"
     with client_as(settings, ACTORS[Role.PUBLIC]) as c:
         assert c.get(f"/api/v1/notices/{nid}").status_code == 404
+        # Nobody signed in: 401 (no credentials), not 403.
+        assert c.post("/api/v1/notices", json={"title": "x", "body": "y"}).status_code == 401
+    with client_as(settings, ACTORS[Role.SUBJECT]) as c:
         assert c.post("/api/v1/notices", json={"title": "x", "body": "y"}).status_code == 403
     env = {"XINYONG_DATABASE_URL": settings.database_url, "XINYONG_ENVIRONMENT": "test",
            "XINYONG_SECRET_KEY": settings.secret_key}

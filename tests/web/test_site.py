@@ -128,9 +128,12 @@ def test_a_refused_page_says_what_the_account_may_do_instead(site_data, settings
     with client_as(settings, _signed_in(Role.SUBJECT)) as c:
         r = c.get("/cases/objections", headers=HTML)
     assert r.status_code == 403 and '<a href="/me">我的信用</a>' in r.text
-    with client_as(settings, ACTORS[Role.PUBLIC]) as c:
+    with client_as(settings, _signed_in(Role.SUBJECT)) as c:
         r = c.get("/api/v1/audit/entries")
-    assert r.status_code == 403 and r.json()["message"] == "当前身份（公众）无权查看审计日志"
+    assert r.status_code == 403 and r.json()["message"] == "当前身份（信用主体）无权查看审计日志"
+    with client_as(settings, ACTORS[Role.PUBLIC]) as c:  # nobody signed in: 401, not 403
+        r = c.get("/api/v1/audit/entries")
+    assert r.status_code == 401 and r.json()["code"] == "authentication_required"
 
 
 def test_a_server_error_is_a_page_without_details(site_data, settings):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from xinyong import __version__, audit
 from xinyong.api import docs, errors
+from xinyong.api.guards import refuse_unstorable_text
 from xinyong.api.limits import BodyLimitMiddleware
 from xinyong.api.routers import (
     accounts,
@@ -62,7 +63,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = with_secret_key(settings or Settings())
     clock.configure(settings.time_zone)
     title = f"xinyong — {settings.platform_name} API"
-    app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None)
+    # Every route refuses text no database can store (api/guards.py) and declares the error
+    # statuses any operation may answer (api/errors.RESPONSES).
+    app = FastAPI(title=title, version=__version__, docs_url=None, redoc_url=None,
+                  dependencies=[Depends(refuse_unstorable_text)], responses=errors.RESPONSES)
     docs.install(app, settings.platform_name)
     app.state.settings = settings
     app.state.engine = engine_for(settings)

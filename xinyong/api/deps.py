@@ -26,13 +26,15 @@ from xinyong.accounts import (
     DeclaredPurpose,
     Permission,
     Purpose,
+    Role,
     authorize,
+    can,
     declare_purpose,
 )
 from xinyong.accounts.attempts import Limits
 from xinyong.accounts.service import actor_for_session, authenticate_key
 from xinyong.catalog import Catalog, default_catalog
-from xinyong.core.errors import Forbidden
+from xinyong.core.errors import Forbidden, Unauthenticated
 from xinyong.core.settings import Settings
 from xinyong.web.auth.csrf import HEADER as CSRF_HEADER
 from xinyong.web.auth.csrf import csrf_ok, is_anonymous, session_id
@@ -131,7 +133,7 @@ def identity_limits(settings: Settings) -> Limits:
 async def get_actor(request: Request, session: SessionDep) -> Actor:
     """Who is calling: an API key (`X-API-Key: <key>` or `Authorization: Bearer <key>`), else
     the account of a web login session, else the public. A key that is presented but unknown
-    or revoked is refused (403 api_key_invalid) rather than treated as anonymous, so a client
+    or revoked is refused (401 api_key_invalid) rather than treated as anonymous, so a client
     with a stale key learns it at once. Tests override this dependency to act as a role.
     Async: the public caller (no key, no login) costs no database access and no thread hop;
     a key or a login session is looked up in the thread pool. A session id whose session
@@ -143,7 +145,10 @@ async def get_actor(request: Request, session: SessionDep) -> Actor:
         if scheme.lower() == "bearer" and token.strip():
             key = token.strip()
     if key:
-        by_key = await run_in_threadpool(authenticate_key, session, key, client=client)
+        try:
+            by_key = await run_in_threadpool(authenticate_key, session, key, client=client)
+        except Forbidden as exc:  # an unknown or revoked key: not authenticated (401)
+            raise Unauthenticated(exc.message, code=exc.code) from None
         request.state.actor = by_key  # for the page's header (xinyong.web.pages)
         return by_key
     sid = session_id(request)
@@ -170,6 +175,11 @@ def require(permission: Permission) -> Callable[[Actor], Coroutine[Any, Any, Act
     check is pure, no reason to hop to the thread pool)."""
 
     async def _check(actor: ActorDep) -> Actor:
+        if actor.role == Role.PUBLIC and not can(actor, permission):
+            # No credentials at all: 401 (log in or send a key), not 403 (which says the
+            # credentials presented do not allow it).
+            raise Unauthenticated("请先登录，或在请求中提供接口密钥（X-API-Key 或 "
+                                  "Authorization: Bearer）", code="authentication_required")
         authorize(actor, permission)
         return actor
 

@@ -3,11 +3,14 @@
 from xinyong.audit.checkpoint import Signer, load_signer, verify_anchored, write_checkpoint
 from xinyong.audit.rules import mask_text
 from xinyong.audit.service import (
+    CHECK_RUN,
     QUERY_ACTIONS,
     READ_SHARED,
     BrokenLink,
+    Entry,
     VerifyResult,
     append,
+    append_many,
     count,
     grant_append_only,
     list_entries,
@@ -16,7 +19,7 @@ from xinyong.audit.service import (
 )
 from xinyong.audit.tables import AuditCheckpoint, AuditEntry
 
-__all__ = ["QUERY_ACTIONS", "READ_SHARED", "AuditCheckpoint", "AuditEntry", "BrokenLink",
-           "Signer", "VerifyResult", "append", "count", "grant_append_only", "list_entries",
-           "list_queries_about", "load_signer", "mask_text", "verify", "verify_anchored",
-           "write_checkpoint"]
+__all__ = ["CHECK_RUN", "QUERY_ACTIONS", "READ_SHARED", "AuditCheckpoint", "AuditEntry",
+           "BrokenLink", "Entry", "Signer", "VerifyResult", "append", "append_many", "count",
+           "grant_append_only", "list_entries", "list_queries_about", "load_signer", "mask_text",
+           "verify", "verify_anchored", "write_checkpoint"]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from xinyong.core.masking import is_valid_resident_id, mask_id
+from xinyong.core.masking import scrub_text
 
 GENESIS = "0" * 64
 # Fields covered by the hash, in a fixed order; `hash` itself is not.
@@ -17,19 +16,11 @@ HASHED_FIELDS = ("seq", "at", "action", "actor_name", "role", "account_id", "dep
                  "department_name", "subject_uscc", "purpose", "purpose_text", "client",
                  "details", "prev_hash")
 
-# A resident ID number (GB 11643) never enters the log. Shape first, then the check digit,
-# so that an all-digit USCC in the same text is left alone.
-_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])"
-                          r"(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
-
-
-def _mask_match(m: re.Match[str]) -> str:
-    value = m.group(0)
-    return mask_id(value) if is_valid_resident_id(value) else value
-
 
 def mask_text(value: str) -> str:
-    return _RESIDENT_ID.sub(_mask_match, value)
+    """A resident ID number (GB 11643) never enters the log: masked wherever it is in a text,
+    whatever its width or spacing (xinyong.core.masking.scrub_text)."""
+    return scrub_text(value)
 
 
 def mask_value(value: Any) -> Any:
@@ -37,15 +28,23 @@ def mask_value(value: Any) -> Any:
     if isinstance(value, str):
         return mask_text(value)
     if isinstance(value, Mapping):
-        return {str(k): mask_value(v) for k, v in value.items()}
+        # Numbers and None (most of any entry's details) are taken as they are, not recursed.
+        return {str(k): v if v is None or type(v) in (int, float, bool) else mask_value(v)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [mask_value(v) for v in value]
     return value
 
 
+# One encoder each (json.dumps with options builds a new one per call; a batch check
+# appends thousands of entries). The output is what json.dumps with these options gives.
+_DETAILS = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                            default=str)
+_HASHED = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_details(details: Mapping[str, Any] | None) -> str:
-    return json.dumps(mask_value(dict(details or {})), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"), default=str)
+    return _DETAILS.encode(mask_value(dict(details or {})))
 
 
 def _norm(value: Any) -> Any:
@@ -57,6 +56,5 @@ def _norm(value: Any) -> Any:
 
 def entry_hash(fields: Mapping[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the hashed fields (prev_hash included)."""
-    blob = json.dumps({k: _norm(fields.get(k)) for k in HASHED_FIELDS}, sort_keys=True,
-                      ensure_ascii=False, separators=(",", ":"))
+    blob = _HASHED.encode({k: _norm(fields.get(k)) for k in HASHED_FIELDS})
     return hashlib.sha256(blob.encode()).hexdigest()

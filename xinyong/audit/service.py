@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,10 @@ _LOCK_KEY = 0x787961756469
 # Reads of non-public data about a subject made by someone other than the subject itself:
 # what "who looked at me" lists.
 READ_SHARED = "records.read_shared"
-QUERY_ACTIONS = (READ_SHARED,)
+# A check (逢办必查) looks at the credit information of the applicant and of every subject it
+# hits: one entry per subject concerned, listed in that subject's "who looked at me".
+CHECK_RUN = "check.run"
+QUERY_ACTIONS = (READ_SHARED, CHECK_RUN)
 _PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _SQLITE_LOCK = text("UPDATE audit_entry SET seq = seq WHERE 1 = 0")
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
@@ -69,32 +72,91 @@ def head(session: Session) -> tuple[int, str] | None:
     return (int(last[0]), str(last[1])) if last else None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry of `append_many`: what `append` takes besides the actor and action."""
+
+    subject_uscc: str | None = None
+    purpose: DeclaredPurpose | None = None
+    details: Mapping[str, Any] | None = None
+
+
+def _head(session: Session) -> tuple[Connection, int, str]:
+    """Lock the chain for this transaction and read its head: (connection, seq, hash)."""
+    conn = lock_chain(session)
+    last = conn.execute(_HEAD).first()
+    return (conn, last[0], last[1]) if last else (conn, 0, GENESIS)
+
+
+def _constant(actor: Actor, action: str) -> dict[str, Any]:
+    """The fields of an entry that depend only on who acts and what they do."""
+    return {"action": action, "actor_name": mask_text(actor.name)[:100],
+            "role": actor.role.value, "account_id": actor.account_id,
+            "department_uscc": actor.department_uscc,
+            "department_name": actor.department_name,
+            "client": (actor.client or "")[:64] or None}
+
+
+def _row(seq: int, prev: str, constant: dict[str, Any], entry: Entry, at: Any,
+         purpose_text: str | None) -> dict[str, Any]:
+    purpose = entry.purpose
+    fields: dict[str, Any] = {
+        **constant, "seq": seq, "at": at, "subject_uscc": entry.subject_uscc,
+        "purpose": purpose.purpose.value if purpose else None, "purpose_text": purpose_text,
+        "details": canonical_details(entry.details), "prev_hash": prev,
+    }
+    return {**fields, "hash": entry_hash(fields)}
+
+
+def _purpose_text(purpose: DeclaredPurpose | None) -> str | None:
+    return mask_text(purpose.text)[:200] if purpose and purpose.text else None
+
+
+def _checkpoint(session: Session, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Anchor every multiple of the engine's checkpoint interval these rows reached."""
+    if not _CHECKPOINTS:
+        return
+    every, hook = _CHECKPOINTS.get(conn.engine, (0, None))
+    if not every or hook is None:
+        return
+    for row in rows:
+        if row["seq"] % every == 0:
+            hook(session, row["seq"], row["hash"])
+
+
 def append(session: Session, actor: Actor, action: str, *, subject_uscc: str | None = None,
            purpose: DeclaredPurpose | None = None,
            details: Mapping[str, Any] | None = None) -> tuple[int, str]:
     """Add one entry at the end of the chain (executed, not committed); returns its sequence
     number and hash. A Core insert, not an ORM object: this runs on every audited read, and
     the unit of work's bookkeeping cost more than the insert itself."""
-    conn = lock_chain(session)
-    last = conn.execute(_HEAD).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    fields: dict[str, Any] = {
-        "seq": seq, "at": clock.now(), "action": action,
-        "actor_name": mask_text(actor.name)[:100], "role": actor.role.value,
-        "account_id": actor.account_id, "department_uscc": actor.department_uscc,
-        "department_name": actor.department_name, "subject_uscc": subject_uscc,
-        "purpose": purpose.purpose.value if purpose else None,
-        "purpose_text": mask_text(purpose.text) if purpose and purpose.text else None,
-        "client": (actor.client or "")[:64] or None, "details": canonical_details(details),
-        "prev_hash": prev,
-    }
-    digest = entry_hash(fields)
-    conn.execute(_INSERT, {**fields, "hash": digest})
-    if _CHECKPOINTS:
-        every, hook = _CHECKPOINTS.get(conn.engine, (0, None))
-        if every and seq % every == 0 and hook is not None:
-            hook(session, seq, digest)
-    return seq, digest
+    conn, last, prev = _head(session)
+    row = _row(last + 1, prev, _constant(actor, action), Entry(subject_uscc, purpose, details),
+               clock.now(), _purpose_text(purpose))
+    conn.execute(_INSERT, row)
+    _checkpoint(session, conn, (row,))
+    return row["seq"], row["hash"]
+
+
+def append_many(session: Session, actor: Actor, action: str, entries: Sequence[Entry]) -> int:
+    """Add one entry per item of `entries` (same actor and action), chained in order, in one
+    lock and one insert: a batch check audits each of its thousands of applicants. Returns
+    the number of entries written."""
+    if not entries:
+        return 0
+    conn, last, prev = _head(session)
+    now, constant = clock.now(), _constant(actor, action)
+    texts: dict[DeclaredPurpose | None, str | None] = {}
+    rows = []
+    for i, entry in enumerate(entries, start=1):
+        if entry.purpose not in texts:
+            texts[entry.purpose] = _purpose_text(entry.purpose)
+        row = _row(last + i, prev, constant, entry, now, texts[entry.purpose])
+        rows.append(row)
+        prev = row["hash"]
+    conn.execute(_INSERT, rows)
+    _checkpoint(session, conn, rows)
+    return len(rows)
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:

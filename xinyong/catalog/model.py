@@ -75,6 +75,10 @@ class FieldSpec(_Strict):
     id_type_field: str | None = None
     placeholder_for: Placeholder | None = None
     personal: bool = False
+    # A code of the subject or document (registration number, tax number, licence number):
+    # kept as given. Every other string field is free text, in which a resident ID number
+    # typed by hand is masked at ingest (xinyong.core.masking.scrub_text).
+    identifier: bool = False
     note: str | None = None
 
     @field_validator("type")

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from xinyong import audit
 from xinyong.audit import checkpoint
 from xinyong.core import clock
 from xinyong.core.db import engine_for, ensure_schema
-from xinyong.core.errors import XinyongError
+from xinyong.core.errors import Invalid, XinyongError
 from xinyong.core.keys import with_secret_key
 from xinyong.core.settings import Settings
 
@@ -116,6 +117,21 @@ def engine(ctx: typer.Context, *, create: bool = False) -> Engine:
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD command-line option; a value that is no date is refused (exit 2) with
+    the option named, never a traceback."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    with reported():  # printed as every refusal of the command line is, with its code
+        raise Invalid(f"{option} 「{value[:40]}」不是有效日期，应为 YYYY-MM-DD，如 2026-03-01",
+                      code="date_invalid")
+    raise typer.Exit(2)  # not reached: reported() exits
 
 
 @contextmanager

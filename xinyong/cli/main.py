@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,9 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong.catalog import default_catalog, load_catalog
-from xinyong.cli.accounts import accounts_app, audit_app
+from xinyong.cli.accounts import OperatorOpt, accounts_app, audit_app, cli_actor
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
-from xinyong.cli.common import engine, err, out, print_json, reported, settings
+from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
 from xinyong.cli.integrity import seal
 from xinyong.cli.notices import notices_app
@@ -34,8 +33,8 @@ from xinyong.cli.subjects import resolve_command as resolve_review
 from xinyong.cli.subjects import reviews as subject_reviews
 from xinyong.core import clock
 from xinyong.core.db import engine_for, unit_of_work, upgrade
-from xinyong.ingest import provider_quality, write_template
-from xinyong.ingest.quality import list_end_date_warnings
+from xinyong.ingest import write_template
+from xinyong.ingest.reads import read_end_date_warnings, read_quality
 from xinyong.ingest.runner import FileBatch, run_file_batch
 
 app = typer.Typer(help="xinyong 公共信用信息平台", no_args_is_help=True,
@@ -124,9 +123,12 @@ def _count_rows(path: Path, fmt: str) -> int | None:
         return None
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True)
     try:
-        return max((wb.worksheets[0].max_row or 1) - 1, 0)
+        wb = load_workbook(path, read_only=True)
+    except Exception:  # not a readable XLSX: the reader refuses it with its reason
+        return None
+    try:
+        return max((wb.worksheets[0].max_row or 1) - 1, 0) if wb.worksheets else None
     finally:
         wb.close()
 
@@ -151,8 +153,8 @@ def ingest_cmd(
 ) -> None:
     """Ingest one file of records; print the summary and write rejected rows to an error file."""
     with reported(as_json):
+        received = date_option(received_on, "--received-on") or clock.today()
         eng = engine(ctx)
-        received = date.fromisoformat(received_on) if received_on else clock.today()
         if received > clock.today():
             err.print("[red]--received-on 不能晚于今天[/]")
             raise typer.Exit(2)
@@ -197,14 +199,16 @@ def quality(ctx: typer.Context,
                 "(warnings)")] = False,
             provider: Annotated[str | None, typer.Option(
                 help="with --end-dates: one provider's USCC")] = None,
-            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Compliance, timeliness, end-date warnings and 重错码 rate per provider."""
-    with unit_of_work(engine(ctx)) as session:
+            as_json: Annotated[bool, typer.Option("--json")] = False,
+            operator: OperatorOpt = None) -> None:
+    """Compliance, timeliness, end-date warnings and 重错码 rate per provider (audited)."""
+    actor = cli_actor(operator)
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
         if end_dates:
-            warnings, total = list_end_date_warnings(session, provider_uscc=provider,
+            warnings, total = read_end_date_warnings(session, actor, provider_uscc=provider,
                                                      per_page=1000)
         else:
-            rows = provider_quality(session)
+            rows = read_quality(session, actor)
     if end_dates:
         if as_json:
             print_json({"items": [w.__dict__ for w in warnings], "total": total})
@@ -256,7 +260,7 @@ def demo_data(
     from xinyong.demo import generate_demo
 
     target = output or settings(ctx).var_dir / "demo"
-    day = date.fromisoformat(today) if today else clock.today()
+    day = date_option(today, "--today") or clock.today()
     files = generate_demo(target, subjects=subjects, seed=seed, today=day)
     out.print(f"已生成 {len(files)} 个演示文件： {target}")
     if not load:

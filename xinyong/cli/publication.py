@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import getpass
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from xinyong.cli.common import engine, out, print_json, reported
+from xinyong.cli.common import date_option, engine, out, print_json, reported
 from xinyong.core.db import unit_of_work
+from xinyong.ingest.runner import operator_actor
 
 publication_app = typer.Typer(help="公示 (publication windows, late publication)",
                               no_args_is_help=True)
@@ -34,10 +35,11 @@ def late(ctx: typer.Context,
          page: int = 1,
          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Records received more than 7 working days after their decision (迟报), newest first."""
-    from xinyong.ingest.quality import list_late
+    from xinyong.ingest.reads import read_late
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
-        items, total = list_late(session, provider_uscc=provider, page=page)
+        items, total = read_late(session, operator_actor(getpass.getuser()),
+                                 provider_uscc=provider, page=page)
     if as_json:
         print_json({"total": total, "page": page, "items": [i.__dict__ for i in items]})
         return
@@ -58,11 +60,12 @@ def end(ctx: typer.Context, record_id: int,
         note: Annotated[str | None, typer.Option()] = None,
         operator: Annotated[str, typer.Option()] = "信用办") -> None:
     """End a record's publication early: a repair or a revocation, with its date."""
-    from xinyong.publication.judging import end_publication
+    from xinyong.publication.judging import end_early
 
+    day = date_option(on, "--on")
+    assert day is not None
     with reported(), unit_of_work(engine(ctx)) as session:
-        j = end_publication(session, record_id, reason, date.fromisoformat(on),
-                         created_by=operator, note=note)
+        j = end_early(session, operator_actor(operator), record_id, reason, day, note=note)
         end_day = j.window_end.isoformat() if j.window_end else "长期"
     out.print(f"记录 {record_id} 最后公示日：{end_day}({j.ended_by})")
 

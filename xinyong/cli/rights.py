@@ -4,16 +4,24 @@ hand-off of repair results to upper-level platforms."""
 
 from __future__ import annotations
 
-from datetime import date
+import getpass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from xinyong.cli.common import engine, out, print_json, reported
+from xinyong.accounts import Actor
+from xinyong.cli.common import date_option, engine, out, print_json, reported
 from xinyong.core.db import unit_of_work
 from xinyong.core.workdays import PROVISIONAL_MARK
+from xinyong.ingest.runner import operator_actor
+
+
+def _operator() -> Actor:
+    """The credit office's operator on the server (reads here are audited as them)."""
+    return operator_actor(getpass.getuser())
+
 
 objections_app = typer.Typer(help="异议 (objections)", no_args_is_help=True)
 repair_app = typer.Typer(help="信用修复 (credit repair)", no_args_is_help=True)
@@ -33,11 +41,11 @@ def objections_overdue(ctx: typer.Context,
                        as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Open objections past their working-day clock (flag to the credit office)."""
     from xinyong.core.workdays import load_calendar
-    from xinyong.objections.service import overdue
+    from xinyong.objections.reads import read_overdue
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         cal = load_calendar(session)
-        items = overdue(session, cal)
+        items = read_overdue(session, _operator(), cal)
         rows = [{"id": od.objection.id, "subject": od.objection.subject_name,
                  "provider": od.objection.provider_name, "step": od.step,
                  "due": od.due.isoformat() if od.due else None,
@@ -60,10 +68,11 @@ def objections_report(ctx: typer.Context,
                       since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
                       as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Effective objections per providing department, per 100,000 records (target < 1)."""
-    from xinyong.objections.service import effective_ratio
+    from xinyong.objections.reads import read_report
 
+    since_day = date_option(since, "--since")
     with reported(as_json), unit_of_work(engine(ctx)) as session:
-        rows = effective_ratio(session, since=date.fromisoformat(since) if since else None)
+        rows = read_report(session, _operator(), since=since_day)
     if as_json:
         print_json([{"provider_uscc": r.provider_uscc, "provider_name": r.provider_name,
                      "records": r.records, "objections": r.objections,
@@ -83,14 +92,15 @@ def repair_overdue(ctx: typer.Context,
                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Repair applications with a step past its working-day clock."""
     from xinyong.core.workdays import load_calendar
-    from xinyong.repair.service import overdue
+    from xinyong.repair.reads import read_overdue
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         cal = load_calendar(session)
         rows = [{"id": o.application.id, "subject": o.application.subject_name,
                  "provider": o.application.provider_name, "step": o.step,
                  "due": o.due.isoformat() if o.due else None,
-                 "provisional": cal.is_provisional(o.due)} for o in overdue(session)]
+                 "provisional": cal.is_provisional(o.due)}
+                for o in read_overdue(session, _operator())]
     if as_json:
         print_json({"total": len(rows), "items": rows})
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import getpass
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,10 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from xinyong.accounts import Actor, Role
-from xinyong.cli.common import engine, err, out, print_json, reported, settings
+from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
 from xinyong.documents.tabular import write_csv
+from xinyong.ingest.readers import xlsx_rows
 
 lists_app = typer.Typer(help="名单 (red / serious dishonesty / watch / received lists)",
                         no_args_is_help=True)
@@ -46,16 +46,14 @@ def _read_applicants(path: Path, secret: str) -> list[dict[str, str | None]]:
         raise Invalid(f"文件不存在： {path}", code="file_missing")
     rows: list[list[Any]]
     if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            rows = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            wb.close()
+        rows = [list(r) for r in xlsx_rows(path)]
     else:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.reader(fh))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise Invalid(f"{path.name}：不是 UTF-8 编码的 CSV 文件（请另存为“CSV UTF-8”或 XLSX）",
+                          code="bad_file") from exc
     if not rows:
         raise Invalid(f"{path.name}: 文件为空", code="file_empty")
     header = [HEADER_ALIASES.get(str(h or "").strip()) for h in rows[0]]
@@ -261,9 +259,10 @@ def lists_propose(
     from xinyong.lists import LegalDocument, NamedPerson, Proposal, propose
 
     persons = (NamedPerson(person, person_role or "", person_id),) if person else ()
+    day = date_option(doc_date, "--doc-date")
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         entry = propose(session, Proposal(kind, uscc, LegalDocument(
-            doc_type, doc_number, date.fromisoformat(doc_date), issuing_body), basis, facts,
+            doc_type, doc_number, day, issuing_body), basis, facts,
             persons=persons), _operator(operator), secret=settings(ctx).secret_key)
         _entry_out(entry, as_json)
 
@@ -323,7 +322,7 @@ def expire_lists(ctx: typer.Context) -> int:
     from xinyong.lists import expire
 
     with unit_of_work(engine(ctx)) as session:
-        return len(expire(session))
+        return len(expire(session))  # audited as the scheduler when it removes any
 
 
 @lists_app.command("expire")
@@ -336,12 +335,16 @@ def lists_expire(ctx: typer.Context,
 
 
 @lists_app.command("show")
-def lists_show(ctx: typer.Context, entry_id: int) -> None:
+def lists_show(ctx: typer.Context, entry_id: int,
+               operator: Annotated[str | None, typer.Option()] = None) -> None:
     """An entry and every step of its procedure (who, why, when)."""
+    from xinyong import audit
     from xinyong.lists import get_entry, transitions_of
 
     with reported(), unit_of_work(engine(ctx)) as session:
         entry = get_entry(session, entry_id)
+        audit.append(session, _operator(operator), "list.read",
+                     details={"entry_ids": [entry.id]})
         _entry_out(entry, False)
         table = Table("步骤", "从", "到", "经办人", "理由", "日期")
         for t in transitions_of(session, entry_id):

@@ -16,7 +16,7 @@ from xinyong.codereview import (
     WRONG_CODE,
     Resolution,
     ReviewView,
-    list_reviews,
+    read_reviews,
     resolve,
 )
 from xinyong.core.db import unit_of_work
@@ -33,10 +33,12 @@ def reviews(ctx: typer.Context,
             status: Annotated[str, typer.Option(
                 help="open, awaiting_correction (wrong codes sent back to their provider), "
                 "resolved or all")] = "open",
-            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """重错码 reviews: same code with different names, same name with different codes."""
+            as_json: Annotated[bool, typer.Option("--json")] = False,
+            operator: OperatorOpt = None) -> None:
+    """重错码 reviews: same code with different names, same name with different codes
+    (audited)."""
     with reported(as_json), unit_of_work(engine(ctx)) as session:
-        items = list_reviews(session, status)
+        items = read_reviews(session, cli_actor(operator), status)
     if as_json:
         print_json([review_dict(v) for v in items])
         return

@@ -67,3 +67,9 @@ class RateLimited(XinyongError):
     """Too many failed attempts from one client or at one target: wait and retry."""
 
     code = "too_many_attempts"
+
+
+class Unauthenticated(XinyongError):
+    """No credentials where some are needed, or credentials the platform does not know."""
+
+    code = "unauthenticated"

@@ -6,6 +6,7 @@ accounts are data in the database.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +38,11 @@ def secret_key_problem(value: str, environment: str) -> str | None:
     return None
 
 
+# No administrative decision of the People's Republic predates its founding: an earlier date
+# is a typing or spreadsheet error (0001-01-01, Excel's 1900-01-00), refused at ingest.
+EARLIEST_DECISION_DATE = date(1949, 10, 1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="XINYONG_", env_file=".env", extra="ignore")
 
@@ -59,6 +65,9 @@ class Settings(BaseSettings):
                                "the web site and in documents")
     timeliness_working_days: int = Field(7, description="A record is late when received more "
                                          "than this many working days after its decision date")
+    earliest_decision_date: date = Field(EARLIEST_DECISION_DATE, description="Dates in "
+                                         "records (decision, validity) earlier than this are "
+                                         "refused at ingest with row, field and rule")
     ingest_chunk_rows: int = Field(2000, description="Rows validated and written per chunk "
                                    "inside one batch transaction")
     login_max_failures: int = Field(5, description="Consecutive failed web logins that lock "

@@ -112,26 +112,41 @@ def _csv_rows(path: Path, rt: RecordType, encoding: str) -> Iterator[tuple[int, 
                       code="bad_encoding") from exc
 
 
-def _xlsx_rows(path: Path, rt: RecordType) -> Iterator[tuple[int, dict[str, Any]]]:
+BAD_XLSX = "不是有效的XLSX文件（文件为空、已损坏或不完整；请用Excel或WPS重新保存为.xlsx后上传）"
+
+
+def xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
+    """The cell values of the first sheet, row by row. An empty, truncated or corrupt file,
+    or one that is not XLSX at all, is refused with Invalid (bad_file) wherever openpyxl or
+    the zip and XML layers under it fail: on opening or in the middle of the rows."""
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a non-xlsx file
-        raise Invalid(f"无法读取XLSX文件：{exc}", code="bad_file") from exc
+        raise Invalid(f"{path.name}：{BAD_XLSX}", code="bad_file") from exc
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        headers = next(rows, None)
-        if headers is None:
-            raise Invalid("文件为空", code="empty_file")
-        mapping = header_map(rt, list(headers))
-        for n, cells in enumerate(rows, start=2):
-            if all(c is None or str(c).strip() == "" for c in cells):
-                continue
-            yield n, {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
+        if not wb.worksheets:
+            raise Invalid(f"{path.name}：{BAD_XLSX}", code="bad_file")
+        yield from wb.worksheets[0].iter_rows(values_only=True)
+    except Invalid:
+        raise
+    except Exception as exc:  # a damaged part is only found when its rows are read
+        raise Invalid(f"{path.name}：{BAD_XLSX}", code="bad_file") from exc
     finally:
         wb.close()
+
+
+def _xlsx_rows(path: Path, rt: RecordType) -> Iterator[tuple[int, dict[str, Any]]]:
+    rows = xlsx_rows(path)
+    headers = next(rows, None)
+    if headers is None:
+        raise Invalid("文件为空", code="empty_file")
+    mapping = header_map(rt, list(headers))
+    for n, cells in enumerate(rows, start=2):
+        if all(c is None or str(c).strip() == "" for c in cells):
+            continue
+        yield n, {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
 
 
 def json_rows(items: Any, rt: RecordType) -> Iterator[tuple[int, dict[str, Any] | None]]:

@@ -49,7 +49,7 @@ def audit_batch(session: Session, actor: Actor, summary: BatchSummary, channel: 
         "batch_id": summary.batch_id, "record_type": summary.record_type,
         "provider": summary.provider, "channel": channel,
         **{k: getattr(summary, k) for k in ("total", "accepted", "updated", "duplicates",
-                                            "rejected", "late")},
+                                            "rejected", "late", "masked")},
         "versions": summary.versions_written, "records_digest": summary.records_digest,
         **({"code_reviews_closed": summary.code_reviews_closed}
            if summary.code_reviews_closed else {})})
@@ -72,7 +72,8 @@ def run_file_batch(engine: Engine, catalog: Catalog, settings: Settings, job: Fi
             session,
             BatchInput(record_type=rt, provider_uscc=provider, operator=job.operator,
                        channel="file", received_on=job.received_on, file_name=job.path.name,
-                       file_sha256=source.sha256, atomic=job.atomic),
+                       file_sha256=source.sha256, atomic=job.atomic,
+                       earliest_date=settings.earliest_decision_date),
             source.rows, calendar=load_calendar(session), secret=settings.secret_key,
             today=clock.today(), chunk_rows=settings.ingest_chunk_rows,
             on_problem=errors.add, on_progress=on_progress)

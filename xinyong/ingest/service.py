@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog.model import RecordType
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, Problem, RuleViolation
+from xinyong.core.settings import EARLIEST_DECISION_DATE
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.ingest.integrity import SetDigest, serialise
 from xinyong.ingest.integrity import content_hash as content_hash  # re-exported
@@ -74,6 +75,7 @@ class BatchSummary:
     # Rows stored whose own 公示截止期 lies outside the rule's minimum and maximum (the rule
     # wins): warning rows in the error file, reported again by `xinyong quality`.
     end_dates_overridden: int = 0
+    masked: int = 0  # rows stored with an ID number masked in a free-text field
     warnings: list[str] = field(default_factory=list)
     # Tamper evidence: how many record versions the batch wrote and the digest of their
     # (record id, version, content hash), for the batch's audit entry (ingest.integrity).
@@ -97,6 +99,7 @@ class BatchInput:
     file_sha256: str | None = None
     provider_name: str | None = None
     atomic: bool = False
+    earliest_date: date = EARLIEST_DECISION_DATE  # Settings.earliest_decision_date
 
 
 def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -200,7 +203,8 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
     session.flush()
     summary = BatchSummary(batch_id=batch.id, record_type=rt.id, provider=provider.uscc)
     validator = RowValidator(rt, today=today, received_on=batch_in.received_on,
-                             provider_uscc=provider.uscc, secret=secret)
+                             provider_uscc=provider.uscc, secret=secret,
+                             earliest=batch_in.earliest_date)
     collected: list[Problem] = []
 
     def sink(problem: Problem) -> None:
@@ -218,8 +222,9 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
                      digest=SetDigest())
         # Validating chunk N+1 overlaps with the server's work on chunk N's records
         # (PostgreSQL, BulkWriter.insert_soon); _write_chunk waits for it before its queries.
+        masked: list[tuple[int, list[str]]] = []
         with _chunked_collections() as collect:
-            for prepared in _prepared_chunks(rows, validator, rt, chunk_rows):
+            for prepared in _prepared_chunks(rows, validator, rt, chunk_rows, masked):
                 _write_chunk(ctx, prepared)
                 collect()
                 if on_progress:
@@ -243,6 +248,9 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
                 "公示期，已按规则公示（见错误文件中的警告行）")
         summary.versions_written = ctx.digest.count
         summary.records_digest = ctx.digest.hexdigest()
+        if masked:
+            summary.masked = len(masked)
+            summary.warnings.append(masked_warning(masked))
         if batch_in.atomic and summary.rejected:
             raise Invalid(f"本批次有{summary.rejected}行未通过校验，整批未导入",
                           code="batch_rejected", errors=collected)
@@ -270,10 +278,23 @@ class _Prepared(NamedTuple):
     rows: list[_Row]
 
 
+MASKED_ROWS_LISTED = 20
+
+
+def masked_warning(masked: list[tuple[int, list[str]]]) -> str:
+    """The warning for rows whose free text held an ID number (stored masked, not refused)."""
+    listed = "、".join(f"第{row}行「{'」「'.join(fields)}」"
+                      for row, fields in masked[:MASKED_ROWS_LISTED])
+    more = f"等{len(masked)}行" if len(masked) > MASKED_ROWS_LISTED else ""
+    return (f"{len(masked)}行的文字字段中含有身份证号码，已遮蔽后保存（{listed}{more}）；"
+            "身份证号码请只填写在证件号码列")
+
+
 def _prepared_chunks(rows: Iterable[tuple[int, Any]], validator: RowValidator, rt: RecordType,
-                     chunk_rows: int) -> Iterator[_Prepared]:
+                     chunk_rows: int, masked: list[tuple[int, list[str]]]
+                     ) -> Iterator[_Prepared]:
     """Everything about a chunk that needs no database: validation, subject, natural key,
-    JSON and hash."""
+    JSON and hash. Rows stored with an ID number masked are noted in `masked`."""
     nk = rt.natural_key
     for chunk in _chunks(rows, chunk_rows):
         rejected, good = [], []
@@ -282,6 +303,8 @@ def _prepared_chunks(rows: Iterable[tuple[int, Any]], validator: RowValidator, r
             if not r.ok or r.values is None:
                 rejected.append(r)
                 continue
+            if r.masked:
+                masked.append((n, r.masked))
             values = r.values
             blob, digest = serialise(values, keys_sorted=True)
             good.append(_Row(values, _subject_ref(r), "|".join(str(values[k]) for k in nk),

@@ -16,7 +16,14 @@ from typing import Any
 
 from xinyong.catalog.model import Condition, FieldSpec, RecordType
 from xinyong.core.errors import Problem
-from xinyong.core.masking import PersonIdError, keyed_hash, mask_id, validate_resident_id
+from xinyong.core.masking import (
+    PersonIdError,
+    keyed_hash,
+    mask_id,
+    scrub_text,
+    validate_resident_id,
+)
+from xinyong.core.settings import EARLIEST_DECISION_DATE
 from xinyong.subjects.uscc import PLACEHOLDER, UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
@@ -24,6 +31,7 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
 _SET_SPLIT = re.compile(r"[;;,,|]")
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
 _MEMO = 4096  # entries per field memo: bounded, so memory stays flat on any file
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RESIDENT_ID = "身份证"
 
 
@@ -33,6 +41,8 @@ class RowResult:
     values: dict[str, Any] | None
     problems: list[Problem] = field(default_factory=list)
     person_keys: dict[str, str] = field(default_factory=dict)
+    # Headers of the free-text fields in which an ID number was found and masked.
+    masked: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -128,9 +138,11 @@ class RowValidator:
     """
 
     def __init__(self, rt: RecordType, *, today: date, received_on: date,
-                 provider_uscc: str, secret: str) -> None:
+                 provider_uscc: str, secret: str,
+                 earliest: date = EARLIEST_DECISION_DATE) -> None:
         self.rt = rt
         self.today = today
+        self.earliest = earliest
         self.received_on = received_on
         self.received_iso = received_on.isoformat()
         self.provider_uscc = provider_uscc
@@ -159,12 +171,17 @@ class RowValidator:
                 self._person_late.append(f)
             seen.add(f.name)
         self._blank: dict[str, Any] = dict.fromkeys(sorted(f.name for f in rt.fields))
+        # Text fields in which an ID number typed by hand is masked before storage: every
+        # string field but those the catalog marks as codes (registration numbers...).
+        self._free_text = [f for f in rt.fields if f.type == "string" and not f.identifier]
 
     def _p(self, row: int, spec: FieldSpec | None, rule: str, message: str,
            value: Any = None) -> Problem:
+        # The error file shows the value as sent, except an ID number, wherever it is.
         shown = None if spec is not None and spec.type == "person_id" else _text(value)
         return Problem(row=row, field=spec.header if spec else None, rule=rule,
-                       message=message, value=shown)
+                       message=scrub_text(message),
+                       value=scrub_text(shown) if shown else shown)
 
     def validate(self, row: int, raw: Mapping[str, Any]) -> RowResult:
         """Validate one row. `values` of an accepted row holds every catalog field by English
@@ -219,7 +236,13 @@ class RowValidator:
         for spec in self._person:
             if texts[spec.name]:
                 person_keys[spec.name] = keyed_hash(self.secret, texts[spec.name] or "")
-        return RowResult(row, values, [], person_keys)
+        masked = []
+        for spec in self._free_text:
+            text = values[spec.name]
+            if text is not None and (clean := scrub_text(text)) != text:
+                values[spec.name] = clean
+                masked.append(spec.header)
+        return RowResult(row, values, [], person_keys, masked)
 
     def _compile(self, spec: FieldSpec) -> Parser:
         """The parser of one field: text in, stored value out, or _Rejected."""
@@ -230,6 +253,12 @@ class RowValidator:
             pattern = re.compile(spec.pattern) if spec.pattern else None
 
             def parse_string(row: int, text: str) -> Any:
+                # NUL and the other C0 controls but tab and line breaks: no text holds them
+                # (PostgreSQL cannot store NUL at all). isprintable() first: the common case.
+                if not text.isprintable() and _CONTROL.search(text):
+                    raise _Rejected(p(row, spec, "control_character",
+                                      f"「{h}」含有控制字符", text.encode("unicode_escape")
+                                      .decode("ascii")))
                 if limit and len(text) > limit:
                     raise _Rejected(p(row, spec, "max_length",
                                       f"「{h}」超过最大长度{limit}个字符", text))
@@ -238,7 +267,8 @@ class RowValidator:
                 return text
             return parse_string
         if spec.type == "date":
-            not_future, today = spec.not_future, self.today
+            not_future, today, earliest = spec.not_future, self.today, self.earliest
+            too_early = f"「{h}」早于{earliest.isoformat()}，不是有效日期（请检查是否录入错误）"
             # A batch has few distinct dates: remember the valid ones (bounded).
             dates: dict[str, str] = {}
 
@@ -254,6 +284,8 @@ class RowValidator:
                                       "YYYY-MM-DD、YYYY/MM/DD或YYYY年M月D日）", text))
                 if not_future and d > today:
                     raise _Rejected(p(row, spec, "date_future", f"「{h}」不能晚于今天", text))
+                if d < earliest:
+                    raise _Rejected(p(row, spec, "date_too_early", too_early, text))
                 if len(dates) < _MEMO:
                     dates[text] = d.isoformat()
                 return d.isoformat()

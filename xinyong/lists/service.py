@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, Invalid, NotFound, RuleViolation
@@ -23,6 +24,7 @@ from xinyong.core.masking import (
     keyed_hash,
     mask_id,
     mask_name,
+    scrub_text,
     validate_resident_id,
 )
 from xinyong.core.workdays import load_calendar
@@ -94,9 +96,10 @@ def _authorize(actor: Actor, entry: ListEntry | None = None) -> None:
 
 
 def _record(session: Session, entry: ListEntry, action: str, to_state: str, actor: Actor,
-            reason: str, today: date) -> None:
-    """One step: its transition, the entry's new state and version, and the audit entry
-    that seals the new content (lists.integrity)."""
+            reason: str, today: date, *, audited_as: Actor | None = None) -> None:
+    """One step: its transition, the entry's new state and version, and the one audit entry
+    of the write, which seals the new content (lists.integrity); it names `audited_as` when
+    someone other than the step's actor started it (an expiry run)."""
     now = clock.now()
     name, department = _who(actor)
     session.add(ListTransition(entry_id=entry.id, action=action, from_state=entry.state,
@@ -105,7 +108,7 @@ def _record(session: Session, entry: ListEntry, action: str, to_state: str, acto
     entry.state = to_state
     entry.version += 1
     entry.updated_at = now
-    seal_write(session, entry, actor, action)
+    seal_write(session, entry, audited_as or actor, action)
 
 
 def _event(session: Session, entry: ListEntry, kind: str) -> None:
@@ -135,7 +138,7 @@ def _require_reason(reason: str | None) -> str:
     clean = (reason or "").strip()
     if not clean:
         raise Invalid("每一步都须填写理由（reason）", code="reason_required")
-    return clean
+    return scrub_text(clean)  # an ID number typed into the text is kept masked only
 
 
 def _persons(kind: ListKind, p: Proposal) -> list[NamedPerson]:
@@ -217,7 +220,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
         state=rules.PROPOSED, document_type=p.document.type.strip(),
         document_number=p.document.number.strip(), document_date=p.document.date,
         issuing_body=p.document.issuing_body.strip(), legal_basis_id=p.legal_basis_id,
-        facts=p.facts.strip(), department_name=actor.department_name,
+        facts=scrub_text(p.facts.strip()), department_name=actor.department_name,
         department_uscc=actor.department_uscc,
         person_name_masked=mask_name(first.name) if first else None,
         person_role=first.role if first else None,
@@ -231,7 +234,7 @@ def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None =
     name, dept = _who(actor)
     session.add(ListTransition(entry_id=entry.id, action="propose", from_state=None,
                                to_state=rules.PROPOSED, actor=name, department=dept,
-                               reason=p.facts.strip(), on_day=today, at=now))
+                               reason=entry.facts, on_day=today, at=now))
     seal_write(session, entry, actor, "propose")
     return entry
 
@@ -394,8 +397,12 @@ def move_to_subject(session: Session, from_subject_id: int, to_subject: Subject,
     return moved
 
 
-def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
-    """Remove every entry whose period has run (idempotent; run on start and on schedule)."""
+def expire(session: Session, *, today: date | None = None,
+           actor: Actor | None = None) -> list[ListEntry]:
+    """Remove every entry whose period has run (idempotent; run on start and on schedule).
+    Each removal is recorded as the system's step and audited (its seal) as `actor`, who
+    started the run (the system when None); a run an actor started that found nothing due
+    leaves one `list.expire` entry, so that the request is on record too."""
     today = today or clock.today()
     due = list(session.scalars(select(ListEntry).where(
         ListEntry.state.in_(rules.IN_FORCE), ListEntry.listed_until <= today)
@@ -404,8 +411,11 @@ def expire(session: Session, *, today: date | None = None) -> list[ListEntry]:
         entry.removed_on = entry.listed_until
         entry.removal_reason = "expired"
         _record(session, entry, "remove", rules.REMOVED, SYSTEM_ACTOR,
-                f"列入期满（{entry.listed_until}）自动移出", today)
+                f"列入期满（{entry.listed_until}）自动移出", today, audited_as=actor)
         _event(session, entry, "list.expired")
+    if not due and actor is not None:
+        audit.append(session, actor, "list.expire",
+                     details={"entry_ids": [], "on": today.isoformat()})
     return due
 
 

@@ -154,11 +154,18 @@ class MeasureStats:
         return self.responded / self.initiated if self.initiated else None
 
 
+MONTH_YEARS = (1900, 2999)  # a report month outside these years is a typing error
+
+
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     try:
         start = datetime.strptime(month + "-01", "%Y-%m-%d")
     except ValueError:
-        raise Invalid(f"月份格式应为 YYYY-MM，收到「{month}」", code="month_invalid") from None
+        raise Invalid(f"月份格式应为 YYYY-MM，收到「{month[:20]}」", code="month_invalid") from None
+    if not MONTH_YEARS[0] <= start.year <= MONTH_YEARS[1]:
+        # 9999-12 would end in year 10000, which no date can hold.
+        raise Invalid(f"月份应在 {MONTH_YEARS[0]}-01 至 {MONTH_YEARS[1]}-12 之间，"
+                      f"收到「{month[:20]}」", code="month_invalid")
     end = start.replace(year=start.year + 1, month=1) if start.month == 12 \
         else start.replace(month=start.month + 1)
     return start, end

@@ -122,6 +122,9 @@ def get_published(session: Session, notice_id: int) -> Notice:
 
 
 def list_all(session: Session, actor: Actor) -> list[Notice]:
-    """Every notice, drafts and withdrawn ones too, for the credit office."""
+    """Every notice, drafts and withdrawn ones too, for the credit office: a non-public read
+    (drafts), audited."""
     authorize(actor, Permission.NOTICES_MANAGE)
-    return list(session.scalars(select(Notice).order_by(Notice.id.desc())))
+    items = list(session.scalars(select(Notice).order_by(Notice.id.desc())))
+    audit.append(session, actor, "notice.list", details={"notice_ids": [n.id for n in items]})
+    return items

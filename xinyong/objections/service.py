@@ -24,7 +24,7 @@ from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound
-from xinyong.core.masking import keyed_hash, mask_name
+from xinyong.core.masking import keyed_hash, mask_name, scrub_text
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.ingest.tables import Provider, Record
 from xinyong.lists.tables import ListEntry
@@ -68,7 +68,7 @@ def _clean_text(value: str | None, what: str, *, required: bool = True,
         raise Invalid(f"{what}不能超过{limit}字", code="reasons_too_long")
     if has_control_chars(text.replace("\n", "").replace("\r", "").replace("\t", "")):
         raise Invalid(f"{what}含有控制字符", code="reasons_invalid")
-    return text
+    return scrub_text(text)  # an ID number typed into the text is kept masked only
 
 
 def _due(cal: WorkingCalendar, start: date | None, days: int) -> date | None:

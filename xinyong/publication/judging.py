@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from xinyong import recordstate
+from xinyong import audit, recordstate
+from xinyong.accounts import Actor
 from xinyong.catalog import Catalog, RecordType, default_catalog
 from xinyong.core import clock
 from xinyong.core.errors import XinyongError
@@ -309,4 +310,16 @@ def rejudge(session: Session, record_id: int) -> PublicationJudgement:
     judgement = session.get(PublicationJudgement, record_id)
     assert judgement is not None
     session.refresh(judgement)
+    return judgement
+
+
+def end_early(session: Session, actor: Actor, record_id: int, reason: str, effective_on: date,
+              *, note: str | None = None) -> PublicationJudgement:
+    """`xinyong publication end`: an operator ends a record's publication (a repair or a
+    revocation decided outside the platform), audited in the same transaction."""
+    judgement = end_publication(session, record_id, reason, effective_on,
+                                created_by=actor.name, note=note)
+    audit.append(session, actor, "publication.end", details={
+        "record_id": record_id, "reason": reason, "effective_on": effective_on.isoformat(),
+        "window_end": judgement.window_end.isoformat() if judgement.window_end else None})
     return judgement

@@ -21,7 +21,7 @@ from xinyong import recordstate
 from xinyong.catalog import Catalog, RecordType, default_catalog
 from xinyong.catalog.model import FieldSpec
 from xinyong.core.errors import Invalid, NotFound
-from xinyong.core.masking import mask_name
+from xinyong.core.masking import mask_name, scrub_text
 from xinyong.ingest.tables import Batch, Provider, Record
 from xinyong.publication.loader import default_rules
 from xinyong.publication.rules import Window, is_public
@@ -170,7 +170,8 @@ def _public_fields(rt: RecordType, data: dict[str, Any]) -> list[tuple[str, str]
         if value in (None, "", []):
             continue
         text = "、".join(map(str, value)) if isinstance(value, list) else str(value)
-        out.append((spec.header, mask_name(text) if spec.personal else text))
+        # Stored masked since issue 14; masked again for records stored before.
+        out.append((spec.header, mask_name(text) if spec.personal else scrub_text(text)))
     return out
 
 

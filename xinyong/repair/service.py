@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
+from xinyong.accounts.policy import has_control_chars
 from xinyong.catalog import default_catalog
 from xinyong.core import attachments, clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound, RuleViolation
+from xinyong.core.masking import scrub_text
 from xinyong.core.workdays import CalendarNotCovered, WorkingCalendar
 from xinyong.exchange.service import queue_event
 from xinyong.exchange.tables import ExchangeEvent
@@ -67,7 +69,9 @@ def _text(value: str | None, what: str) -> str:
         raise Invalid(f"请填写{what}", code="text_required")
     if len(text) > TEXT_MAX:
         raise Invalid(f"{what}不能超过{TEXT_MAX}字", code="text_too_long")
-    return text
+    if has_control_chars(text.replace("\n", "").replace("\r", "").replace("\t", "")):
+        raise Invalid(f"{what}含有控制字符", code="text_invalid")
+    return scrub_text(text)  # an ID number typed into the text is kept masked only
 
 
 def _due(cal: WorkingCalendar, start: date, days: int) -> date | None:
@@ -190,18 +194,25 @@ class Application:
     uploads: tuple[attachments.Upload, ...] = ()
 
 
+def owned_record(session: Session, actor: Actor, record_id: int) -> tuple[Record, Subject]:
+    """The record and its subject if the record is the acting subject's own. Checked before
+    anything is said about the record (its eligibility, open applications, end dates): a
+    record that is another subject's and one that does not exist get the same answer."""
+    record = session.get(Record, record_id)
+    subject = session.get(Subject, record.subject_id) if record is not None else None
+    if record is None or subject is None or not actor.subject_uscc \
+            or subject.uscc != actor.subject_uscc:
+        raise Forbidden("只能对本主体的信息申请信用修复", code="repair_not_own")
+    return record, subject
+
+
 def apply(session: Session, actor: Actor, application: Application, *,
           calendar: WorkingCalendar, today: date | None = None) -> RepairApplication:
     """A subject applies for repair of one of its penalties; the platform forwards it to the
     department that made the finding (谁认定、谁修复) at once."""
     today = today or clock.today()
     authorize(actor, Permission.REPAIR_APPLY)
-    record = session.get(Record, application.record_id)
-    if record is None:
-        raise NotFound("要申请修复的信息不存在", code="record_not_found")
-    subject = session.get(Subject, record.subject_id)
-    if subject is None or not actor.subject_uscc or subject.uscc != actor.subject_uscc:
-        raise Forbidden("只能对本主体的信息申请信用修复", code="repair_not_own")
+    record, subject = owned_record(session, actor, application.record_id)
     fulfilment = _text(application.fulfilment, "履行法定义务的情况")
     if not application.commitment_accepted:
         raise Invalid("申请信用修复须作出信用修复承诺", code="commitment_required")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Any, cast
@@ -44,7 +44,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from xinyong.accounts import Actor
+from xinyong import audit
+from xinyong.accounts import Actor, DeclaredPurpose, Purpose
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.core.masking import (
@@ -53,6 +54,7 @@ from xinyong.core.masking import (
     mask_id,
     mask_name,
     normalise_id,
+    scrub_text,
     validate_resident_id,
 )
 from xinyong.ingest import Record
@@ -272,9 +274,20 @@ def _collector_paused(pause: bool) -> Iterator[None]:
 
 def run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor, *,
                today: date | None = None) -> list[dict[str, Any]]:
-    """Check many applicants (one stored check each); results in the same order."""
+    """Check many applicants (one stored check each); results in the same order. An ID
+    number typed in as an applicant's name or code is masked before anything is kept."""
+    requests = [_scrubbed(r) for r in requests]
     with _collector_paused(len(requests) >= GC_PAUSE_MIN):
         return _run_checks(session, requests, actor, today or clock.today())
+
+
+def _scrubbed(r: CheckRequest) -> CheckRequest:
+    """The request with any ID number typed into its code, name or representative masked."""
+    fields = (r.uscc, r.name, r.legal_representative)
+    clean = tuple(scrub_text(v) if v else v for v in fields)
+    if clean == fields:
+        return r
+    return replace(r, uscc=clean[0], name=clean[1], legal_representative=clean[2])
 
 
 def _validate(catalog: MeasureCatalog, req: CheckRequest) -> None:
@@ -356,12 +369,42 @@ def _run_checks(session: Session, requests: Sequence[CheckRequest], actor: Actor
         check_rows.append(_check_row(req, actor, result, now))
     ids = _store_checks(session, check_rows)
     rows = []
+    audited: list[audit.Entry] = []
+    catalog = default_measures()
     for check_id, req, (result, prompts) in zip(ids, requests, evaluated, strict=True):
         result["id"] = check_id
         rows.extend(_prompt_rows(check_id, req, actor, now, prompts))
+        audited.extend(_audit_entries(check_id, req, result, catalog))
     if rows:
         session.execute(insert(cast(Table, CheckPrompt.__table__)), rows)
+    audit.append_many(session, actor, audit.CHECK_RUN, audited)
     return [result for result, _p in evaluated]
+
+
+def matter_purpose(matter: str, catalog: MeasureCatalog) -> DeclaredPurpose:
+    """The matter of a check as the purpose of a query (查询事由): the matters that are also
+    purposes keep their code, the others are `other` with the matter's name."""
+    label = catalog.matters.get(matter, matter)
+    if matter in {p.value for p in Purpose}:
+        return DeclaredPurpose(Purpose(matter), label)
+    return DeclaredPurpose(Purpose.OTHER, label)
+
+
+def _audit_entries(check_id: int, req: CheckRequest, result: dict[str, Any],
+                   catalog: MeasureCatalog) -> list[audit.Entry]:
+    """One audit entry per subject the check concerns (the applicant's valid code, every hit
+    shown or shown as reviewed), so that each sees the check in "who looked at me"; one
+    without a subject when it concerns none."""
+    concerned: list[str | None] = [result["applicant_code"]] if result["applicant_code"] \
+        else []
+    for h in result["hits"] + result["reviewed"]:
+        if h["uscc"] and h["uscc"] not in concerned:
+            concerned.append(h["uscc"])
+    purpose = matter_purpose(req.matter, catalog)
+    details = {"check_id": check_id, "matter": req.matter, "status": result["status"],
+               "hits": len(result["hits"]), "reviewed": len(result["reviewed"])}
+    return [audit.Entry(subject_uscc=u, purpose=purpose, details=details)
+            for u in concerned or [None]]
 
 
 def _prompt_rows(check_id: int, req: CheckRequest, actor: Actor, now: Any,
@@ -461,6 +504,8 @@ def _one(req: CheckRequest, m: MatchResult, catalog: MeasureCatalog,
               "status": status, "status_label": STATUS_LABELS[status],
               "uscc_problem": ({"code": m.uscc_problem[0], "message": m.uscc_problem[1]}
                                if m.uscc_problem else None),
+              # The valid code the applicant gave: the check concerns it (who looked at me).
+              "applicant_code": m.code,
               "hits": raised, "reviewed": reviewed, "persons": person_json,
               "measures": measures,
               "not_prompted": [x for x in not_prompted.values()

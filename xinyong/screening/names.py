@@ -177,7 +177,9 @@ def _strip_form(text: str) -> tuple[str, str, str]:
 
 
 def _strip_group(text: str) -> tuple[str, bool]:
-    for mark in ("(集团)", GROUP):
+    # The text is NFKC-normalised: its brackets are ASCII (a full-width 「（集团）」 is
+    # "(集团)" here), so the mark is built from ASCII brackets.
+    for mark in ("(" + GROUP + ")", GROUP):
         if text.endswith(mark) and len(text) - len(mark) >= TRADE_MIN:
             return text[: -len(mark)], True
     return text, False

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission, Role
 from xinyong.accounts import service as accounts
 from xinyong.accounts.tables import Account, ApiKey
 from xinyong.api.deps import DbId, SessionDep, require
+from xinyong.api.types import AwareDatetime
 from xinyong.core import clock
 from xinyong.core.errors import NotFound
 from xinyong.departments import Department
 
 router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+# Every role but the public and the system, which are nobody's account (checked against
+# the service's list at import).
+CreatableRole = Literal["admin", "data_officer", "case_officer", "inspector", "subject"]
+assert set(get_args(CreatableRole)) == {r.value for r in accounts.CREATABLE_ROLES}
 Admin = Annotated[Actor, Depends(require(Permission.ACCOUNTS_MANAGE))]
 
 
@@ -26,7 +31,7 @@ class AccountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100, description="login name")
-    role: Role
+    role: CreatableRole
     password: str | None = Field(None, max_length=200, description="web login password; none "
                                  "for a system account that only uses API keys")
     display_name: str | None = Field(None, max_length=200)
@@ -45,7 +50,7 @@ class AccountPublic(BaseModel):
     subject_uscc: str | None
     active: bool
     locked: bool
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 class AccountList(BaseModel):
@@ -64,8 +69,8 @@ class KeyPublic(BaseModel):
     prefix: str
     scopes: list[str] | None
     label: str | None
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: AwareDatetime
+    revoked_at: AwareDatetime | None
     key: str | None = Field(None, description="the clear key: shown only in the response "
                             "that creates it")
 
@@ -91,14 +96,16 @@ def _key(k: ApiKey, account: str, clear: str | None = None) -> KeyPublic:
 
 
 @router.get("", response_model=AccountList)
-def list_accounts(session: SessionDep, _actor: Admin) -> AccountList:
+def list_accounts(session: SessionDep, actor: Admin) -> AccountList:
     items = [_account(a, session) for a in accounts.list_accounts(session)]
+    audit.append(session, actor, "account.list", details={"accounts": len(items)})
     return AccountList(items=items, total=len(items))
 
 
 @router.post("", response_model=AccountPublic, status_code=201)
 def create_account(body: AccountCreate, session: SessionDep, actor: Admin) -> AccountPublic:
-    account = accounts.create_account(session, actor, accounts.NewAccount(**body.model_dump()))
+    account = accounts.create_account(session, actor, accounts.NewAccount(
+        **body.model_dump() | {"role": Role(body.role)}))
     return _account(account, session)
 
 

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from xinyong import audit
-from xinyong.accounts import Permission
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, SessionDep, SettingsDep, require
+from xinyong.api.types import AwareDatetime
 from xinyong.ingest.integrity import verify_stored
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"],
                    dependencies=[Depends(require(Permission.AUDIT_READ))])
+Reader = Annotated[Actor, Depends(require(Permission.AUDIT_READ))]
 
 
 class AuditEntryPublic(BaseModel):
     seq: int
-    at: datetime
+    at: AwareDatetime
     action: str
     actor_name: str
     role: str
@@ -75,7 +76,7 @@ class VerifyPublic(BaseModel):
 
 
 @router.get("/entries", response_model=AuditList)
-def list_entries(session: SessionDep,
+def list_entries(session: SessionDep, actor: Reader,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                  offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
                  action: Annotated[str | None, Query(max_length=40)] = None) -> AuditList:
@@ -83,11 +84,15 @@ def list_entries(session: SessionDep,
     items = [AuditEntryPublic(**{k: getattr(e, k) for k in AuditEntryPublic.model_fields
                                  if k != "details"}, details=json.loads(e.details))
              for e in audit.list_entries(session, limit=limit, offset=offset, action=action)]
-    return AuditList(items=items, total=audit.count(session))
+    total = audit.count(session)
+    # Reading the log is itself recorded (after the read: the page shows the log as it was).
+    audit.append(session, actor, "audit.read", details={
+        "limit": limit, "offset": offset, "action": action, "entries": len(items)})
+    return AuditList(items=items, total=total)
 
 
 @router.get("/verify", response_model=VerifyPublic)
-def verify(session: SessionDep, settings: SettingsDep,
+def verify(session: SessionDep, settings: SettingsDep, actor: Reader,
            records: Annotated[bool, Query(description="also check stored records and list "
                                           "entries against their seals (a full pass)")] = True,
            batch: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]] | None, Query(
@@ -101,7 +106,11 @@ def verify(session: SessionDep, settings: SettingsDep,
                               audit.load_signer(settings.effective_audit_signing_key_file))
     b = r.broken
     stored = verify_stored(session, batch) if records else None
-    return VerifyPublic(ok=r.ok and (stored is None or stored.ok), checked=r.checked,
+    ok = r.ok and (stored is None or stored.ok)
+    audit.append(session, actor, "audit.verify", details={
+        "ok": ok, "checked": r.checked, "head_hash": r.head_hash,
+        "records": records, "batches": batch or None})
+    return VerifyPublic(ok=ok, checked=r.checked,
                         head_hash=r.head_hash, anchored_seq=r.anchored_seq,
                         broken_seq=b.seq if b else None,
                         rule=b.rule if b else None, message=b.message if b else None,

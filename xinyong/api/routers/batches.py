@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission, authorize_write
 from xinyong.api.deps import CatalogDep, DbId, SessionDep, SettingsDep, require
+from xinyong.api.types import RecordTypePath
 from xinyong.core import clock
-from xinyong.core.errors import NotFound
 from xinyong.core.workdays import load_calendar
-from xinyong.ingest import Batch, BatchInput, ingest, json_rows
+from xinyong.ingest import BatchInput, ingest, json_rows
+from xinyong.ingest.reads import read_batch
 from xinyong.ingest.runner import audit_batch
 from xinyong.ingest.service import BatchSummary
 
@@ -30,13 +31,15 @@ class BatchPublic(BaseModel):
     rejected: int
     late: int
     timeliness_unknown: int
+    masked: int = Field(0, description="rows stored with an ID number masked in a free-text "
+                        "field (listed in warnings)")
     warnings: list[str]
     errors: list[dict[str, Any]] = []
 
 
 @router.post("/{record_type}", response_model=BatchPublic)
 def push_batch(
-    record_type: str,
+    record_type: RecordTypePath,
     actor: Annotated[Actor, Depends(require(Permission.RECORDS_WRITE))],
     session: SessionDep,
     settings: SettingsDep,
@@ -59,25 +62,22 @@ def push_batch(
         session,
         BatchInput(record_type=rt, provider_uscc=provider_uscc,
                    operator=f"{actor.name}@{actor.client or 'unknown'}"[:100],
-                   channel="api", received_on=clock.today(), atomic=atomic),
+                   channel="api", received_on=clock.today(), atomic=atomic,
+                   earliest_date=settings.earliest_decision_date),
         json_rows(rows, rt), calendar=load_calendar(session), secret=settings.secret_key,
         today=clock.today(), chunk_rows=settings.ingest_chunk_rows, on_problem=problems.append)
     audit_batch(session, actor, summary, "api")
     return BatchPublic(**summary.as_dict(), errors=[p.as_dict() for p in problems])
 
 
-@router.get("/{batch_id}", response_model=BatchPublic,
-            dependencies=[Depends(require(Permission.RECORDS_WRITE))])
-def get_batch(batch_id: DbId,
-              session: SessionDep) -> BatchPublic:
-    batch = session.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"批次 {batch_id} 不存在", code="batch_not_found")
-    from xinyong.ingest import Provider
-
-    provider = session.get(Provider, batch.provider_id)
+@router.get("/{batch_id}", response_model=BatchPublic)
+def get_batch(batch_id: DbId, session: SessionDep,
+              actor: Annotated[Actor, Depends(require(Permission.RECORDS_WRITE))]
+              ) -> BatchPublic:
+    """One of the caller's department's batches (the credit office: any batch)."""
+    batch, provider = read_batch(session, actor, batch_id)
     return BatchPublic(batch_id=batch.id, record_type=batch.record_type,
-                       provider=provider.uscc if provider else "", total=batch.total,
+                       provider=provider, total=batch.total,
                        accepted=batch.accepted, updated=batch.updated,
                        duplicates=batch.duplicates, rejected=batch.rejected, late=batch.late,
                        timeliness_unknown=batch.timeliness_unknown, warnings=[])

@@ -12,8 +12,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, SettingsDep, require, run_and_commit
+from xinyong.api.types import MATTERS, aware_fields, aware_iso, one_of
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -23,17 +25,12 @@ from xinyong.measures import (
     measure_stats,
     write_report,
 )
-from xinyong.screening.check import (
-    CheckRequest,
-    get_check,
-    person_key,
-    review_match,
-    run_check,
-    run_checks,
-)
-from xinyong.screening.confirm import confirm_match, record_check_feedback
+from xinyong.screening import access as checks_access
+from xinyong.screening.check import CheckRequest, person_key, run_check, run_checks
 
 CheckId = DbId
+# YYYY-MM of a year 1900-2999 (measures.workflow.MONTH_YEARS): 9999-12 is refused with 422.
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 router = APIRouter(tags=["checks"])
 BATCH_MAX = 20000
 
@@ -51,20 +48,21 @@ class Applicant(BaseModel):
 
 class CheckCreate(Applicant):
     matter: str = Field(description="办理事项： licensing, procurement, bidding, subsidy, "
-                        "honours, inspection, financing, bond, appointment, land")
+                        "honours, inspection, financing, bond, appointment, land",
+                        json_schema_extra=MATTERS)
     licence_kind: str | None = Field(None, max_length=40,
                                      description="行政许可事项：申请的许可种类（取值为"
                                      "措施清单 GET /api/v1/public/measures 列出的许可种类）")
 
 
 class BatchCreate(BaseModel):
-    matter: str
+    matter: str = Field(json_schema_extra=MATTERS)
     licence_kind: str | None = Field(None, max_length=40)
     applicants: list[Applicant] = Field(min_length=1, max_length=BATCH_MAX)
 
 
 class FeedbackIn(BaseModel):
-    measure_id: str
+    measure_id: str = Field(json_schema_extra=one_of(default_measures().measures))
     outcome: Literal["applied", "not_applied"]
     reason: str | None = Field(None, max_length=2000)
     applied_until: date | None = Field(None, description="实施至（不得超过措施清单规定的期限）")
@@ -99,7 +97,14 @@ async def create_check(body: CheckCreate, session: SessionDep, settings: Setting
     # Async with one thread-pool hop for the check and its commit: every case officer calls
     # this on every application, so the second hop is worth saving.
     request = request_of(settings.secret_key, body.matter, body.licence_kind, body)
-    return await run_and_commit(session, lambda: run_check(session, request, actor))
+    return check_out(await run_and_commit(session, lambda: run_check(session, request, actor)))
+
+
+def check_out(result: dict[str, Any]) -> dict[str, Any]:
+    """A check result as the API answers it: its timestamps with the platform's offset."""
+    reviewed = [h | {"review": aware_fields(h["review"], "reviewed_at")} if h.get("review")
+                else h for h in result.get("reviewed", [])]
+    return aware_fields(result, "checked_at") | {"reviewed": reviewed}
 
 
 def _row(i: int, a: Applicant, r: dict[str, Any]) -> dict[str, Any]:
@@ -132,12 +137,13 @@ def create_batch(body: BatchCreate, session: SessionDep, settings: SettingsDep,
 
 @router.get("/api/v1/checks/{check_id}")
 def read_check(check_id: CheckId, session: SessionDep,
-               _actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
+               actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))]
                ) -> dict[str, Any]:
-    check = get_check(session, check_id)
-    return check.result | {"id": check.id, "feedback": [
+    """A check run by the caller's department (the credit office: any check)."""
+    check = checks_access.read_check(session, actor, check_id)
+    return check_out(check.result) | {"id": check.id, "feedback": [
         {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
-         "actor": f.actor, "at": f.created_at.isoformat(timespec="seconds")}
+         "actor": f.actor, "at": aware_iso(f.created_at)}
         for f in feedback_of(session, check_id)]}
 
 
@@ -148,9 +154,8 @@ def create_feedback(check_id: CheckId, body: FeedbackCreate,
                     ) -> dict[str, Any]:
     """Per prompted measure: applied, or not_applied with a reason (required for a
     punishment measure; the credit office sees every such override)."""
-    rows = record_check_feedback(session, check_id, [
-        FeedbackItem(i.measure_id, i.outcome, i.reason, i.applied_until) for i in body.items],
-        actor)
+    rows = checks_access.give_feedback(session, actor, check_id, [
+        FeedbackItem(i.measure_id, i.outcome, i.reason, i.applied_until) for i in body.items])
     return {"check_id": check_id, "recorded": [
         {"measure_id": f.measure_id, "outcome": f.outcome, "reason": f.reason,
          "applied_until": f.applied_until, "actor": f.actor} for f in rows]}
@@ -161,10 +166,10 @@ def create_review(check_id: CheckId, body: ReviewCreate, session: SessionDep,
                   actor: Annotated[Actor, Depends(require(Permission.CHECKS_FEEDBACK))]
                   ) -> dict[str, Any]:
     """Mark a name hit of this check as a false match; later checks show it as reviewed."""
-    rv = review_match(session, check_id, body.subject_id, body.reason, actor)
+    rv = checks_access.review(session, actor, check_id, body.subject_id, body.reason)
     return {"id": rv.id, "subject_id": rv.subject_id, "verdict": rv.verdict,
             "reason": rv.reason, "reviewed_by": rv.reviewer,
-            "reviewed_at": rv.reviewed_at.isoformat(timespec="seconds")}
+            "reviewed_at": aware_iso(rv.reviewed_at)}
 
 
 @router.post("/api/v1/checks/{check_id}/confirmations")
@@ -174,55 +179,64 @@ def create_confirmation(check_id: CheckId, body: ReviewCreate, session: SessionD
     """Confirm that a name hit which decides nothing alone (variant, fuzzy, former name) is
     the applicant: remembered for the name, and the measures it makes applicable are
     prompted on this check."""
-    rv = confirm_match(session, check_id, body.subject_id, body.reason, actor)
-    check = get_check(session, check_id)
-    return check.result | {"id": check.id, "confirmation": {
+    rv = checks_access.confirm(session, actor, check_id, body.subject_id, body.reason)
+    check = checks_access.owned_check(session, actor, check_id)
+    return check_out(check.result) | {"id": check.id, "confirmation": {
         "subject_id": rv.subject_id, "reason": rv.reason, "confirmed_by": rv.reviewer,
-        "confirmed_at": rv.reviewed_at.isoformat(timespec="seconds")}}
+        "confirmed_at": aware_iso(rv.reviewed_at)}}
 
 
 @router.get("/api/v1/measures")
 def list_measures(_actor: Annotated[Actor, Depends(require(Permission.CHECKS_RUN))],
-                  matter: str | None = None) -> dict[str, Any]:
+                  matter: Annotated[str | None, Query(json_schema_extra=MATTERS)] = None
+                  ) -> dict[str, Any]:
     """The measure catalog (optionally for one matter), each with its legal basis."""
     cat = default_measures()
-    items = cat.for_matter(cat.check_matter(matter)) if matter else list(cat.measures.values())
+    items = (cat.for_matter(cat.check_matter(matter)) if matter is not None
+             else list(cat.measures.values()))
     return {"items": [m.model_dump() for m in items], "total": len(items),
             "matters": cat.matters}
 
 
 @router.get("/api/v1/measures/stats")
 def stats(session: SessionDep,
-          _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
-          month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")] = None
+          actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
+          month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None
           ) -> dict[str, Any]:
     """Initiation -> response -> feedback per department and measure."""
     items = [{"department": s.department, "measure_id": s.measure_id,
               "measure_name": s.measure_name, "initiated": s.initiated,
               "responded": s.responded, "applied": s.applied, "not_applied": s.not_applied,
               "feedback_rate": s.feedback_rate} for s in measure_stats(session, month=month)]
+    audit.append(session, actor, "measures.stats.read", details={"month": month})
     return {"items": items, "total": len(items)}
 
 
 @router.get("/api/v1/measures/overrides")
 def overrides(session: SessionDep,
-              _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))]
+              actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))]
               ) -> dict[str, Any]:
     """Triggered punishment measures recorded as not applied, with who and why."""
+    found = list_overrides(session)
+    audit.append(session, actor, "measures.overrides.read",
+                 details={"check_ids": sorted({o.check_id for o in found})})
     items = [{"check_id": o.check_id, "measure_id": o.measure_id,
               "measure_name": o.measure_name, "subject_name": o.subject_name, "uscc": o.uscc,
               "department": o.department, "actor": o.actor, "reason": o.reason,
-              "at": o.at.isoformat(timespec="seconds")} for o in list_overrides(session)]
+              "at": aware_iso(o.at)} for o in found]
     return {"items": items, "total": len(items)}
 
 
-@router.get("/api/v1/measures/report")
+@router.get("/api/v1/measures/report", response_class=Response, responses={200: {"content": {
+    "text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def report(session: SessionDep,
-           _actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
-           month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$")],
+           actor: Annotated[Actor, Depends(require(Permission.MEASURES_REPORT))],
+           month: Annotated[str, Query(pattern=MONTH_PATTERN)],
            fmt: Annotated[Literal["csv", "xlsx"], Query(alias="format")] = "csv") -> Response:
     """The monthly joint reward and punishment case report (联合奖惩案例)."""
     rows = case_rows(session, month, default_measures().matters)
+    audit.append(session, actor, "measures.report.read",
+                 details={"month": month, "format": fmt, "rows": len(rows)})
     with tempfile.TemporaryDirectory() as tmp:
         path = write_report(FsPath(tmp) / f"report.{fmt}", rows, fmt)
         content = path.read_bytes()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
@@ -11,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from xinyong import departments
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import CatalogDep, SessionDep, require
+from xinyong.api.types import AwareDatetime
 from xinyong.catalog import Catalog
 from xinyong.core import clock
 
@@ -44,8 +44,8 @@ class DepartmentPublic(BaseModel):
     department_class: str | None
     class_label: str | None
     region_code: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 class DepartmentClassPublic(BaseModel):

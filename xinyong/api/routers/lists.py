@@ -4,7 +4,6 @@ publish, remove; early-removal applications; expiry."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -15,6 +14,7 @@ from pydantic import BaseModel, Field
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
 from xinyong.api.routers.objections import attachment_response, attachments_out
+from xinyong.api.types import IsoDate, aware_iso, one_of
 from xinyong.core import attachments
 from xinyong.core.errors import NotFound
 from xinyong.core.workdays import session_calendar
@@ -50,8 +50,11 @@ Manager = Annotated[Actor, Depends(require(Permission.LISTS_DECIDE))]
 class DocumentIn(BaseModel):
     type: str = Field("", max_length=100, description="文书类型， e.g. 行政处罚决定书")
     number: str = Field("", max_length=200, description="文书编号")
-    date: dt.date | None = Field(None, description="文书日期")
+    date: IsoDate | None = Field(None, description="文书日期")
     issuing_body: str = Field("", max_length=200, description="作出机关")
+
+
+KINDS = default_list_kinds()
 
 
 class PersonIn(BaseModel):
@@ -62,12 +65,13 @@ class PersonIn(BaseModel):
 
 
 class EntryCreate(BaseModel):
-    list_kind: str
+    list_kind: str = Field(json_schema_extra=one_of(KINDS))
     uscc: str = ""
     subject_id_number: str | None = Field(None, max_length=40,
                                           description="自然人（法院名单）：身份证件号码")
     document: DocumentIn
-    legal_basis_id: str = ""
+    legal_basis_id: str = Field("", json_schema_extra=one_of(
+        {b.id for k in KINDS.values() for b in k.legal_bases}))
     facts: str = Field(max_length=4000)
     responsible_person: str | None = Field(None, max_length=50)
     person_role: str | None = Field(None, max_length=40)
@@ -127,7 +131,7 @@ def entry_json(session: Any, e: ListEntry, *, with_history: bool = False,
         out["transitions"] = [{"action": t.action, "from": t.from_state, "to": t.to_state,
                                "actor": t.actor, "department": t.department,
                                "reason": t.reason, "on": t.on_day,
-                               "at": t.at.isoformat(timespec="seconds")}
+                               "at": aware_iso(t.at)}
                               for t in transitions_of(session, e.id)]
         out["statements"] = [
             {"id": st.id, "text": st.text, "contact": st.contact,
@@ -270,8 +274,9 @@ def removal_attachment(app_id: DbId, attachment_id: DbId, session: SessionDep,
     return attachment_response(attachments.get(session, dp.REMOVAL, app.id, attachment_id))
 
 
-@router.post("/-/expire",
-             dependencies=[Depends(require(Permission.LISTS_MANAGE))])
-def do_expire(session: SessionDep) -> dict[str, Any]:
-    removed = expire(session)
+@router.post("/-/expire")
+def do_expire(session: SessionDep,
+              actor: Annotated[Actor, Depends(require(Permission.LISTS_MANAGE))]
+              ) -> dict[str, Any]:
+    removed = expire(session, actor=actor)
     return {"removed": [e.id for e in removed], "total": len(removed)}

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xinyong import audit
 from xinyong.accounts import PURPOSE_LABELS, Actor, Permission, Purpose, permissions_of
 from xinyong.accounts.access import read_own_file
 from xinyong.api.deps import ActorDep, CatalogDep, SessionDep, require
 from xinyong.api.routers.shared import FileShared, file_model
+from xinyong.api.types import AwareDatetime
 from xinyong.core.errors import Forbidden
 
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
@@ -29,8 +29,13 @@ class MePublic(BaseModel):
     permissions: list[str]
 
 
+QUERY_KINDS = {audit.READ_SHARED: "共享查询", audit.CHECK_RUN: "信用核查（逢办必查）"}
+
+
 class QueryPublic(BaseModel):
-    at: datetime
+    at: AwareDatetime
+    kind: str = Field(description="records.read_shared 共享查询 or check.run 信用核查")
+    kind_label: str
     department_name: str | None
     department_uscc: str | None
     role: str
@@ -66,9 +71,12 @@ def my_queries(session: SessionDep, actor: Subject) -> QueryList:
     """Every non-public query made about the subject: department, date, purpose."""
     if not actor.subject_uscc:
         raise Forbidden("该账户未关联信用主体", code="no_subject")
-    items = [QueryPublic(at=e.at, department_name=e.department_name,
+    items = [QueryPublic(at=e.at, kind=e.action, kind_label=QUERY_KINDS.get(e.action, e.action),
+                         department_name=e.department_name,
                          department_uscc=e.department_uscc, role=e.role, purpose=e.purpose,
                          purpose_label=PURPOSE_LABELS[Purpose(e.purpose)] if e.purpose else None,
                          purpose_text=e.purpose_text)
              for e in audit.list_queries_about(session, actor.subject_uscc)]
+    audit.append(session, actor, "own_queries.read", subject_uscc=actor.subject_uscc,
+                 details={"entries": len(items)})
     return QueryList(items=items, total=len(items))

@@ -3,7 +3,7 @@ the credit office (notices:manage). The twin of /notices and /notices/manage."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +13,7 @@ from xinyong import notices
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.api.params import refuse_unknown_query
+from xinyong.api.types import AwareDatetime
 from xinyong.notices.service import BODY_MAX, TITLE_MAX
 
 router = APIRouter(prefix="/api/v1/notices", tags=["notices"])
@@ -33,7 +34,7 @@ class NoticeShared(NoticePublic):
     withdrawn_on: date | None
     created_by: str
     updated_by: str
-    updated_at: datetime
+    updated_at: AwareDatetime
 
 
 class NoticeList(BaseModel):
@@ -42,8 +43,8 @@ class NoticeList(BaseModel):
 
 
 class NoticeIn(BaseModel):
-    title: str = Field(max_length=TITLE_MAX)
-    body: str = Field(max_length=BODY_MAX)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    body: str = Field(min_length=1, max_length=BODY_MAX)
     publish: bool = False
 
 

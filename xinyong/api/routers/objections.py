@@ -3,7 +3,7 @@ the effective-objection report. Each handler calls xinyong.objections.service.""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
@@ -12,10 +12,12 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission, Role
 from xinyong.api.deps import DbId, SessionDep, SettingsDep, identity_limits, require
+from xinyong.api.types import AwareDatetime, IsoDate, one_of
 from xinyong.core import attachments
 from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar, provisional_fields, session_calendar
 from xinyong.objections import identity
+from xinyong.objections import reads as objection_reads
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import ObjectionClocks, clocks_from
 from xinyong.objections.tables import Objection
@@ -47,7 +49,7 @@ class StepOut(BaseModel):
     department: str | None
     note: str | None
     on_day: date
-    at: datetime
+    at: AwareDatetime
 
 
 class ObjectionOut(BaseModel):
@@ -120,7 +122,7 @@ async def file_objection(
         session: SessionDep, settings: SettingsDep, actor: Filer,
         target: Annotated[Literal["record", "list_entry"], Form()],
         target_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
-        reasons: Annotated[str, Form(max_length=objections.REASONS_MAX)],
+        reasons: Annotated[str, Form(min_length=1, max_length=objections.REASONS_MAX)],
         contact: Annotated[str | None, Form(max_length=100)] = None,
         person_id_number: Annotated[str | None, Form(max_length=40)] = None,
         person_name: Annotated[str | None, Form(max_length=50)] = None,
@@ -151,10 +153,11 @@ class ObjectionList(BaseModel):
 @router.get("", response_model=ObjectionList,
             summary="异议列表：信用主体看本主体的，提供单位看本单位的，信用办看全部")
 def list_objections(session: SessionDep, actor: Filer,
-                    state: Annotated[str | None, Query(max_length=20,
-                                                       description="open 或具体状态")] = None
+                    state: Annotated[str | None, Query(
+                        max_length=20, description="open 或具体状态",
+                        json_schema_extra=one_of(["open", *objections.STATE_LABELS]))] = None
                     ) -> ObjectionList:
-    items = [objection_out(session, o) for o in objections.list_objections(session, actor,
+    items = [objection_out(session, o) for o in objection_reads.read_queue(session, actor,
                                                                            state=state)]
     return ObjectionList(items=items, total=len(items))
 
@@ -167,10 +170,10 @@ class OverdueOut(BaseModel):
 
 
 @router.get("/overdue", response_model=list[OverdueOut], summary="超期未办结的异议（信用办）")
-def overdue(session: SessionDep, _actor: Manager) -> list[OverdueOut]:
+def overdue(session: SessionDep, actor: Manager) -> list[OverdueOut]:
     return [OverdueOut(objection=objection_out(session, od.objection), step=od.step,
                        due=od.due, working_days_late=od.working_days_late)
-            for od in objections.overdue(session, load_calendar(session))]
+            for od in objection_reads.read_overdue(session, actor, load_calendar(session))]
 
 
 class RatioOut(BaseModel):
@@ -185,25 +188,26 @@ class RatioOut(BaseModel):
 
 @router.get("/report", response_model=list[RatioOut],
             summary="各数据提供单位的有效异议率（每十万条，目标低于1）")
-def report(session: SessionDep, _actor: Manager,
-           since: Annotated[date | None, Query()] = None) -> list[RatioOut]:
+def report(session: SessionDep, actor: Manager,
+           since: Annotated[IsoDate | None, Query()] = None) -> list[RatioOut]:
     return [RatioOut(provider_uscc=r.provider_uscc, provider_name=r.provider_name,
                      records=r.records, objections=r.objections, effective=r.effective,
                      per_100k=round(r.per_100k, 3), within_target=r.within_target)
-            for r in objections.effective_ratio(session, since=since)]
+            for r in objection_reads.read_report(session, actor, since=since)]
 
 
 @router.get("/{objection_id}", response_model=ObjectionOut)
 def get_objection(objection_id: DbId, session: SessionDep, actor: Filer) -> ObjectionOut:
-    return objection_out(session, objections.view(session, actor, objection_id), full=True)
+    return objection_out(session, objection_reads.read(session, actor, objection_id),
+                         full=True)
 
 
 @router.get("/{objection_id}/attachments/{attachment_id}",
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}}})
 def get_attachment(objection_id: DbId, attachment_id: DbId, session: SessionDep,
                    actor: Filer) -> Response:
-    o = objections.view(session, actor, objection_id)
-    return attachment_response(attachments.get(session, "objection", o.id, attachment_id))
+    return attachment_response(objection_reads.read_attachment(session, actor, objection_id,
+                                                               attachment_id))
 
 
 def attachment_response(a: attachments.Attachment) -> Response:
@@ -236,7 +240,7 @@ class DecisionIn(BaseModel):
     outcome: Literal["corrected", "revoked", "kept"]
     reasons: str = Field(min_length=1, max_length=objections.REASONS_MAX)
     changes: dict[str, Any] | None = Field(None, description="更正：字段英文名 -> 更正后的值")
-    revoked_on: date | None = Field(None, description="撤销：行政行为被撤销之日，默认今天")
+    revoked_on: IsoDate | None = Field(None, description="撤销：行政行为被撤销之日，默认今天")
 
 
 @router.post("/{objection_id}/decision", response_model=ObjectionOut,

@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from xinyong.accounts import Permission
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require
-from xinyong.ingest.quality import list_end_date_warnings, provider_quality
+from xinyong.ingest.reads import read_end_date_warnings, read_quality
 
-router = APIRouter(prefix="/api/v1/quality", tags=["quality"],
-                   dependencies=[Depends(require(Permission.QUALITY_READ))])
+router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
+# The credit office sees every department; a data officer its own (as on /quality).
+Reader = Annotated[Actor, Depends(require(Permission.QUALITY_READ))]
 
 
 class ProviderQualityPublic(BaseModel):
@@ -62,22 +63,23 @@ class EndDateWarningList(BaseModel):
 
 
 @router.get("", response_model=QualityList,
-            summary="数据质量：合规率、及时率、公示截止期警告、重错码率（按数据提供单位）")
-def quality(session: SessionDep) -> QualityList:
+            summary="数据质量：合规率、及时率、公示截止期警告、重错码率（按数据提供单位；"
+            "数据提供单位看本单位的）")
+def quality(session: SessionDep, actor: Reader) -> QualityList:
     items = [ProviderQualityPublic(**q.__dict__, compliance_rate=q.compliance_rate,
                                    timeliness_rate=q.timeliness_rate,
                                    code_review_rate=q.code_review_rate)
-             for q in provider_quality(session)]
+             for q in read_quality(session, actor)]
     return QualityList(items=items, total=len(items))
 
 
 @router.get("/end-dates", response_model=EndDateWarningList,
             summary="公示截止期超出公示规则的记录（警告：已按规则公示）")
-def end_dates(session: SessionDep,
+def end_dates(session: SessionDep, actor: Reader,
               provider: Annotated[str | None, Query(max_length=18,
                                                     description="数据提供单位统一社会信用代码")]
               = None,
               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> EndDateWarningList:
-    items, total = list_end_date_warnings(session, provider_uscc=provider, page=page)
+    items, total = read_end_date_warnings(session, actor, provider_uscc=provider, page=page)
     return EndDateWarningList(items=[EndDateWarningPublic(**w.__dict__) for w in items],
                               total=total, page=page)

@@ -3,7 +3,7 @@ credit office."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -15,9 +15,10 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
+from xinyong.api.types import AwareDatetime, IsoDate, RecordTypePath
 from xinyong.core import clock
 from xinyong.documents.tabular import csv_bytes
-from xinyong.ingest.quality import list_late
+from xinyong.ingest.reads import read_late
 from xinyong.publication.loader import rule_set_label
 from xinyong.publication.reads import (
     counts_by_type,
@@ -47,7 +48,7 @@ class ProvenancePublic(BaseModel):
     min_end: date | None
     max_end: date | None
     ended_by: str | None
-    judged_at: datetime
+    judged_at: AwareDatetime
 
 
 class RecordDetail(BaseModel):
@@ -109,13 +110,13 @@ def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
             dependencies=[Depends(refuse_unknown_query)],
             summary="专栏：某类公示记录，可按数据提供单位、地区、决定日期筛选"
             "（与网页 /columns 参数相同）")
-def column(record_type: str, session: SessionDep, _actor: PublicReader,
+def column(record_type: RecordTypePath, session: SessionDep, _actor: PublicReader,
            provider: Annotated[str | None, Query(
                max_length=18, description="数据提供单位的统一社会信用代码（18位）")] = None,
            region: Annotated[str | None, Query(description="行政区划代码前缀，如 3502")] = None,
-           decided_from: Annotated[date | None, Query(
+           decided_from: Annotated[IsoDate | None, Query(
                description="决定日期（起），YYYY-MM-DD，含当日")] = None,
-           decided_to: Annotated[date | None, Query(
+           decided_to: Annotated[IsoDate | None, Query(
                description="决定日期（止），YYYY-MM-DD，含当日")] = None,
            page: Annotated[int, Query(ge=1, le=10000, description="页码；超过末页时返回末页")]
            = 1,
@@ -134,7 +135,7 @@ def column(record_type: str, session: SessionDep, _actor: PublicReader,
             dependencies=[Depends(refuse_unknown_query)],
             responses={200: {"content": {"text/csv": {}}}},
             summary="专栏公示记录导出（CSV，UTF-8 带 BOM），与网站当日公示内容一致")
-def column_export(record_type: str, session: SessionDep, _actor: PublicReader,
+def column_export(record_type: RecordTypePath, session: SessionDep, _actor: PublicReader,
                   as_of: AsOf = None) -> Response:
     day = as_of or clock.today()
     # UTF-8 with BOM, formulas neutralised (names and facts come from departments' files)
@@ -154,11 +155,11 @@ def counts(session: SessionDep, _actor: PublicReader,
 
 
 @router.get("/api/v1/publication/late", response_model=LateList,
-            summary="迟报记录（决定之日起超过7个工作日报送），信用办查看")
+            summary="迟报记录（决定之日起超过7个工作日报送）：信用办看全部，数据提供单位看本单位的")
 def late(session: SessionDep,
-         _actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
+         actor: Annotated[Actor, Depends(require(Permission.QUALITY_READ))],
          provider: Annotated[str | None, Query(description="数据提供单位统一社会信用代码")]
          = None,
          page: Annotated[int, Query(ge=1, le=100000)] = 1) -> LateList:
-    items, total = list_late(session, provider_uscc=provider, page=page)
+    items, total = read_late(session, actor, provider_uscc=provider, page=page)
     return LateList(items=[LatePublic(**i.__dict__) for i in items], total=total, page=page)

@@ -21,11 +21,13 @@ from xinyong.api.routers.objections import (
     read_uploads,
     steps_out,
 )
-from xinyong.core import attachments, clock
+from xinyong.api.types import one_of
+from xinyong.core import clock
 from xinyong.core.errors import Forbidden, XinyongError
 from xinyong.core.workdays import load_calendar, provisional_fields, session_calendar
 from xinyong.ingest.tables import Record
 from xinyong.publication.loader import default_rules
+from xinyong.repair import reads as repair_reads
 from xinyong.repair import service as repair
 from xinyong.repair.notices import department_notice_pdf, notice_pdf
 from xinyong.repair.tables import RepairApplication, RepairNotice
@@ -115,6 +117,7 @@ class EligibilityOut(BaseModel):
             summary="本主体某条处罚信息现在能否申请信用修复；不能时给出所依据的规则")
 def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> EligibilityOut:
     record = own_record(session, actor, record_id)
+    repair_reads.audit_eligibility(session, actor, record.id, actor.subject_uscc)
     try:
         el = repair.eligibility(session, record.id, clock.today())
     except XinyongError as exc:
@@ -135,7 +138,7 @@ def eligibility(record_id: DbId, session: SessionDep, actor: Applicant) -> Eligi
              summary="申请信用修复：履行情况、证明材料（PDF/图片）和信用修复承诺")
 async def apply(session: SessionDep, actor: Applicant,
                 record_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
-                fulfilment: Annotated[str, Form(max_length=repair.TEXT_MAX)],
+                fulfilment: Annotated[str, Form(min_length=1, max_length=repair.TEXT_MAX)],
                 commitment_accepted: Annotated[bool, Form()] = False,
                 files: Annotated[list[UploadFile] | None, File()] = None) -> RepairOut:
     uploads = await read_uploads(files or [])
@@ -153,9 +156,10 @@ class RepairList(BaseModel):
 @router.get("/api/v1/repairs", response_model=RepairList,
             summary="修复申请列表：信用主体看本主体的，认定单位看本单位的，信用办看全部")
 def list_repairs(session: SessionDep, actor: Reader,
-                 state: Annotated[str | None, Query(max_length=20)] = None) -> RepairList:
-    items = [repair_out(session, a) for a in repair.list_applications(session, actor,
-                                                                      state=state)]
+                 state: Annotated[str | None, Query(max_length=20, json_schema_extra=one_of(
+                     ["open", *repair.STATE_LABELS]))] = None) -> RepairList:
+    items = [repair_out(session, a) for a in repair_reads.read_queue(session, actor,
+                                                                     state=state)]
     return RepairList(items=items, total=len(items))
 
 
@@ -167,22 +171,22 @@ class OverdueRepair(BaseModel):
 
 @router.get("/api/v1/repairs/overdue", response_model=list[OverdueRepair],
             summary="超过办理时限的修复申请（信用办）")
-def overdue(session: SessionDep, _actor: Manager) -> list[OverdueRepair]:
+def overdue(session: SessionDep, actor: Manager) -> list[OverdueRepair]:
     return [OverdueRepair(application=repair_out(session, o.application), step=o.step,
-                          due=o.due) for o in repair.overdue(session)]
+                          due=o.due) for o in repair_reads.read_overdue(session, actor)]
 
 
 @router.get("/api/v1/repairs/{app_id}", response_model=RepairOut)
 def get_repair(app_id: DbId, session: SessionDep, actor: Reader) -> RepairOut:
-    return repair_out(session, repair.view(session, actor, app_id), full=True)
+    return repair_out(session, repair_reads.read(session, actor, app_id), full=True)
 
 
 @router.get("/api/v1/repairs/{app_id}/attachments/{attachment_id}",
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}}})
 def get_attachment(app_id: DbId, attachment_id: DbId, session: SessionDep,
                    actor: Reader) -> Response:
-    app = repair.view(session, actor, app_id)
-    return attachment_response(attachments.get(session, "repair", app.id, attachment_id))
+    return attachment_response(repair_reads.read_attachment(session, actor, app_id,
+                                                            attachment_id))
 
 
 class ReasonsIn(BaseModel):
@@ -190,7 +194,8 @@ class ReasonsIn(BaseModel):
 
 
 class CodedReasonsIn(ReasonsIn):
-    code: str = Field(description="、".join(f"{k}={v}" for k, v in repair.REFUSAL_CODES.items()))
+    code: str = Field(description="、".join(f"{k}={v}" for k, v in repair.REFUSAL_CODES.items()),
+                      json_schema_extra=one_of(repair.REFUSAL_CODES))
 
 
 @router.post("/api/v1/repairs/{app_id}/accept", response_model=RepairOut, summary="受理")
@@ -283,4 +288,4 @@ def _notice_response(notice: RepairNotice, pdf: bytes) -> Response:
         "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}",
         "X-Notice-Issued-On": notice.issued_on.isoformat(),
         "Cache-Control": "private, no-store",
-        "X-Generated-At": clock.now().replace(microsecond=0).isoformat()})
+        "X-Generated-At": clock.aware(clock.now()).replace(microsecond=0).isoformat()})

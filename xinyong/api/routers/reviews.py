@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -10,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
-from xinyong.codereview import Resolution, ReviewView, list_reviews, resolve
+from xinyong.api.types import AwareDatetime
+from xinyong.codereview import Resolution, ReviewView, read_reviews, resolve
 
 router = APIRouter(prefix="/api/v1/subject-reviews", tags=["subjects"])
 Manager = Annotated[Actor, Depends(require(Permission.SUBJECTS_MANAGE))]
@@ -29,12 +29,12 @@ class ReviewPublic(BaseModel):
     provider_name: str | None = Field(description="the provider whose row raised it")
     provider_uscc: str | None
     batch_id: int | None
-    detected_at: datetime
+    detected_at: AwareDatetime
     resolution: str | None = Field(description="renamed | wrong_code | corrected | distinct | "
                                    "merged")
     resolution_label: str | None
     resolved_by: str | None
-    resolved_at: datetime | None
+    resolved_at: AwareDatetime | None
     reason: str | None
     awaiting_records: int = Field(description="records still awaiting the provider's "
                                   "correction (wrong code)")
@@ -61,10 +61,10 @@ def _out(v: ReviewView) -> ReviewPublic:
 
 
 @router.get("", response_model=ReviewList, summary="重错码核查（信用办）")
-def reviews(session: SessionDep, _actor: Manager,
+def reviews(session: SessionDep, actor: Manager,
             status: Annotated[Literal["open", "awaiting_correction", "resolved", "all"],
                               Query()] = "open") -> ReviewList:
-    items = [_out(v) for v in list_reviews(session, status)]
+    items = [_out(v) for v in read_reviews(session, actor, status)]
     return ReviewList(items=items, total=len(items))
 
 

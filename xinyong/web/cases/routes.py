@@ -35,8 +35,10 @@ from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest.tables import Provider, Record
 from xinyong.lists.tables import ListEntry
+from xinyong.objections import reads as objection_reads
 from xinyong.objections import service as objections
 from xinyong.objections.tables import Objection
+from xinyong.repair import reads as repair_reads
 from xinyong.repair import service as repair
 from xinyong.repair.tables import RepairApplication
 from xinyong.subjects.tables import Subject
@@ -140,8 +142,7 @@ def objection_queue(request: Request, actor: ActorDep, session: SessionDep,
     chosen, asked = _state_filter(state)
     error, status = None, 200
     try:
-        items = objections.list_objections(session, actor, state=asked,
-                                              limit=QUEUE_LIMIT)
+        items = objection_reads.read_queue(session, actor, state=asked, limit=QUEUE_LIMIT)
     except XinyongError as exc:
         items, error, status = [], exc.message, 422
     late = {od.objection.id: od for od in objections.overdue(
@@ -184,7 +185,7 @@ def _correction_fields(session: Session, actor: Actor, o: Objection) -> list[dic
 def _objection_page(request: Request, session: Session, settings: Settings, actor: Actor,
                     objection_id: int, *, error: XinyongError | None = None,
                     form: dict[str, str] | None = None, done: str | None = None) -> Response:
-    o = objections.view(session, actor, objection_id)
+    o = objection_reads.read(session, actor, objection_id)
     may_route = can(actor, Permission.OBJECTIONS_MANAGE) and o.state == objections.MARKED
     may_decide = (o.state == objections.ROUTED and can(actor, Permission.OBJECTIONS_DECIDE)
                   and (actor.role == Role.ADMIN or actor.department_uscc == o.provider_uscc))
@@ -307,7 +308,7 @@ def repair_queue(request: Request, actor: ActorDep, session: SessionDep,
     chosen, asked = _state_filter(state)
     error, status = None, 200
     try:
-        items = repair.list_applications(session, actor, state=asked, limit=QUEUE_LIMIT)
+        items = repair_reads.read_queue(session, actor, state=asked, limit=QUEUE_LIMIT)
     except XinyongError as exc:
         items, error, status = [], exc.message, 422
     late = {od.application.id: od for od in repair.overdue(session, ids=[a.id for a in items])}
@@ -325,7 +326,7 @@ def repair_queue(request: Request, actor: ActorDep, session: SessionDep,
 def _repair_page(request: Request, session: Session, settings: Settings, actor: Actor,
                  app_id: int, *, error: XinyongError | None = None,
                  form: dict[str, str] | None = None, done: str | None = None) -> Response:
-    app = repair.view(session, actor, app_id)
+    app = repair_reads.read(session, actor, app_id)
     deciding = can(actor, Permission.REPAIR_DECIDE) and (
         actor.role == Role.ADMIN or actor.department_uscc == app.provider_uscc)
     may = {"accept": deciding and app.state == repair.FORWARDED,

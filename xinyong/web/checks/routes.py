@@ -17,14 +17,8 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.core.errors import Invalid, XinyongError
 from xinyong.measures import FeedbackItem, default_measures, feedback_of
-from xinyong.screening.check import (
-    CheckRequest,
-    get_check,
-    person_key,
-    review_match,
-    run_check,
-)
-from xinyong.screening.confirm import confirm_match, record_check_feedback
+from xinyong.screening import access as checks_access
+from xinyong.screening.check import CheckRequest, person_key, run_check
 from xinyong.screening.match import STEP_LABELS
 from xinyong.web.auth.csrf import csrf_token
 from xinyong.web.auth.csrf import form_csrf as _form_csrf
@@ -85,7 +79,7 @@ async def check_submit(request: Request, actor: ActorDep, session: SessionDep,
 
 def _result_page(request: Request, session: Any, settings: Any, actor: Actor, check_id: int,
                  error: str | None = None, status: int = 200) -> Response:
-    check = get_check(session, check_id)
+    check = checks_access.read_check(session, actor, check_id)
     done = {f.measure_id: f for f in feedback_of(session, check_id)}
     found = verdict(session, check.result)
     query = check.result.get("query") or {}
@@ -120,8 +114,10 @@ async def feedback_submit(request: Request, check_id: DbId, actor: ActorDep,
                               _day(str(form.get("until_" + mid, ""))))
                  for k, v in form.items() if str(k).startswith("outcome_") and v
                  for mid in [str(k)[len("outcome_"):]]]
-        record_check_feedback(session, check_id, items, actor)
+        checks_access.give_feedback(session, actor, check_id, items)
     except XinyongError as exc:
+        if exc.code == "check_not_found":
+            raise  # another department's check: the styled 404 page, as for a missing one
         session.rollback()
         return _result_page(request, session, settings, actor, check_id, exc.message, 422)
     return RedirectResponse(f"/checks/{check_id}", status_code=303)
@@ -144,8 +140,9 @@ async def confirmation_submit(request: Request, check_id: DbId, actor: ActorDep,
         return refused
     form = await request.form()
     try:
-        confirm_match(session, check_id, int(str(form.get("subject_id", "0")) or 0),
-                      str(form.get("reason", "")), actor)
+        checks_access.confirm(session, actor, check_id,
+                              int(str(form.get("subject_id", "0")) or 0),
+                              str(form.get("reason", "")))
     except (XinyongError, ValueError) as exc:
         session.rollback()
         message = exc.message if isinstance(exc, XinyongError) else "参数错误"
@@ -161,9 +158,12 @@ async def review_submit(request: Request, check_id: DbId, actor: ActorDep,
         return refused
     form = await request.form()
     try:
-        review_match(session, check_id, int(str(form.get("subject_id", "0")) or 0),
-                     str(form.get("reason", "")), actor)
+        checks_access.review(session, actor, check_id,
+                             int(str(form.get("subject_id", "0")) or 0),
+                             str(form.get("reason", "")))
     except (XinyongError, ValueError) as exc:
+        if isinstance(exc, XinyongError) and exc.code == "check_not_found":
+            raise  # another department's check: the styled 404 page, as for a missing one
         session.rollback()
         message = exc.message if isinstance(exc, XinyongError) else "参数错误：请选择要标记的主体"
         return _result_page(request, session, settings, actor, check_id, message, 422)

@@ -31,8 +31,10 @@ from xinyong.lists import (
     rules,
 )
 from xinyong.lists import due_process as dp
+from xinyong.objections import reads as objection_reads
 from xinyong.objections import service as objections
 from xinyong.publication.tables import PublicationJudgement
+from xinyong.repair import reads as repair_reads
 from xinyong.repair import service as repair
 from xinyong.repair.notices import latest_notice, repairable_types
 from xinyong.web.auth.csrf import csrf_token, form_csrf
@@ -172,7 +174,7 @@ def objection_page(request: Request, objection_id: DbId, actor: ActorDep,
                    session: SessionDep, settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor)) is not None:
         return refused
-    o = objections.view(session, actor, objection_id)
+    o = objection_reads.read(session, actor, objection_id)
     return _page(request, settings, "objection.html", {
         "title": f"异议 #{o.id}", "o": o, "steps": objections.steps_of(session, o.id),
         "target": _target(session, o),
@@ -187,9 +189,11 @@ def _repair_form(request: Request, session: Any, settings: Any, actor: Actor, re
     commitment = None
     eligible_from = None
     try:
+        # Ownership first: nothing about another subject's record (open applications, end
+        # dates, why it cannot be repaired) is told to this one.
+        repair.owned_record(session, actor, record_id)
+        repair_reads.audit_eligibility(session, actor, record_id, actor.subject_uscc)
         el = repair.eligibility(session, record_id, clock.today())
-        if el.subject.uscc != actor.subject_uscc:
-            raise XinyongError("只能对本主体的信息申请信用修复", code="repair_not_own")
         commitment = repair.commitment_text(el.subject.name,
                                             str(el.record.data.get("document_number", "")),
                                             el.rule_set)
@@ -236,7 +240,7 @@ def repair_page(request: Request, app_id: DbId, actor: ActorDep, session: Sessio
                 settings: SettingsDep) -> Response:
     if (refused := _gate(request, actor)) is not None:
         return refused
-    app = repair.view(session, actor, app_id)
+    app = repair_reads.read(session, actor, app_id)
     return _page(request, settings, "repair.html", {
         "title": f"信用修复申请 #{app.id}", "a": app,
         "document": _document(session, app.record_id), "steps": repair.steps_of(session, app.id),

@@ -23,8 +23,8 @@ from xinyong.catalog import Catalog, RecordType
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, Invalid, NotFound, XinyongError
 from xinyong.core.settings import Settings
-from xinyong.ingest import provider_quality, write_template
-from xinyong.ingest.quality import list_late
+from xinyong.ingest import write_template
+from xinyong.ingest.reads import read_late, read_quality
 from xinyong.ingest.runner import FileBatch, run_file_batch
 from xinyong.ingest.service import BatchSummary
 from xinyong.web.auth.csrf import csrf_token, form_csrf
@@ -35,17 +35,46 @@ router = APIRouter(include_in_schema=False)
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 FORMATS = ("csv", "xlsx", "json")
 ACTION_LABELS = {
+    # accounts, sessions and the log
     "account.create": "创建账户", "account.disable": "停用账户", "account.enable": "启用账户",
-    "account.password": "修改密码", "account.unlock": "解除锁定", "api_key.issue": "签发接口密钥",
-    "api_key.revoke": "吊销接口密钥", "api_key.rotate": "更换接口密钥",
-    "batch.ingest": "报送数据", "objection.file": "提出异议", "objection.route": "转办异议",
-    "objection.decide": "处理异议", "objection.record_read": "查看异议所涉信息",
-    "own_file.read": "查看本主体信用信息", "repair.apply": "申请信用修复",
-    "repair.accept": "受理修复申请", "repair.approve": "准予修复",
-    "repair.commitment_broken": "认定违反修复承诺", "repair_notice.download": "下载修复告知书",
-    "session.login": "登录", "records.read_shared": "查询共享信息",
+    "account.password": "修改密码", "account.unlock": "解除锁定", "account.list": "查看账户列表",
+    "api_key.issue": "签发接口密钥", "api_key.revoke": "吊销接口密钥",
+    "api_key.rotate": "更换接口密钥", "session.login": "登录", "session.login_failed": "登录失败",
+    "session.logout": "退出登录", "session.end_all": "结束账户的全部会话",
+    "audit.read": "查看审计日志", "audit.verify": "校验审计日志", "records.seal": "封存已有记录",
+    "department.add": "登记单位", "department.update": "更改单位",
+    "departments.list": "查看单位列表",
+    "calendar.add": "添加节假日安排",
+    # collection and quality
+    "batch.ingest": "报送数据", "batch.read": "查看报送批次", "batch.errors.read": "下载错误清单",
+    "publication.late.read": "查看迟报记录", "publication.end": "终止公示",
+    "quality.read": "查看数据质量", "quality.end_dates.read": "查看公示截止期警告",
+    "subject_review.list": "查看重错码核查", "subject_review.resolve": "处理重错码核查",
+    # subjects' files and shared reads
+    "own_file.read": "查看本主体信用信息", "own_queries.read": "查看本主体被查询记录",
+    "records.read_shared": "查询共享信息",
+    # checks, measures and lists
+    "check.run": "信用核查", "check.read": "查看核查结果", "check.feedback": "反馈措施实施情况",
+    "check.review": "标记误报", "measures.stats.read": "查看措施实施统计",
+    "measures.overrides.read": "查看未实施措施", "measures.report.read": "查看措施月报",
+    "list.propose": "拟列入名单", "list.notify": "告知拟列入", "list.decide": "作出列入决定",
+    "list.publish": "公示名单", "list.remove": "移出名单", "list.merge": "名单随主体合并",
+    "list.seal": "封存名单记录", "list.expire": "名单到期检查", "list.read": "查看名单记录",
+    # objections and repair
+    "objection.file": "提出异议", "objection.route": "转办异议", "objection.decide": "处理异议",
+    "objection.identity": "核验异议人身份", "objection.read": "查看异议",
+    "objection.attachment.read": "查看异议附件", "objection.list": "查看异议列表",
+    "objection.overdue.read": "查看超期异议", "objection.report.read": "查看有效异议率",
+    "objection.record_read": "查看异议所涉信息",
+    "repair.apply": "申请信用修复", "repair.accept": "受理修复申请",
+    "repair.refuse": "不予受理修复申请", "repair.approve": "准予修复", "repair.reject": "不予修复",
+    "repair.commitment_broken": "认定违反修复承诺", "repair.read": "查看修复申请",
+    "repair.attachment.read": "查看修复申请附件", "repair.list": "查看修复申请列表",
+    "repair.overdue.read": "查看超期修复申请", "repair.eligibility.read": "查询可否修复",
+    "repair_notice.download": "下载修复告知书",
+    # notices
     "notice.create": "撰写公告", "notice.update": "修改公告", "notice.publish": "发布公告",
-    "notice.withdraw": "撤下公告"}
+    "notice.withdraw": "撤下公告", "notice.list": "查看全部公告"}
 
 
 def _uploads_dir(settings: Settings) -> Path:
@@ -137,7 +166,7 @@ async def _run(request: Request, catalog: Catalog, settings: Settings, job: File
 
 
 @router.get("/uploads/errors/{token}")
-def upload_errors(request: Request, token: str, actor: ActorDep,
+def upload_errors(request: Request, token: str, actor: ActorDep, session: SessionDep,
                   settings: SettingsDep) -> Response:
     """The error file of an upload, for the account that made it."""
     if (refused := gate(request, actor, (Permission.RECORDS_WRITE,),
@@ -150,6 +179,8 @@ def upload_errors(request: Request, token: str, actor: ActorDep,
     path = _uploads_dir(settings) / f"{token}_错误.csv"
     if not path.is_file():
         raise NotFound("错误清单不存在或已过期", code="error_file_not_found")
+    # The rejected rows as the department sent them: a non-public read.
+    audit.append(session, actor, "batch.errors.read", details={"upload": token})
     return FileResponse(path, media_type="text/csv; charset=utf-8", filename="错误清单.csv")
 
 
@@ -170,18 +201,13 @@ def upload_template(request: Request, record_type: str, fmt: str, actor: ActorDe
     return FileResponse(path, media_type=media, filename=f"{rt.name}报送模板.{fmt}")
 
 
-def _own_department(actor: Actor) -> str | None:
-    """A data officer sees its own department; the credit office sees every one."""
-    return None if actor.role == Role.ADMIN else actor.department_uscc or "-"
-
-
 @router.get("/quality", response_class=HTMLResponse)
 def quality(request: Request, actor: ActorDep, session: SessionDep) -> Response:
     if (refused := gate(request, actor, (Permission.QUALITY_READ,),
                         "数据质量供数据提供单位和信用办查看。")) is not None:
         return refused
-    own = _own_department(actor)
-    rows = [q for q in provider_quality(session) if own is None or q.provider_uscc == own]
+    # A data officer sees its own department, the credit office every one (audited).
+    rows = read_quality(session, actor)
     return render(request, "quality.html", {"title": "数据质量", "rows": rows,
                                             "actor": actor})
 
@@ -192,12 +218,12 @@ def late(request: Request, actor: ActorDep, session: SessionDep,
     if (refused := gate(request, actor, (Permission.QUALITY_READ,),
                         "迟报记录供数据提供单位和信用办查看。")) is not None:
         return refused
-    own = _own_department(actor)
-    items, total = list_late(session, provider_uscc=own, page=page)
+    own = None if actor.role == Role.ADMIN else actor.department_uscc
+    items, total = read_late(session, actor, page=page)
     pages = max((total + 49) // 50, 1)
     if page > pages:
         page = pages
-        items, total = list_late(session, provider_uscc=own, page=page)
+        items, total = read_late(session, actor, page=page)
     return render(request, "late.html", {
         "title": "迟报记录", "items": items, "total": total, "page": page, "pages": pages,
         "params": {}, "actor": actor,
@@ -218,6 +244,12 @@ def audit_log(request: Request, actor: ActorDep, session: SessionDep,
     entries = [(e, json.loads(e.details)) for e in
                audit.list_entries(session, limit=per_page, offset=(page - 1) * per_page)]
     checked = audit.verify(session) if verify else None
+    # Reading the log, and checking it, are recorded (after the read, as the API does).
+    audit.append(session, actor, "audit.read", details={
+        "page": page, "entries": len(entries)})
+    if checked is not None:
+        audit.append(session, actor, "audit.verify", details={
+            "ok": checked.ok, "checked": checked.checked, "head_hash": checked.head_hash})
     return render(request, "audit.html", {
         "title": "审计日志", "entries": entries, "total": total, "page": page,
         "pages": pages, "params": {}, "labels": ACTION_LABELS, "roles": ROLE_LABELS,
