@@ -25,6 +25,7 @@ from xinyong.api.routers import (
 )
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
+from xinyong.api.routers import commitments as commitments_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import my_lists as my_lists_api
 from xinyong.api.routers import notices as notices_api
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notices_api.router)
     app.include_router(quality_api.router)
     app.include_router(reviews_api.router)
+    app.include_router(commitments_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal
     app.include_router(web_checks_router)  # case officer check pages (/checks)
