@@ -44,6 +44,7 @@ from xinyong.web.auth.routes import router as web_auth_router
 from xinyong.web.cases.lists import router as web_cases_lists_router
 from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.commitments import router as web_commitments_router
 from xinyong.web.errors import error_page
 from xinyong.web.lists import router as web_lists_router
 from xinyong.web.me.lists import router as web_me_lists_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_notices_router)  # 通知公告 and their management
     app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
     app.include_router(web_lists_router)  # list columns and the measure list
+    app.include_router(web_commitments_router)  # 信用承诺 column, signing, verification
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie holding only a random session id: whose session it is,
