@@ -56,6 +56,11 @@ class CommitmentView:
     consequence_label: str | None
     breach_published_until: date | None
 
+    @property
+    def number(self) -> str:
+        """承诺编码 as printed: the code is a document number for people, not a machine id."""
+        return self.code
+
 
 def view(c: Commitment, today: date | None = None) -> CommitmentView:
     today = today or clock.today()

@@ -112,7 +112,7 @@ def one(request: Request, code: CodePath, session: SessionDep,
     v = reads.public_one(session, code)
     if v is None:
         raise NotFound(f"未找到承诺编码为 {code} 的公开信用承诺", code="commitment_not_found")
-    return render(request, "commitment.html", {"title": f"信用承诺 {v.code}", "v": v,
+    return render(request, "commitment.html", {"title": f"信用承诺 {v.number}", "v": v,
                                                "actor": actor,
                                                "json_url": f"/api/v1/commitments/{v.code}"})
 
