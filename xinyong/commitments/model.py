@@ -63,6 +63,10 @@ class Breach(_Based):
     publication_years: int = Field(ge=1, le=10)
 
 
+class Eligibility(_Based):
+    matter: str = Field(pattern=r"^[a-z][a-z0-9_]*$")  # the check's matter it answers for
+
+
 class Template(_Based):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     kind: str
@@ -79,6 +83,7 @@ class Rules(_Strict):
     kinds: list[Kind]
     shared_to: list[str] = Field(default_factory=list)
     breach: Breach
+    eligibility: Eligibility
     templates: list[Template]
 
     @model_validator(mode="after")
