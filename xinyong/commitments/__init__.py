@@ -9,9 +9,12 @@ from xinyong.commitments.service import (
     Incoming,
     Signing,
     allocate_code,
+    break_linked,
     content_hash,
     determine,
+    for_repair,
     get,
+    linked,
     next_serial,
     receive,
     sign,
@@ -27,5 +30,6 @@ from xinyong.commitments.tables import (
 
 __all__ = ["Commitment", "CommitmentCounter", "CommitmentSignature", "CommitmentStep",
            "Determination", "Incoming", "Kind", "Rules", "Signing", "Template",
-           "allocate_code", "content_hash", "determine", "get", "load_rules", "next_serial",
+           "allocate_code", "break_linked", "content_hash", "determine", "for_repair", "get",
+           "linked", "load_rules", "next_serial",
            "reads", "receive", "rules", "sign", "signature_of", "steps_of"]

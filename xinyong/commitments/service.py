@@ -219,8 +219,8 @@ def _new(session: Session, data: Rules, kind_id: str, *, code: str, subject_id: 
          committer_name: str, committer_code: str, category: str, template: Template | None,
          reason: str, content: str, liability: str, made_on: date, valid_until: date | None,
          accepting: tuple[str, str, str], disclosure: str, remark: str | None, source: str,
-         actor: Actor, calendar: WorkingCalendar, verify_due: date | None = None
-         ) -> Commitment:
+         actor: Actor, calendar: WorkingCalendar, verify_due: date | None = None,
+         ref: tuple[str, int] | None = None) -> Commitment:
     kind = data.kind(kind_id)
     due = None
     if kind.verified:
@@ -236,6 +236,7 @@ def _new(session: Session, data: Rules, kind_id: str, *, code: str, subject_id: 
                    accepting_uscc=accepting[0], accepting_name=accepting[1],
                    region_code=accepting[2], disclosure=disclosure, remark=remark,
                    source=source, verify_due=due, created_by=actor.name[:100],
+                   ref_kind=ref[0] if ref else None, ref_id=ref[1] if ref else None,
                    created_at=clock.now())
     session.add(c)
     session.flush()
@@ -316,3 +317,49 @@ def steps_of(session: Session, c: Commitment) -> list[CommitmentStep]:
         CommitmentStep.commitment_id == c.id).order_by(CommitmentStep.id)))
 
 
+
+
+def for_repair(session: Session, actor: Actor, *, application_id: int, subject_id: int,
+               committer_name: str, committer_code: str, text: str, provider_uscc: str,
+               provider_name: str, made_on: date, calendar: WorkingCalendar,
+               rules_data: Rules | None = None) -> Commitment:
+    """The 信用修复型 commitment of a repair application, accepted by the department that
+    made the finding (谁认定、谁修复); 特定范围内公开. The repair workflow audits its own step."""
+    data = rules_data or load_rules()
+    dept = find_department(session, provider_uscc)
+    region = dept.region_code if dept is not None else provider_uscc[2:8]
+    code = allocate_code(session, region, made_on)
+    kind = data.kind("repair")
+    return _new(session, data, "repair", code=code, subject_id=subject_id,
+                committer_name=committer_name, committer_code=committer_code,
+                category="legal", template=None, reason="申请信用修复",
+                content=text[:4000], liability=kind.consequence_label, made_on=made_on,
+                valid_until=None, accepting=(provider_uscc, provider_name, region),
+                disclosure="scoped", remark=None, source="repair", actor=actor,
+                calendar=calendar, ref=("repair", application_id))
+
+
+def linked(session: Session, ref: tuple[str, int]) -> Commitment | None:
+    return session.scalar(select(Commitment).where(Commitment.ref_kind == ref[0],
+                                                   Commitment.ref_id == ref[1]))
+
+
+def break_linked(session: Session, actor: Actor, ref: tuple[str, int], reason: str, *,
+                 today: date) -> Commitment | None:
+    """The workflow that made the commitment found it broken (its own permission check and
+    consequence already done): 全部未履行, with the type's consequence as the pursuit."""
+    c = linked(session, ref)
+    if c is None or c.state not in rules.OPEN_STATES:
+        return None
+    kind = load_rules().kind(c.kind)
+    before = c.state
+    c.state = rules.determine(before, "not_kept", reason, kind.consequence_label,
+                              made_on=c.made_on, on=today)
+    c.fulfilment, c.unfulfilled_content = "not_kept", reason[:4000]
+    c.liability_pursued, c.determined_on = kind.consequence_label, today
+    c.determined_by_uscc, c.determined_by_name = c.accepting_uscc, c.accepting_name
+    c.consequence = kind.consequence
+    c.breach_published_until = add_months(today, 12 * load_rules().breach.publication_years)
+    _step(session, c, "determine", before, actor, today, kind.consequence_label)
+    session.flush()
+    return c

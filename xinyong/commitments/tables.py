@@ -25,7 +25,8 @@ class CommitmentCounter(Base):
 class Commitment(Base):
     __tablename__ = "commitment"
     __table_args__ = (Index("ix_commitment_accepting_state", "accepting_uscc", "state"),
-                      Index("ix_commitment_subject_made", "subject_id", "made_on"))
+                      Index("ix_commitment_subject_made", "subject_id", "made_on"),
+                      Index("ix_commitment_ref", "ref_kind", "ref_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)  # 承诺编码
@@ -52,7 +53,10 @@ class Commitment(Base):
     region_code: Mapped[str] = mapped_column(String(6), index=True)  # of the accepting place
     disclosure: Mapped[str] = mapped_column(String(10))  # 公开类型: public | scoped | none
     remark: Mapped[str | None] = mapped_column(Text)  # 备注
-    source: Mapped[str] = mapped_column(String(12))  # online | department
+    source: Mapped[str] = mapped_column(String(12))  # online | department | repair
+    # What the commitment belongs to, when another workflow made it (("repair", app id)).
+    ref_kind: Mapped[str | None] = mapped_column(String(20))
+    ref_id: Mapped[int | None] = mapped_column(Integer)
     # 践诺/监诺: the verification task of the accepting department.
     verify_due: Mapped[date | None] = mapped_column(Date)
     verified_late: Mapped[bool | None] = mapped_column()

@@ -50,6 +50,8 @@ def upgrade() -> None:
         sa.Column("disclosure", sa.String(10), nullable=False),
         sa.Column("remark", sa.Text(), nullable=True),
         sa.Column("source", sa.String(12), nullable=False),
+        sa.Column("ref_kind", sa.String(20), nullable=True),
+        sa.Column("ref_id", sa.Integer(), nullable=True),
         sa.Column("verify_due", sa.Date(), nullable=True),
         sa.Column("verified_late", sa.Boolean(), nullable=True),
         sa.Column("consequence", sa.String(40), nullable=True),
@@ -68,6 +70,7 @@ def upgrade() -> None:
     op.create_index("ix_commitment_region_code", "commitment", ["region_code"])
     op.create_index("ix_commitment_accepting_state", "commitment", ["accepting_uscc", "state"])
     op.create_index("ix_commitment_subject_made", "commitment", ["subject_id", "made_on"])
+    op.create_index("ix_commitment_ref", "commitment", ["ref_kind", "ref_id"])
     op.create_table(
         "commitment_signature",
         sa.Column("id", sa.Integer(), nullable=False),
