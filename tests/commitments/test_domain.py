@@ -24,8 +24,10 @@ from xinyong.commitments import Determination, Signing, reads
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden, Invalid, RuleViolation
 from xinyong.core.workdays import load_calendar
+from xinyong.departments.service import NewDepartment, add_department
 from xinyong.grading.tables import GradeReevaluation
 from xinyong.subjects import get_subject
+from xinyong.subjects.uscc import make
 
 DAY = date(2026, 11, 2)  # a Monday
 
@@ -146,6 +148,9 @@ def test_each_disclosure_for_each_audience(engine):
         assert seen("own") == {"public", "scoped", "none"}
         assert seen(PROVIDER) == {"public", "scoped", "none"}  # the accepting department
         assert seen(OTHER_PROVIDER) == {"public"}  # procurement: not shared
+        licensing = make("11", "350200", "MB160009")
+        add_department(s, ADMIN, NewDepartment(licensing, "示范市行政审批局", "licensing"))
+        assert seen(licensing) == {"public", "scoped"}  # shared_to: licensing
         items, total = reads.public_column(s)
         assert total == 1 and items[0].disclosure == "public"
         assert reads.for_subject(s, sid, as_of=DAY - timedelta(days=1)) == []
