@@ -25,6 +25,7 @@ from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Forbidden, Invalid, RuleViolation
 from xinyong.core.workdays import load_calendar
 from xinyong.departments.service import NewDepartment, add_department
+from xinyong.exchange.tables import ExchangeEvent
 from xinyong.grading.tables import GradeReevaluation
 from xinyong.subjects import get_subject
 from xinyong.subjects.uscc import make
@@ -125,6 +126,9 @@ def test_late_breach_records_consequence_window_and_reevaluation(engine):
         assert broken.consequence == "cancel_acceptance"
         assert broken.breach_published_until == date(2029, 11, 20)
         assert s.scalar(select(func.count()).select_from(GradeReevaluation)) == 1
+        [event] = s.scalars(select(ExchangeEvent)).all()
+        assert event.kind == "commitment.breached" and event.targets[0] == "示范市市场监督管理局"
+        assert event.payload["consequence"] == "cancel_acceptance"
         subject = get_subject(s, COMPANY)
         [b] = reads.broken_within(s, subject.id, date(2026, 1, 1), late)
         assert b.code == c.code and b.consequence_label.startswith("撤销")

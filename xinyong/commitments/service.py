@@ -30,6 +30,7 @@ from xinyong.core import clock
 from xinyong.core.errors import Forbidden, Invalid, NotFound, Problem
 from xinyong.core.workdays import WorkingCalendar, due_or_none
 from xinyong.departments.service import find_department
+from xinyong.exchange.service import queue_event
 from xinyong.grading import request_reevaluation
 from xinyong.publication.rules import add_months
 from xinyong.subjects import SubjectRef, get_subject, resolve_subjects
@@ -299,6 +300,15 @@ def determine(session: Session, actor: Actor, code: str, d: Determination, *,
         c.breach_published_until = add_months(on, 12 * data.breach.publication_years)
         note = kind.consequence_label
         request_reevaluation(session, c.subject_id, "信用承诺违诺", ref=("commitment", c.id))
+        # The consequence goes to the accepting department (revoke the approval or the
+        # certificate, cancel the acceptance) and the breach to the credit platforms.
+        queue_event(session, "commitment.breached", {
+            "code": c.code, "kind": c.kind, "fulfilment": c.fulfilment,
+            "consequence": kind.consequence, "consequence_label": kind.consequence_label,
+            "determined_on": on.isoformat(), "accepting_uscc": c.accepting_uscc,
+            "published_until": c.breach_published_until.isoformat()},
+            subject_uscc=c.committer_code, ref=("commitment", c.id),
+            targets=(c.accepting_name, "信用中国", "省公共信用信息平台"))
     _step(session, c, "determine", before, actor, on, note)
     session.flush()
     audit.append(session, actor, "commitment.determine", subject_uscc=c.committer_code,
