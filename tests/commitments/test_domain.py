@@ -22,7 +22,7 @@ from tests.commitments.helpers import (
 from xinyong import audit, commitments
 from xinyong.commitments import Determination, Signing, reads
 from xinyong.core.db import unit_of_work
-from xinyong.core.errors import Forbidden, Invalid, RuleViolation
+from xinyong.core.errors import Conflict, Forbidden, Invalid
 from xinyong.core.workdays import load_calendar
 from xinyong.departments.service import NewDepartment, add_department
 from xinyong.exchange.tables import ExchangeEvent
@@ -108,7 +108,7 @@ def test_determination_needs_details_unless_kept_and_only_once(engine):
         kept = commitments.determine(s, OFFICER, c.code, Determination("kept", on=DAY))
         assert kept.state == "kept" and kept.fulfilment == "kept" and not kept.verified_late
         assert kept.determined_by_uscc == PROVIDER
-        with pytest.raises(RuleViolation):
+        with pytest.raises(Conflict):
             commitments.determine(s, OFFICER, c.code, Determination("kept", on=DAY))
 
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xinyong.commitments import load_rules, rules
-from xinyong.core.errors import ConfigError, Invalid, RuleViolation
+from xinyong.core.errors import ConfigError, Conflict, Invalid, RuleViolation
 
 DAY = date(2026, 11, 2)
 texts = st.one_of(st.none(), st.text(max_size=5))
@@ -38,7 +38,7 @@ def test_determination_transitions(state, fulfilment, unfulfilled, pursued):
     complete = fulfilment == "kept" or (bool((unfulfilled or "").strip())
                                         and bool((pursued or "").strip()))
     if state not in rules.OPEN_STATES:
-        with pytest.raises(RuleViolation):
+        with pytest.raises(Conflict):
             rules.determine(state, fulfilment, unfulfilled, pursued, made_on=DAY, on=DAY)
     elif fulfilment not in rules.FULFILMENTS or not complete:
         with pytest.raises(Invalid):

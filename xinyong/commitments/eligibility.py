@@ -35,7 +35,12 @@ def bars(session: Session, subject_id: int, today: date) -> list[Bar]:
         Commitment.subject_id == subject_id, Commitment.state == rules.BROKEN,
         Commitment.determined_on <= today, Commitment.breach_published_until >= today)
         .order_by(Commitment.determined_on.desc())).all()
-    return [Bar(c.code, f"{c.determined_on.isoformat() if c.determined_on else ''}"
-                f"被认定{rules.FULFILMENTS.get(c.fulfilment or '', '违诺')}的{rules.KINDS[c.kind]}"
-                f"承诺（{c.code}），违诺信息公示至{c.breach_published_until}",
-                basis, c.breach_published_until) for c in rows]
+    return [_bar(c, basis) for c in rows]
+
+
+def _bar(c: Commitment, basis: str) -> Bar:
+    number, on = c.code, c.determined_on.isoformat() if c.determined_on else ""
+    status = rules.FULFILMENTS.get(c.fulfilment or "", "违诺")
+    return Bar(number, f"{on}被认定{status}的{rules.KINDS[c.kind]}承诺（{number}），"
+                       f"违诺信息公示至{c.breach_published_until}", basis,
+               c.breach_published_until)

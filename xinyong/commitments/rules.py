@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from xinyong.core.errors import Invalid, Problem, RuleViolation
+from xinyong.core.errors import Conflict, Invalid, Problem, RuleViolation
 
 KINDS = {"approval_substitute": "审批替代型", "deficiency": "容缺受理型",
          "certification": "证明事项型", "voluntary": "主动自愿型", "industry": "行业自律型",
@@ -65,8 +65,8 @@ def determine(state: str, fulfilment: str, unfulfilled: str | None, pursued: str
               *, made_on: date, on: date) -> str:
     """The state after the accepting department determines 履行状态; refusals as errors."""
     if state not in OPEN_STATES:
-        raise RuleViolation(f"该承诺已认定为「{STATE_LABELS.get(state, state)}」，不能再次认定",
-                            code="already_determined")
+        raise Conflict(f"该承诺已认定为「{STATE_LABELS.get(state, state)}」，不能再次认定",
+                       code="already_determined")
     if on < made_on:
         raise Invalid("认定日期不能早于承诺作出日期", code="determined_before_made",
                       errors=[Problem(None, "determined_on", "not_before_made",

@@ -70,13 +70,14 @@ def _text(name: str, label: str, value: str | None, limit: int, *,
     clean = (value or "").strip()
     if not clean:
         if required:
-            raise Invalid(f"请填写{label}", code=f"{name}_required",
+            raise Invalid(f"请填写{label}", code="text_required",
                           errors=[Problem(None, name, "required", f"请填写{label}")])
         return None
     if has_control_chars(clean.replace("\n", "").replace("\r", "")):
-        raise Invalid(f"{label}含有控制字符", code=f"{name}_invalid")
+        raise Invalid(f"{label}含有控制字符", code="text_invalid",
+                      errors=[Problem(None, name, "control_chars", f"{label}含有控制字符")])
     if len(clean) > limit:
-        raise Invalid(f"{label}不能超过{limit}字", code=f"{name}_too_long",
+        raise Invalid(f"{label}不能超过{limit}字", code="text_too_long",
                       errors=[Problem(None, name, "max_length", f"{label}不能超过{limit}字")])
     return clean
 
@@ -189,7 +190,7 @@ def receive(session: Session, actor: Actor, inc: Incoming, *, calendar: WorkingC
     try:
         uscc = validate(inc.committer_uscc).code
     except UsccError as exc:
-        raise Invalid(f"承诺人代码：{exc}", code="committer_code_invalid",
+        raise Invalid(f"承诺人代码：{exc}", code=exc.rule,
                       errors=[Problem(None, "committer_uscc", exc.rule, str(exc),
                                       inc.committer_uscc[:18])]) from exc
     name = _text("committer_name", "承诺人名称", inc.committer_name, 200) or ""
