@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from xinyong.documents import Document, Heading, KeyValues, Paragraph, QrCode, Spacer, Table
+from xinyong.documents import Document, Heading, Items, KeyValues, Paragraph, QrCode, Spacer, Table
 
 ATTACHMENT = "report.json"
 FIELD = "PlatformSignature"
@@ -64,6 +64,9 @@ def document(content: dict[str, Any]) -> Document:
         blocks.append(Heading(sec["title"]))
         if not sec["items"]:
             blocks.append(Paragraph(sec["empty_text"], indent=False))
+            continue
+        if sec["key"] == "advice":
+            blocks.append(Items(tuple(v for i in sec["items"] for _k, v in i["fields"])))
             continue
         for i, item in enumerate(sec["items"], start=1):
             blocks += _item_block(i, item)
