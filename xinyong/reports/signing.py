@@ -154,6 +154,13 @@ class KeyStore:
         self.dir = Path(var_dir) / KEY_DIR
         self.platform = platform
         self._signer: tuple[str, Ed25519PrivateKey, str] | None = None
+        self._stamp: float | None = None  # keyring mtime when the signer was loaded
+
+    def _mtime(self) -> float | None:
+        try:
+            return self.keyring_path.stat().st_mtime_ns / 1e9
+        except FileNotFoundError:
+            return None
 
     @property
     def keyring_path(self) -> Path:
@@ -185,7 +192,8 @@ class KeyStore:
 
     def signer(self) -> tuple[str, Ed25519PrivateKey, str]:
         """(kid, private key, certificate PEM) of the active key; made on first use."""
-        if self._signer is not None:
+        # a rotation or revocation by another process (the CLI) takes effect on the next report
+        if self._signer is not None and self._mtime() == self._stamp:
             return self._signer
         with self._lock:
             ring = self.keyring()
@@ -203,6 +211,7 @@ class KeyStore:
                 read_or_create_private(path, lambda: b""), None)
             assert isinstance(key, Ed25519PrivateKey)
             self._signer = (entry.kid, key, entry.certificate)
+            self._stamp = self._mtime()
             return self._signer
 
     def rotate(self) -> PublicKeyEntry:
