@@ -32,6 +32,7 @@ from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import public_lists as public_lists_api
 from xinyong.api.routers import quality as quality_api
 from xinyong.api.routers import repair as repair_api
+from xinyong.api.routers import reports as reports_api
 from xinyong.api.routers import reviews as reviews_api
 from xinyong.audit import checkpoint
 from xinyong.core import attachments, clock
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notices_api.router)
     app.include_router(quality_api.router)
     app.include_router(reviews_api.router)
+    app.include_router(reports_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal
     app.include_router(web_checks_router)  # case officer check pages (/checks)
