@@ -49,6 +49,7 @@ from xinyong.web.lists import router as web_lists_router
 from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.notices import router as web_notices_router
+from xinyong.web.reports import router as web_reports_router
 from xinyong.web.routes import router as web_router
 from xinyong.web.staff.routes import router as web_staff_router
 
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_notices_router)  # 通知公告 and their management
     app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
     app.include_router(web_lists_router)  # list columns and the measure list
+    app.include_router(web_reports_router)  # credit reports: request and verification pages
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie holding only a random session id: whose session it is,

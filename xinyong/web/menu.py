@@ -43,6 +43,7 @@ PUBLIC_MENU: tuple[Entry, ...] = (
           "人民法院公布的失信被执行人"),
     Entry("/measures", "惩戒措施", (P.PUBLIC_READ,), "失信惩戒措施基础清单"),
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),
+    Entry("/reports/verify", "报告验证", (P.PUBLIC_READ,), "核验信用报告的真伪（上传文件或输入报告编号）"),
 )
 
 # The work menu, in the order it is shown. 我的信用 needs OWN_FILE_READ, which no staff role
@@ -57,7 +58,9 @@ WORK_MENU: tuple[Entry, ...] = (
     Entry("/me#my-lists", "我的名单", (P.LISTS_RESPOND,),
           "本主体被拟列入或列入的名单：陈述申辩、告知书和决定书、申请提前移出",
           all_of=(P.OWN_FILE_READ,), own=True),
-    # Later: reports (信用报告) and commitments (信用承诺) for the subject, by permission.
+    Entry("/me#my-report", "我的信用报告", (P.OWN_FILE_READ,),
+          "下载本主体的公共信用信息报告和专项信用报告（代替无违法违规证明）", own=True),
+    # Later: commitments (信用承诺) for the subject, by permission.
     Entry("/desk", "工作台", (P.ACCOUNTS_MANAGE, P.RECORDS_READ_SHARED),
           "本账户可办理的事项一览"),
     Entry("/uploads", "数据报送", (P.RECORDS_WRITE,),
