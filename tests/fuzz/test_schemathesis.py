@@ -64,6 +64,7 @@ SEMANTIC = {
     "commitment_required", "text_required", "correction_empty", "correction_field",
     "not_applied_reason_required",  # texts a rule requires or refuses
     "notice_invalid",  # a notice's title and body: not blank once trimmed, no control chars
+    "window_invalid",  # a report's query window: ?since= not after today
 }
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
