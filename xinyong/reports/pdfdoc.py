@@ -17,6 +17,7 @@ from xinyong.documents import Document, Heading, Items, KeyValues, Paragraph, Qr
 
 ATTACHMENT = "report.json"
 FIELD = "PlatformSignature"
+CMS_RESERVED = 8192  # bytes of the signature placeholder (hex: twice that in the file)
 
 
 def _item_block(i: int, item: dict[str, Any]) -> list[Any]:
@@ -108,5 +109,7 @@ def sign_pdf(pdf: bytes, signed_json: bytes, *, kid: str, key_der: bytes, cert_p
                                        description=f"签名的报告内容（JWS，密钥 {kid}）"))
     meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha512",
                                         reason=f"信用报告 {number}", name=kid)
-    out = signers.PdfSigner(meta, _pyhanko_signer(kid, key_der, cert_pem)).sign_pdf(w)
+    # room for the CMS (one Ed25519 certificate, ~2 KB): no dry-run signature to size it
+    out = signers.PdfSigner(meta, _pyhanko_signer(kid, key_der, cert_pem)).sign_pdf(
+        w, bytes_reserved=CMS_RESERVED)
     return bytes(out.getvalue())
