@@ -43,7 +43,8 @@ PUBLIC_MENU: tuple[Entry, ...] = (
           "人民法院公布的失信被执行人"),
     Entry("/measures", "惩戒措施", (P.PUBLIC_READ,), "失信惩戒措施基础清单"),
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),
-    Entry("/reports/verify", "报告验证", (P.PUBLIC_READ,), "核验信用报告的真伪（上传文件或输入报告编号）"),
+    Entry("/reports/verify", "报告验证", (P.PUBLIC_READ,),
+          "核验信用报告的真伪（上传文件或输入报告编号）"),
 )
 
 # The work menu, in the order it is shown. 我的信用 needs OWN_FILE_READ, which no staff role

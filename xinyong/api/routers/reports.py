@@ -37,8 +37,9 @@ Since = Annotated[IsoDate | None, Query(description="查询期间起始日（YYY
                                      "截止日为今天")]
 Purpose = Annotated[PurposeCode | None, Query(description="查询事由（部门查询版必填）")]
 PurposeText = Annotated[str | None, Query(max_length=200, description="查询事由说明")]
-FILE_BODY = {200: {"content": {"application/json": {}, "application/pdf": {}},
-                   "description": "签名的报告（JSON 或 PDF）"}}
+FILE_BODY: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "application/pdf": {}},
+          "description": "签名的报告（JSON 或 PDF）"}}
 
 
 class VerdictOut(BaseModel):
@@ -97,7 +98,7 @@ async def public_report(uscc: str, session: SessionDep, settings: SettingsDep,
             summary="专项信用报告（代替无违法违规证明）：所选领域“无违法违规记录”或所列信息")
 async def special_report(uscc: str, session: SessionDep, settings: SettingsDep,
                          actor: PublicReader,
-                         domain: Annotated[list[DomainId], Query(  # type: ignore[valid-type]
+                         domain: Annotated[list[DomainId], Query(
                              min_length=1, max_length=33, description="领域（可多选）")],
                          format: Format = "json", version: VersionQ = "public",
                          since: Since = None, purpose: Purpose = None,
