@@ -45,7 +45,8 @@ def test_the_header_shows_what_each_role_may_do(site_data, settings, role):
     work = _work_links(html)
     expected = {
         Role.PUBLIC: [],
-        Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists"],
+        Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists",
+                       "/me#my-report"],
         Role.DATA_OFFICER: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                             "/cases/repairs", "/cases/lists"],
         Role.CASE_OFFICER: ["/desk", "/checks"],
