@@ -69,6 +69,14 @@ class Request:
     since: date
     domains: tuple[str, ...] = ()
     readable_types: tuple[str, ...] | None = None  # department version: what it may read
+    department_uscc: str | None = None  # department version: who reads
+
+    @property
+    def audience(self) -> str:
+        """The providers' audience: "public", "own" or the reading department's code."""
+        if self.version == "department":
+            return self.department_uscc or "department"
+        return self.version
 
 
 def _subject_block(session: Session, subject: Subject) -> dict[str, Any]:
@@ -187,9 +195,9 @@ def gather(session: Session, subject: Subject, req: Request, *,
         if _in_window(e.listed_on.isoformat(), req):
             by[LIST_SECTIONS.get(e.list_kind, "other")].append(_list_item(e))
     by["commitments"] = _provided(providers.commitments_for(
-        session, subject.id, as_of=day, audience=req.version))
+        session, subject.id, as_of=day, audience=req.audience))
     by["evaluations"] = _provided(providers.grades_for(
-        session, subject.id, as_of=day, audience=req.version))
+        session, subject.id, as_of=day, audience=req.audience))
     by["advice"] = _advice(by)
     return by
 

@@ -138,7 +138,8 @@ def issue(session: Session, settings: Settings, actor: Actor, uscc: str, *,
     if version == "department":
         types = tuple(readable_types(actor, catalog.record_types.values()))
     number = new_number(today)
-    content = build(session, subject, Request(kind, version, until, since, domains, types),
+    content = build(session, subject, Request(kind, version, until, since, domains, types,
+                                           actor.department_uscc),
                     number=number, generated_at=clock.now(), platform=settings.platform_name,
                     verify_url=verify_url(settings, number), catalog=catalog)
     kid, key, _cert = keystore(settings).signer()
