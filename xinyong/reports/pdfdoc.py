@@ -69,6 +69,15 @@ def document(content: dict[str, Any]) -> Document:
         if sec["key"] == "advice":
             blocks.append(Items(tuple(v for i in sec["items"] for _k, v in i["fields"])))
             continue
+        if sec["key"] == "registration":
+            blocks.append(KeyValues(tuple((k, v) for k, v in sec["items"][0]["fields"])))
+            continue
+        # the section at a glance, then each item in full
+        blocks.append(Table(("序号", "类别", "文书号", "日期", "数据来源单位"),
+                            tuple((str(i), it["title"], it.get("number") or "—",
+                                   it.get("date") or "—", it.get("source") or "—")
+                                  for i, it in enumerate(sec["items"], start=1)),
+                            widths=(0.6, 2, 3, 1.6, 3)))
         for i, item in enumerate(sec["items"], start=1):
             blocks += _item_block(i, item)
         blocks.append(Spacer(2))
