@@ -44,6 +44,9 @@ def test_json_genuine_changed_foreign_and_revoked(made, settings, tmp_path):
     rep, _pdf = made
     ring = _ring(settings)
     assert verify_bytes(rep.signed_json, ring).outcome == "valid"
+    key_file = settings.var_dir / "report_keys" / f"{rep.kid}.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600  # generated on first use, owner-only
+    assert "PRIVATE" not in ring.to_json() and ring.find(rep.kid).status == "active"
     name = "示范市华盛食品有限公司"
     changed = rep.signed_json.replace(name.encode(), name.replace("华", "军").encode(), 1)
     assert len(changed) == len(rep.signed_json)  # one character of content

@@ -23,6 +23,8 @@ import datetime as dt
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -145,6 +147,24 @@ def _certificate(key: Ed25519PrivateKey, platform: str, kid: str) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
+@contextmanager
+def _exclusive(directory: Path) -> Iterator[None]:
+    """One process at a time changes the keyring (two servers starting at once agree on one
+    first key): an advisory lock on `<dir>/.lock` where the platform supports it."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: the thread lock alone
+        yield
+        return
+    with open(directory / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class KeyStore:
     """The platform's report keys in `<var_dir>/report_keys` (see the module doc)."""
 
@@ -195,7 +215,7 @@ class KeyStore:
         # a rotation or revocation by another process (the CLI) takes effect on the next report
         if self._signer is not None and self._mtime() == self._stamp:
             return self._signer
-        with self._lock:
+        with self._lock, _exclusive(self.dir):
             ring = self.keyring()
             active = [k for k in ring.keys if k.status == "active"]
             if not active:
@@ -216,7 +236,7 @@ class KeyStore:
 
     def rotate(self) -> PublicKeyEntry:
         """A new active key; the previous ones are retired (they still verify)."""
-        with self._lock:
+        with self._lock, _exclusive(self.dir):
             ring = self.keyring()
             for k in ring.keys:
                 if k.status == "active":
@@ -228,7 +248,7 @@ class KeyStore:
 
     def revoke(self, kid: str, reason: str) -> PublicKeyEntry:
         """Revoke a key: reports signed with it are refused from now on."""
-        with self._lock:
+        with self._lock, _exclusive(self.dir):
             ring = self.keyring()
             entry = ring.find(kid)
             if entry is None:
