@@ -131,6 +131,10 @@ def issue(session: Session, settings: Settings, actor: Actor, uscc: str, *,
         unknown = [d for d in domains if ds.get(d) is None]
         if unknown:
             raise Invalid(f"未知领域：{'、'.join(unknown)}", code="domain_unknown")
+        retired = [d for d in domains if not ds.get(d).in_force(until)]  # type: ignore[union-attr]
+        if retired:
+            raise Invalid(f"领域在 {until.isoformat()} 不适用：{'、'.join(retired)}",
+                          code="domain_not_in_force")
         domains = tuple(dict.fromkeys(domains))
     elif domains:
         raise Invalid("只有专项信用报告可选择领域", code="domains_not_special")

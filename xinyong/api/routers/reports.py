@@ -21,7 +21,7 @@ from xinyong.api.deps import ActorDep, PurposeCode, SessionDep, SettingsDep, run
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import PublicReader
 from xinyong.api.types import IsoDate
-from xinyong.core.errors import Invalid
+from xinyong.core.errors import Invalid, NotFound
 from xinyong.core.settings import Settings
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"],
@@ -133,7 +133,7 @@ def file_verdict(session: Any, settings: Settings, data: bytes) -> VerdictOut:
         try:
             stored = issued_verdict(session, settings, str(v.number))
             out.issued = stored.issued
-        except Exception:  # issued elsewhere (another instance's database): the file decides
+        except NotFound:  # issued elsewhere (another instance's database): the file decides
             out.issued = None
     return out
 
