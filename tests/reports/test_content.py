@@ -157,3 +157,21 @@ def _ring(settings):
     from xinyong.reports import keystore
 
     return keystore(settings).keyring()
+
+
+def test_sections_without_a_source_yet_fill_from_their_mapping(engine, settings, monkeypatch):
+    """经营异常名录, 司法判决及执行信息 and 其他信息 have no list kind or record type on the
+    platform yet: mapped to one (as a future list kind would be), they fill like the others."""
+    from xinyong.reports import content
+
+    monkeypatch.setattr(content, "LIST_SECTIONS", {
+        "red": "abnormal_operations", "serious_dishonesty": "judicial",
+        "judgment_defaulter": "other"})
+    push_rows(engine, settings, "licence", [licence()])
+    with unit_of_work(engine) as s:
+        publish_list(s)
+        publish_list(s, kind="red", basis="tax_a_grade")
+        secs = _sections(issue(s, settings, PUBLIC, COMPANY).content)
+    for key in ("abnormal_operations", "judicial"):
+        assert len(secs[key]["items"]) == 1 and secs[key]["empty_text"] == "", key
+    assert secs["other"]["empty_text"] == EMPTY  # nothing mapped there is published
