@@ -67,6 +67,7 @@ SEMANTIC = {
     "notice_invalid",  # a notice's title and body: not blank once trimmed, no control chars
     "made_on_future", "valid_until_before_made", "determination_incomplete",
     "determined_in_future", "determined_before_made",  # a commitment's dates and 履行状态
+    "window_invalid",  # a report's query window: ?since= not after today
 }
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -127,6 +127,17 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("PATCH", "/api/v1/departments/{code}"): Call(WRITE, "/api/v1/departments/{provider}",
                                                   json={"region_code": "350203"}),
     # Notices: drafts and withdrawn ones are the credit office's.
+    # Credit reports: every report issued is audited (and listed in the subject's "who looked
+    # at me"), whoever asks; verification reads only the file or the stored report's status.
+    ("GET", "/api/v1/reports/domains"): Call(PUBLIC),
+    ("GET", "/api/v1/reports/public/{uscc}"): Call(READ, "/api/v1/reports/public/{company}"),
+    ("GET", "/api/v1/reports/special/{uscc}"): Call(
+        READ, "/api/v1/reports/special/{company}?domain=taxation"),
+    ("GET", "/api/v1/reports/issued/{number}"): Call(PUBLIC),
+    ("POST", "/api/v1/reports/verify"): Call(PUBLIC),
+    ("GET", "/subjects/{uscc}/report"): Call(PUBLIC, "/subjects/{company}/report"),
+    ("GET", "/reports/verify"): Call(PUBLIC),
+    ("POST", "/reports/verify"): Call(PUBLIC),
     ("GET", "/api/v1/notices/all"): Call(READ),
     ("POST", "/api/v1/notices"): Call(WRITE, json={"title": "新公告", "body": "正文"}),
     ("PUT", "/api/v1/notices/{notice_id}"): Call(WRITE, "/api/v1/notices/{notice_draft}",

@@ -46,7 +46,7 @@ def test_the_header_shows_what_each_role_may_do(site_data, settings, role):
     expected = {
         Role.PUBLIC: [],
         Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists",
-                       "/me/commitments"],
+                       "/me/commitments", "/me#my-report"],
         Role.DATA_OFFICER: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                             "/cases/repairs", "/cases/lists", "/cases/commitments"],
         Role.CASE_OFFICER: ["/desk", "/checks"],

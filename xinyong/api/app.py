@@ -33,6 +33,7 @@ from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import public_lists as public_lists_api
 from xinyong.api.routers import quality as quality_api
 from xinyong.api.routers import repair as repair_api
+from xinyong.api.routers import reports as reports_api
 from xinyong.api.routers import reviews as reviews_api
 from xinyong.audit import checkpoint
 from xinyong.core import attachments, clock
@@ -50,6 +51,7 @@ from xinyong.web.lists import router as web_lists_router
 from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.notices import router as web_notices_router
+from xinyong.web.reports import router as web_reports_router
 from xinyong.web.routes import router as web_router
 from xinyong.web.staff.routes import router as web_staff_router
 
@@ -107,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality_api.router)
     app.include_router(reviews_api.router)
     app.include_router(commitments_api.router)
+    app.include_router(reports_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal
     app.include_router(web_checks_router)  # case officer check pages (/checks)
@@ -116,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
     app.include_router(web_lists_router)  # list columns and the measure list
     app.include_router(web_commitments_router)  # 信用承诺 column, signing, verification
+    app.include_router(web_reports_router)  # credit reports: request and verification pages
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie holding only a random session id: whose session it is,

@@ -6,6 +6,7 @@ from xinyong.audit.service import (
     CHECK_RUN,
     QUERY_ACTIONS,
     READ_SHARED,
+    REPORT_ISSUE,
     BrokenLink,
     Entry,
     VerifyResult,
@@ -19,7 +20,8 @@ from xinyong.audit.service import (
 )
 from xinyong.audit.tables import AuditCheckpoint, AuditEntry
 
-__all__ = ["CHECK_RUN", "QUERY_ACTIONS", "READ_SHARED", "AuditCheckpoint", "AuditEntry",
-           "BrokenLink", "Entry", "Signer", "VerifyResult", "append", "append_many", "count",
+__all__ = ["CHECK_RUN", "QUERY_ACTIONS", "READ_SHARED", "REPORT_ISSUE", "AuditCheckpoint",
+           "AuditEntry", "BrokenLink", "Entry", "Signer", "VerifyResult", "append",
+           "append_many", "count",
            "grant_append_only", "list_entries", "list_queries_about", "load_signer", "mask_text",
            "verify", "verify_anchored", "write_checkpoint"]

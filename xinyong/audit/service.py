@@ -31,7 +31,9 @@ READ_SHARED = "records.read_shared"
 # A check (逢办必查) looks at the credit information of the applicant and of every subject it
 # hits: one entry per subject concerned, listed in that subject's "who looked at me".
 CHECK_RUN = "check.run"
-QUERY_ACTIONS = (READ_SHARED, CHECK_RUN)
+# A credit report issued about a subject (any version, to anyone): listed there too.
+REPORT_ISSUE = "report.issue"
+QUERY_ACTIONS = (READ_SHARED, CHECK_RUN, REPORT_ISSUE)
 _PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _SQLITE_LOCK = text("UPDATE audit_entry SET seq = seq WHERE 1 = 0")
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)

@@ -20,6 +20,7 @@ from xinyong.cli.departments import departments_app
 from xinyong.cli.integrity import seal
 from xinyong.cli.notices import notices_app
 from xinyong.cli.publication import publication_app, reindex_command
+from xinyong.cli.reports import report_app
 from xinyong.cli.rights import exchange_app, objections_app, repair_app
 from xinyong.cli.screening import (
     check,
@@ -63,6 +64,7 @@ app.add_typer(objections_app, name="objections")
 app.add_typer(repair_app, name="repair")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(notices_app, name="notices")
+app.add_typer(report_app, name="report")
 app.command("check")(check)
 app.command("check-confirm")(check_confirm)
 

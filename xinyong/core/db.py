@@ -41,6 +41,7 @@ TABLE_MODULES = (
     "xinyong.exchange.tables", "xinyong.grading.tables", "xinyong.recordstate.tables",
     "xinyong.notices.tables",
     "xinyong.commitments.tables",
+    "xinyong.reports.tables",
 )
 
 

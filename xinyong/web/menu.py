@@ -44,6 +44,8 @@ PUBLIC_MENU: tuple[Entry, ...] = (
     Entry("/measures", "惩戒措施", (P.PUBLIC_READ,), "失信惩戒措施基础清单"),
     Entry("/commitments", "信用承诺", (P.PUBLIC_READ,), "公开的信用承诺及履约践诺情况"),
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),
+    Entry("/reports/verify", "报告验证", (P.PUBLIC_READ,),
+          "核验信用报告的真伪（上传文件或输入报告编号）"),
 )
 
 # The work menu, in the order it is shown. 我的信用 needs OWN_FILE_READ, which no staff role
@@ -60,7 +62,8 @@ WORK_MENU: tuple[Entry, ...] = (
           all_of=(P.OWN_FILE_READ,), own=True),
     Entry("/me/commitments", "我的承诺", (P.COMMITMENTS_SIGN,),
           "在线签署信用承诺书，查看本主体承诺及履约情况", all_of=(P.OWN_FILE_READ,), own=True),
-    # Later: reports (信用报告) for the subject, by permission.
+    Entry("/me#my-report", "我的信用报告", (P.OWN_FILE_READ,),
+          "下载本主体的公共信用信息报告和专项信用报告（代替无违法违规证明）", own=True),
     Entry("/desk", "工作台", (P.ACCOUNTS_MANAGE, P.RECORDS_READ_SHARED),
           "本账户可办理的事项一览"),
     Entry("/uploads", "数据报送", (P.RECORDS_WRITE,),

@@ -29,12 +29,14 @@ class MePublic(BaseModel):
     permissions: list[str]
 
 
-QUERY_KINDS = {audit.READ_SHARED: "共享查询", audit.CHECK_RUN: "信用核查（逢办必查）"}
+QUERY_KINDS = {audit.READ_SHARED: "共享查询", audit.CHECK_RUN: "信用核查（逢办必查）",
+               audit.REPORT_ISSUE: "信用报告"}
 
 
 class QueryPublic(BaseModel):
     at: AwareDatetime
-    kind: str = Field(description="records.read_shared 共享查询 or check.run 信用核查")
+    kind: str = Field(description="records.read_shared 共享查询 or check.run 信用核查 "
+                      "or report.issue 信用报告")
     kind_label: str
     department_name: str | None
     department_uscc: str | None
