@@ -1,0 +1,71 @@
+"""`xinyong monitoring ...`: compute and keep a period's indicators, show them, the scorecard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from xinyong import monitoring
+from xinyong.cli.accounts import OperatorOpt, cli_actor
+from xinyong.cli.common import engine, out, print_json, reported
+from xinyong.core.db import unit_of_work
+
+monitoring_app = typer.Typer(help="信用监测 (indicators per period, scorecard)",
+                             no_args_is_help=True)
+PeriodOpt = Annotated[str, typer.Option("--period", help="2026-11 (month) or 2026-Q4 (quarter)")]
+
+
+@monitoring_app.command("compute")
+def compute(ctx: typer.Context, period: PeriodOpt,
+            recompute: Annotated[bool, typer.Option(
+                "--recompute", help="replace the period's stored values (audited)")] = False,
+            operator: OperatorOpt = None) -> None:
+    """Compute every indicator for the period and keep the values (a period already computed
+    is refused without --recompute: its figures do not move when later data arrives)."""
+    with reported(), unit_of_work(engine(ctx)) as session:
+        r = monitoring.compute(session, cli_actor(operator), period, recompute=recompute)
+    verb = "已重新计算" if r.recomputed else "已计算"
+    out.print(f"{verb}统计期 {r.period}：{r.indicators} 项指标，{r.values} 个数值。")
+
+
+@monitoring_app.command("show")
+def show(ctx: typer.Context, period: PeriodOpt,
+         dimension: Annotated[str, typer.Option(help="total | department | county | industry")]
+         = "total",
+         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The stored figures of a period."""
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        figs = monitoring.figures(session, period, dimension=dimension)
+    inds = monitoring.load_indicators()
+    if as_json:
+        print_json([f.__dict__ for f in figs])
+        return
+    table = Table("指标", "范围", "分子", "分母", "数值", "达标")
+    for f in figs:
+        ind = inds.get(f.indicator_id)
+        table.add_row(ind.name if ind else f.indicator_id, f.key or "全市", str(f.numerator),
+                      "" if f.denominator is None else str(f.denominator),
+                      f.shown(ind.unit if ind else "count"),
+                      {True: "是", False: "否", None: ""}[f.met])
+    out.print(table)
+
+
+@monitoring_app.command("scorecard")
+def scorecard(ctx: typer.Context, period: PeriodOpt,
+              scope: Annotated[str, typer.Option(help="department | county")] = "department",
+              xlsx: Annotated[Path | None, typer.Option(help="write the scorecard as XLSX")]
+              = None) -> None:
+    """Each department (or county) against the targets, shortfalls first."""
+    with reported(), unit_of_work(engine(ctx)) as session:
+        card = monitoring.scorecard(session, period, scope)
+    if xlsx is not None:
+        xlsx.write_bytes(monitoring.scorecard_xlsx(card))
+        out.print(f"已导出考核表：{xlsx}")
+        return
+    table = Table("代码", "名称", "未达标项数")
+    for row in card.rows:
+        table.add_row(row.key, row.name, str(row.shortfalls))
+    out.print(table)
