@@ -48,6 +48,8 @@ class Permission(StrEnum):
     REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
     NOTICES_MANAGE = "notices:manage"  # the credit office: the site's notices (通知公告)
     SUBJECTS_MANAGE = "subjects:manage"  # the credit office: resolve 重错码 reviews
+    MONITORING_READ = "monitoring:read"  # the credit office: scorecard, figures, drill-down
+    MONITORING_MANAGE = "monitoring:manage"  # the credit office: compute a period's figures
 
 
 P = Permission
@@ -68,7 +70,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.OBJECTIONS_DECIDE: "核查处理异议", P.OBJECTIONS_MANAGE: "转办和督办异议",
     P.REPAIR_APPLY: "申请信用修复", P.REPAIR_DECIDE: "办理信用修复",
     P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告",
-    P.SUBJECTS_MANAGE: "核查处理重错码"}
+    P.SUBJECTS_MANAGE: "核查处理重错码",
+    P.MONITORING_READ: "查看信用监测和考核", P.MONITORING_MANAGE: "计算信用监测指标"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,

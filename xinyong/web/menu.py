@@ -43,6 +43,7 @@ PUBLIC_MENU: tuple[Entry, ...] = (
           "人民法院公布的失信被执行人"),
     Entry("/measures", "惩戒措施", (P.PUBLIC_READ,), "失信惩戒措施基础清单"),
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),
+    Entry("/figures", "办理时效", (P.PUBLIC_READ,), "各单位按月的公示及时率、异议和修复按时办结率"),
 )
 
 # The work menu, in the order it is shown. 我的信用 needs OWN_FILE_READ, which no staff role
@@ -72,6 +73,8 @@ WORK_MENU: tuple[Entry, ...] = (
           "拟列入、告知、认定、公示和移出本部门作出的名单，审查陈述申辩和提前移出申请"),
     Entry("/checks", "信用核查", (P.CHECKS_RUN,), "办理事项时核查申请人（逢办必查）"),
     # Later: inspections (双随机检查) for inspectors, by their own permission.
+    Entry("/monitoring", "监测考核", (P.MONITORING_READ,),
+          "各部门、各县市区信用监测指标对照目标，未达标项的明细，考核表导出"),
     Entry("/notices/manage", "公告管理", (P.NOTICES_MANAGE,), "发布、修改和撤下通知公告"),
     Entry("/audit", "审计日志", (P.AUDIT_READ,), "查看审计日志并校验哈希链"),
 )

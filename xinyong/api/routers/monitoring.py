@@ -1,0 +1,215 @@
+"""Monitoring (信用监测): indicators, stored figures, the scorecard with its drill-down and XLSX,
+charts' data, and the public turnaround figures. The twin of /monitoring and /figures."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from xinyong import monitoring
+from xinyong.accounts import Actor, Permission
+from xinyong.api.deps import SessionDep, require
+from xinyong.api.params import refuse_unknown_query
+from xinyong.monitoring import reads
+
+router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
+Public = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
+Reader = Annotated[Actor, Depends(require(Permission.MONITORING_READ))]
+Manager = Annotated[Actor, Depends(require(Permission.MONITORING_MANAGE))]
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+PeriodQ = Annotated[str, Query(pattern=PERIOD, description="2026-11（月）或 2026-Q4（季度）")]
+MonthQ = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="2026-11")]
+IndicatorId = Literal[tuple(monitoring.load_indicators())]  # type: ignore[valid-type]
+Dimension = Literal["total", "department", "county", "industry"]
+Scope = Literal["department", "county"]
+KeyQ = Annotated[str, Query(max_length=40, pattern=r"^[0-9A-Za-z_]*$")]
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    name: str
+    unit: str
+    target: str
+    dimensions: list[str]
+    periods: list[str]
+    source: str
+    legal_basis: str
+    effective_from: str
+    effective_to: str | None
+
+
+class FigureOut(BaseModel):
+    indicator_id: str
+    period: str
+    dimension: str
+    key: str
+    numerator: int
+    denominator: int | None
+    value: float | None
+    met: bool | None
+    no_data: bool
+
+
+class ScoreCellOut(BaseModel):
+    indicator_id: str
+    value: float | None
+    shown: str
+    met: bool | None
+    drill: str | None
+
+
+class ScoreRowOut(BaseModel):
+    key: str
+    name: str
+    shortfalls: int
+    cells: list[ScoreCellOut]
+
+
+class ScorecardOut(BaseModel):
+    period: str
+    scope: str
+    computed: bool
+    indicators: list[str]
+    rows: list[ScoreRowOut]
+
+
+class DrillOut(BaseModel):
+    indicator_id: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    total: int
+    page: int
+
+
+class ChartPoint(BaseModel):
+    label: str
+    value: float | None
+    met: bool | None
+
+
+class ChartOut(BaseModel):
+    indicator_id: str
+    title: str
+    unit: str
+    target: float | None
+    points: list[ChartPoint]
+
+
+class ComputeIn(BaseModel):
+    period: str = Field(pattern=PERIOD, description="2026-11（月）或 2026-Q4（季度）")
+    recompute: bool = False
+
+
+class ComputeOut(BaseModel):
+    period: str
+    indicators: int
+    values: int
+    recomputed: bool
+
+
+class TurnaroundOut(BaseModel):
+    department_code: str
+    department_name: str
+    figures: dict[str, FigureOut | None]
+
+
+def indicator_out(i: monitoring.Indicator) -> IndicatorOut:
+    lb = i.legal_basis
+    return IndicatorOut(id=i.id, name=i.name, unit=i.unit, target=i.target.label(i.unit),
+                        dimensions=list(i.dimensions), periods=list(i.periods), source=i.source,
+                        legal_basis=f"《{lb.title}》{lb.document_number or ''}",
+                        effective_from=lb.effective_from.isoformat(),
+                        effective_to=lb.effective_to.isoformat() if lb.effective_to else None)
+
+
+def scorecard_out(card: monitoring.Scorecard) -> ScorecardOut:
+    return ScorecardOut(
+        period=card.period.key, scope=card.scope, computed=card.computed,
+        indicators=[i.id for i in card.indicators],
+        rows=[ScoreRowOut(key=r.key, name=r.name, shortfalls=r.shortfalls, cells=[
+            ScoreCellOut(indicator_id=c.indicator.id,
+                         value=c.figure.value if c.figure else None,
+                         shown=c.figure.shown(c.indicator.unit) if c.figure else "—",
+                         met=c.figure.met if c.figure else None,
+                         drill=c.indicator.drill) for c in r.cells]) for r in card.rows])
+
+
+@router.get("/indicators", response_model=list[IndicatorOut],
+            summary="监测指标（定义、目标、来源和法律依据）", dependencies=[Depends(refuse_unknown_query)])
+def indicators(_actor: Public) -> list[IndicatorOut]:
+    return [indicator_out(i) for i in monitoring.load_indicators().values()]
+
+
+@router.post("/compute", response_model=ComputeOut, summary="计算并保存一个统计期的指标，信用办")
+def compute(body: ComputeIn, session: SessionDep, actor: Manager) -> ComputeOut:
+    r = monitoring.compute(session, actor, body.period, recompute=body.recompute)
+    return ComputeOut(period=r.period, indicators=r.indicators, values=r.values,
+                      recomputed=r.recomputed)
+
+
+@router.get("/figures", response_model=list[FigureOut], summary="已保存的指标数值，信用办",
+            dependencies=[Depends(refuse_unknown_query)])
+def figures(session: SessionDep, actor: Reader, period: PeriodQ,
+            dimension: Dimension | None = None) -> list[FigureOut]:
+    return [FigureOut(**f.__dict__)
+            for f in reads.read_figures(session, actor, period, dimension)]
+
+
+@router.get("/scorecard", response_model=ScorecardOut,
+            summary="考核：各部门（或县市区）各项指标对照目标，信用办",
+            dependencies=[Depends(refuse_unknown_query)])
+def scorecard(session: SessionDep, actor: Reader, period: PeriodQ,
+              scope: Scope = "department") -> ScorecardOut:
+    return scorecard_out(reads.read_scorecard(session, actor, period, scope))
+
+
+@router.get("/scorecard.xlsx", summary="考核表（XLSX），信用办",
+            response_class=Response, dependencies=[Depends(refuse_unknown_query)],
+            responses={200: {"content": {"application/vnd.openxmlformats-officedocument."
+                                         "spreadsheetml.sheet": {}}}})
+def scorecard_xlsx(session: SessionDep, actor: Reader, period: PeriodQ,
+                   scope: Scope = "department") -> Response:
+    card = reads.read_scorecard(session, actor, period, scope)
+    return xlsx_response(monitoring.scorecard_xlsx(card), f"考核表-{card.period.key}.xlsx")
+
+
+def xlsx_response(data: bytes, filename: str) -> Response:
+    from urllib.parse import quote
+
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet", headers={
+                        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/drill", response_model=DrillOut, summary="未达标项背后的记录，信用办",
+            dependencies=[Depends(refuse_unknown_query)])
+def drill(session: SessionDep, actor: Reader, indicator: IndicatorId, period: PeriodQ,
+          dimension: Dimension, key: KeyQ = "",
+          page: Annotated[int, Query(ge=1, le=100000)] = 1) -> DrillOut:
+    t = reads.read_drill(session, actor, indicator, period, dimension, key, page)
+    return DrillOut(indicator_id=t.indicator_id, title=t.title, columns=t.columns,
+                    rows=[[monitoring.as_text(v) for v in row] for row in t.rows],
+                    total=t.total, page=t.page)
+
+
+@router.get("/charts", response_model=list[ChartOut], summary="趋势图的数据（与页面上的SVG图相同），信用办",
+            dependencies=[Depends(refuse_unknown_query)])
+def charts(session: SessionDep, actor: Reader, period: PeriodQ) -> list[ChartOut]:
+    return [ChartOut(**c.as_dict()) for c in reads.read_charts(session, actor, period)]
+
+
+@router.get("/turnaround", response_model=list[TurnaroundOut],
+            summary="平台办理时效（公开）：各部门按月的公示及时率、异议和修复按时办结率、有效异议占比",
+            dependencies=[Depends(refuse_unknown_query)])
+def turnaround(session: SessionDep, _actor: Public, period: MonthQ) -> list[TurnaroundOut]:
+    return [TurnaroundOut(department_code=r.department_code,
+                          department_name=r.department_name,
+                          figures={k: FigureOut(**f.__dict__) if f else None
+                                   for k, f in r.figures.items()})
+            for r in reads.turnaround(session, period)]
+
+

@@ -1,0 +1,105 @@
+"""Monitoring pages: the credit office's scorecard (考核) with charts, the records behind a
+shortfall, the XLSX; the public turnaround figures. Same reads as /api/v1/monitoring."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from xinyong import monitoring
+from xinyong.accounts import Permission
+from xinyong.api.deps import ActorDep, SessionDep
+from xinyong.api.params import refuse_unknown_query
+from xinyong.api.routers.monitoring import PERIOD, xlsx_response
+from xinyong.core import clock
+from xinyong.monitoring import reads
+from xinyong.web.pages import gate, render
+
+router = APIRouter(include_in_schema=False)
+READ = (Permission.MONITORING_READ,)
+REFUSED = "信用监测和考核由信用办查看。"
+PeriodQ = Annotated[str | None, Query(pattern=PERIOD)]
+MonthQ = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+
+def _last_month() -> str:
+    today = clock.today()
+    y, m = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{y}-{m:02d}"
+
+
+def _default_period(session: SessionDep) -> str:
+    stored = [p for p in monitoring.stored_periods(session) if "Q" not in p]
+    return stored[0] if stored else _last_month()
+
+
+@router.get("/monitoring", response_class=HTMLResponse,
+            dependencies=[Depends(refuse_unknown_query)])
+def scorecard_page(request: Request, actor: ActorDep, session: SessionDep,
+                   period: PeriodQ = None,
+                   scope: Annotated[str, Query(pattern="^(department|county)$")] = "department"
+                   ) -> Response:
+    if (refused := gate(request, actor, READ, REFUSED)) is not None:
+        return refused
+    period = period or _default_period(session)
+    card = reads.read_scorecard(session, actor, period, scope)
+    charts = reads.read_charts(session, actor, period)
+    return render(request, "monitoring.html", {
+        "title": "信用监测与考核", "actor": actor, "card": card, "scope": scope,
+        "period": card.period.key, "periods": monitoring.stored_periods(session),
+        "charts": [(c, Markup(c.svg())) for c in charts],  # noqa: S704 - escaped in charts.py
+        "labels": monitoring.DIMENSION_LABELS,
+        "json_url": f"/api/v1/monitoring/scorecard?period={card.period.key}&scope={scope}"})
+
+
+@router.get("/monitoring/drill", response_class=HTMLResponse,
+            dependencies=[Depends(refuse_unknown_query)])
+def drill_page(request: Request, actor: ActorDep, session: SessionDep,
+               indicator: Annotated[str, Query(max_length=60, pattern=r"^[a-z][a-z0-9_]*$")],
+               period: Annotated[str, Query(pattern=PERIOD)],
+               dimension: Annotated[str, Query(pattern="^(total|department|county|industry)$")],
+               key: Annotated[str, Query(max_length=40, pattern=r"^[0-9A-Za-z_]*$")] = "",
+               page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
+    if (refused := gate(request, actor, READ, REFUSED)) is not None:
+        return refused
+    table = reads.read_drill(session, actor, indicator, period, dimension, key, page)
+    ind = monitoring.indicator(indicator)
+    names = monitoring.department_names(session)
+    pages = max((table.total + 49) // 50, 1)
+    return render(request, "monitoring_drill.html", {
+        "title": table.title, "actor": actor, "table": table, "indicator": ind,
+        "period": monitoring.Period.parse(period), "dimension": dimension, "key": key,
+        "key_name": names.get(key, key) or "全市", "labels": monitoring.DIMENSION_LABELS,
+        "as_text": monitoring.as_text, "page": page, "pages": pages,
+        "params": {"indicator": indicator, "period": period, "dimension": dimension,
+                   "key": key},
+        "json_url": f"/api/v1/monitoring/drill?indicator={indicator}&period={period}"
+                    f"&dimension={dimension}&key={key}"})
+
+
+@router.get("/monitoring/scorecard.xlsx", dependencies=[Depends(refuse_unknown_query)])
+def scorecard_xlsx(request: Request, actor: ActorDep, session: SessionDep,
+                   period: Annotated[str, Query(pattern=PERIOD)],
+                   scope: Annotated[str, Query(pattern="^(department|county)$")] = "department"
+                   ) -> Response:
+    if (refused := gate(request, actor, READ, REFUSED)) is not None:
+        return refused
+    card = reads.read_scorecard(session, actor, period, scope)
+    return xlsx_response(monitoring.scorecard_xlsx(card), f"考核表-{card.period.key}.xlsx")
+
+
+@router.get("/figures", response_class=HTMLResponse,
+            dependencies=[Depends(refuse_unknown_query)])
+def figures_page(request: Request, actor: ActorDep, session: SessionDep,
+                 period: MonthQ = None) -> Response:
+    period = period or _default_period(session)
+    rows = reads.turnaround(session, period)
+    inds = monitoring.load_indicators()
+    return render(request, "figures.html", {
+        "title": "平台办理时效", "actor": actor, "rows": rows,
+        "period": monitoring.Period.parse(period),
+        "indicators": [inds[i] for i in reads.PUBLIC_INDICATORS],
+        "json_url": f"/api/v1/monitoring/turnaround?period={period}"})
