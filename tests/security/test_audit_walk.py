@@ -96,6 +96,28 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/publication/late"): Call(READ),
     ("GET", "/api/v1/quality"): Call(READ),
     ("GET", "/api/v1/quality/end-dates"): Call(READ),
+    # Monitoring (#19): indicator definitions and the turnaround figures are published;
+    # the scorecard, figures, drill-down and charts are the credit office's audited reads.
+    ("GET", "/api/v1/monitoring/indicators"): Call(PUBLIC),
+    ("GET", "/api/v1/monitoring/turnaround"): Call(
+        PUBLIC, "/api/v1/monitoring/turnaround?period=2026-11"),
+    ("GET", "/figures"): Call(PUBLIC),
+    ("POST", "/api/v1/monitoring/compute"): Call(WRITE, json={"period": "2026-11"}),
+    ("GET", "/api/v1/monitoring/figures"): Call(READ, "/api/v1/monitoring/figures?period=2026-11"),
+    ("GET", "/api/v1/monitoring/scorecard"): Call(
+        READ, "/api/v1/monitoring/scorecard?period=2026-11"),
+    ("GET", "/api/v1/monitoring/scorecard.xlsx"): Call(
+        READ, "/api/v1/monitoring/scorecard.xlsx?period=2026-11&scope=county"),
+    ("GET", "/api/v1/monitoring/drill"): Call(
+        READ, "/api/v1/monitoring/drill?indicator=double_publicity_timeliness&period=2026-11"
+        "&dimension=department&key={provider}"),
+    ("GET", "/api/v1/monitoring/charts"): Call(READ, "/api/v1/monitoring/charts?period=2026-11"),
+    ("GET", "/monitoring"): Call(READ, "/monitoring?period=2026-11"),
+    ("GET", "/monitoring/drill"): Call(
+        READ, "/monitoring/drill?indicator=objections_on_time&period=2026-11"
+        "&dimension=total"),
+    ("GET", "/monitoring/scorecard.xlsx"): Call(
+        READ, "/monitoring/scorecard.xlsx?period=2026-11"),
     ("GET", "/api/v1/records/{record_id}/repair-notice.pdf"): Call(
         READ, "/api/v1/records/{record_notice}/repair-notice.pdf"),
     ("GET", "/quality"): Call(READ),

@@ -26,12 +26,12 @@ from xinyong.api.routers import (
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import monitoring as monitoring_api
 from xinyong.api.routers import my_lists as my_lists_api
 from xinyong.api.routers import notices as notices_api
 from xinyong.api.routers import objections as objections_api
 from xinyong.api.routers import public_lists as public_lists_api
 from xinyong.api.routers import quality as quality_api
-from xinyong.api.routers import monitoring as monitoring_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.api.routers import reviews as reviews_api
 from xinyong.audit import checkpoint

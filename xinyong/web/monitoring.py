@@ -36,8 +36,7 @@ def _default_period(session: SessionDep) -> str:
     return stored[0] if stored else _last_month()
 
 
-@router.get("/monitoring", response_class=HTMLResponse,
-            dependencies=[Depends(refuse_unknown_query)])
+@router.get("/monitoring", response_class=HTMLResponse)
 def scorecard_page(request: Request, actor: ActorDep, session: SessionDep,
                    period: PeriodQ = None,
                    scope: Annotated[str, Query(pattern="^(department|county)$")] = "department"
@@ -55,8 +54,7 @@ def scorecard_page(request: Request, actor: ActorDep, session: SessionDep,
         "json_url": f"/api/v1/monitoring/scorecard?period={card.period.key}&scope={scope}"})
 
 
-@router.get("/monitoring/drill", response_class=HTMLResponse,
-            dependencies=[Depends(refuse_unknown_query)])
+@router.get("/monitoring/drill", response_class=HTMLResponse)
 def drill_page(request: Request, actor: ActorDep, session: SessionDep,
                indicator: Annotated[str, Query(max_length=60, pattern=r"^[a-z][a-z0-9_]*$")],
                period: Annotated[str, Query(pattern=PERIOD)],
@@ -80,7 +78,7 @@ def drill_page(request: Request, actor: ActorDep, session: SessionDep,
                     f"&dimension={dimension}&key={key}"})
 
 
-@router.get("/monitoring/scorecard.xlsx", dependencies=[Depends(refuse_unknown_query)])
+@router.get("/monitoring/scorecard.xlsx")
 def scorecard_xlsx(request: Request, actor: ActorDep, session: SessionDep,
                    period: Annotated[str, Query(pattern=PERIOD)],
                    scope: Annotated[str, Query(pattern="^(department|county)$")] = "department"

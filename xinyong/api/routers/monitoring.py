@@ -139,7 +139,8 @@ def scorecard_out(card: monitoring.Scorecard) -> ScorecardOut:
 
 
 @router.get("/indicators", response_model=list[IndicatorOut],
-            summary="监测指标（定义、目标、来源和法律依据）", dependencies=[Depends(refuse_unknown_query)])
+            summary="监测指标（定义、目标、来源和法律依据）",
+            dependencies=[Depends(refuse_unknown_query)])
 def indicators(_actor: Public) -> list[IndicatorOut]:
     return [indicator_out(i) for i in monitoring.load_indicators().values()]
 
@@ -151,8 +152,7 @@ def compute(body: ComputeIn, session: SessionDep, actor: Manager) -> ComputeOut:
                       recomputed=r.recomputed)
 
 
-@router.get("/figures", response_model=list[FigureOut], summary="已保存的指标数值，信用办",
-            dependencies=[Depends(refuse_unknown_query)])
+@router.get("/figures", response_model=list[FigureOut], summary="已保存的指标数值，信用办")
 def figures(session: SessionDep, actor: Reader, period: PeriodQ,
             dimension: Dimension | None = None) -> list[FigureOut]:
     return [FigureOut(**f.__dict__)
@@ -160,15 +160,14 @@ def figures(session: SessionDep, actor: Reader, period: PeriodQ,
 
 
 @router.get("/scorecard", response_model=ScorecardOut,
-            summary="考核：各部门（或县市区）各项指标对照目标，信用办",
-            dependencies=[Depends(refuse_unknown_query)])
+            summary="考核：各部门（或县市区）各项指标对照目标，信用办")
 def scorecard(session: SessionDep, actor: Reader, period: PeriodQ,
               scope: Scope = "department") -> ScorecardOut:
     return scorecard_out(reads.read_scorecard(session, actor, period, scope))
 
 
 @router.get("/scorecard.xlsx", summary="考核表（XLSX），信用办",
-            response_class=Response, dependencies=[Depends(refuse_unknown_query)],
+            response_class=Response,
             responses={200: {"content": {"application/vnd.openxmlformats-officedocument."
                                          "spreadsheetml.sheet": {}}}})
 def scorecard_xlsx(session: SessionDep, actor: Reader, period: PeriodQ,
@@ -185,8 +184,7 @@ def xlsx_response(data: bytes, filename: str) -> Response:
                         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
-@router.get("/drill", response_model=DrillOut, summary="未达标项背后的记录，信用办",
-            dependencies=[Depends(refuse_unknown_query)])
+@router.get("/drill", response_model=DrillOut, summary="未达标项背后的记录，信用办")
 def drill(session: SessionDep, actor: Reader, indicator: IndicatorId, period: PeriodQ,
           dimension: Dimension, key: KeyQ = "",
           page: Annotated[int, Query(ge=1, le=100000)] = 1) -> DrillOut:
@@ -196,8 +194,8 @@ def drill(session: SessionDep, actor: Reader, indicator: IndicatorId, period: Pe
                     total=t.total, page=t.page)
 
 
-@router.get("/charts", response_model=list[ChartOut], summary="趋势图的数据（与页面上的SVG图相同），信用办",
-            dependencies=[Depends(refuse_unknown_query)])
+@router.get("/charts", response_model=list[ChartOut],
+            summary="趋势图的数据（与页面上的SVG图相同），信用办")
 def charts(session: SessionDep, actor: Reader, period: PeriodQ) -> list[ChartOut]:
     return [ChartOut(**c.as_dict()) for c in reads.read_charts(session, actor, period)]
 
