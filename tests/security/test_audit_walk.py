@@ -118,6 +118,9 @@ ROUTES: dict[tuple[str, str], Call] = {
         "&dimension=total"),
     ("GET", "/monitoring/scorecard.xlsx"): Call(
         READ, "/monitoring/scorecard.xlsx?period=2026-11"),
+    ("GET", "/api/v1/monitoring/report"): Call(
+        READ, "/api/v1/monitoring/report?kind=industry&period=2026-Q4&format=xlsx"),
+    ("GET", "/monitoring/report"): Call(READ, "/monitoring/report?kind=region&period=2026-Q4"),
     ("GET", "/api/v1/records/{record_id}/repair-notice.pdf"): Call(
         READ, "/api/v1/records/{record_notice}/repair-notice.pdf"),
     ("GET", "/quality"): Call(READ),

@@ -121,3 +121,16 @@ def turnaround(session: Session, period: str) -> list[TurnaroundRow]:
     keys = sorted({k for (_i, k) in by})
     return [TurnaroundRow(k, names.get(k, k), {i: by.get((i, k)) for i in PUBLIC_INDICATORS})
             for k in keys]
+
+
+def read_report(session: Session, actor: Actor, kind: str, period: str, fmt: str,
+                authority: str) -> tuple[bytes, str]:
+    """The quarterly report as PDF or XLSX (bytes, file name), audited."""
+    from xinyong.monitoring.report import build, report_pdf, report_xlsx
+
+    authorize(actor, Permission.MONITORING_READ)
+    report = build(session, kind, period)
+    data = report_pdf(report, authority) if fmt == "pdf" else report_xlsx(report)
+    audit.append(session, actor, "monitoring.report.read", details={
+        "kind": kind, "period": report.period.key, "format": fmt, "bytes": len(data)})
+    return data, f"{report.period.key}{report.title}.{fmt}"

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from xinyong import monitoring
 from xinyong.accounts import Permission
-from xinyong.api.deps import ActorDep, SessionDep
+from xinyong.api.deps import ActorDep, SessionDep, SettingsDep
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.monitoring import PERIOD, xlsx_response
 from xinyong.core import clock
@@ -51,6 +51,7 @@ def scorecard_page(request: Request, actor: ActorDep, session: SessionDep,
         "period": card.period.key, "periods": monitoring.stored_periods(session),
         "charts": [(c, Markup(c.svg())) for c in charts],  # noqa: S704 - escaped in charts.py
         "labels": monitoring.DIMENSION_LABELS,
+        "quarter": f"{card.period.start.year}-Q{(card.period.start.month - 1) // 3 + 1}",
         "json_url": f"/api/v1/monitoring/scorecard?period={card.period.key}&scope={scope}"})
 
 
@@ -87,6 +88,19 @@ def scorecard_xlsx(request: Request, actor: ActorDep, session: SessionDep,
         return refused
     card = reads.read_scorecard(session, actor, period, scope)
     return xlsx_response(monitoring.scorecard_xlsx(card), f"考核表-{card.period.key}.xlsx")
+
+
+@router.get("/monitoring/report")
+def report(request: Request, actor: ActorDep, session: SessionDep, settings: SettingsDep,
+           kind: Annotated[str, Query(pattern="^(industry|region)$")],
+           period: Annotated[str, Query(pattern=r"^\d{4}-Q[1-4]$")],
+           format: Annotated[str, Query(pattern="^(pdf|xlsx)$")] = "pdf") -> Response:
+    if (refused := gate(request, actor, READ, REFUSED)) is not None:
+        return refused
+    data, name = reads.read_report(session, actor, kind, period, format,
+                                   settings.platform_name)
+    return xlsx_response(data, name, "application/pdf" if format == "pdf" else
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @router.get("/figures", response_class=HTMLResponse,

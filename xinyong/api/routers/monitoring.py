@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from xinyong import monitoring
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, require
+from xinyong.api.deps import SessionDep, SettingsDep, require
 from xinyong.api.params import refuse_unknown_query
 from xinyong.monitoring import reads
 
@@ -176,12 +176,29 @@ def scorecard_xlsx(session: SessionDep, actor: Reader, period: PeriodQ,
     return xlsx_response(monitoring.scorecard_xlsx(card), f"考核表-{card.period.key}.xlsx")
 
 
-def xlsx_response(data: bytes, filename: str) -> Response:
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, filename: str, media_type: str = XLSX) -> Response:
     from urllib.parse import quote
 
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument."
-                    "spreadsheetml.sheet", headers={
-                        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    return Response(data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+QuarterQ = Annotated[str, Query(pattern=r"^\d{4}-Q[1-4]$", description="2026-Q4")]
+
+
+@router.get("/report",
+            summary="季度信用状况监测报告（行业 industry／区域 region；PDF 或 XLSX），信用办",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}, XLSX: {}}}})
+def report(session: SessionDep, actor: Reader, settings: SettingsDep,
+           kind: Literal["industry", "region"], period: QuarterQ,
+           format: Literal["pdf", "xlsx"] = "pdf") -> Response:
+    data, name = reads.read_report(session, actor, kind, period, format,
+                                   settings.platform_name)
+    return xlsx_response(data, name, "application/pdf" if format == "pdf" else XLSX)
 
 
 @router.get("/drill", response_model=DrillOut, summary="未达标项背后的记录，信用办")
