@@ -121,6 +121,13 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/monitoring/report"): Call(
         READ, "/api/v1/monitoring/report?kind=industry&period=2026-Q4&format=xlsx"),
     ("GET", "/monitoring/report"): Call(READ, "/monitoring/report?kind=region&period=2026-Q4"),
+    ("GET", "/api/v1/monitoring/warnings"): Call(READ),
+    ("GET", "/warnings"): Call(READ),
+    ("POST", "/api/v1/monitoring/warnings/raise"): Call(WRITE, json={}),
+    ("POST", "/api/v1/monitoring/warnings/{warning_id}/response"): Call(
+        WRITE, "/api/v1/monitoring/warnings/1/response", json={"response": "已核实"}),
+    ("POST", "/warnings/{warning_id}/response"): Call(
+        WRITE, "/warnings/2/response", data={"response": "已核实"}),
     ("GET", "/api/v1/records/{record_id}/repair-notice.pdf"): Call(
         READ, "/api/v1/records/{record_notice}/repair-notice.pdf"),
     ("GET", "/quality"): Call(READ),

@@ -50,6 +50,7 @@ class Permission(StrEnum):
     SUBJECTS_MANAGE = "subjects:manage"  # the credit office: resolve 重错码 reviews
     MONITORING_READ = "monitoring:read"  # the credit office: scorecard, figures, drill-down
     MONITORING_MANAGE = "monitoring:manage"  # the credit office: compute a period's figures
+    WARNINGS_RESPOND = "warnings:respond"  # a department: read and answer its warnings
 
 
 P = Permission
@@ -71,14 +72,15 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.REPAIR_APPLY: "申请信用修复", P.REPAIR_DECIDE: "办理信用修复",
     P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告",
     P.SUBJECTS_MANAGE: "核查处理重错码",
-    P.MONITORING_READ: "查看信用监测和考核", P.MONITORING_MANAGE: "计算信用监测指标"}
+    P.MONITORING_READ: "查看信用监测和考核", P.MONITORING_MANAGE: "计算信用监测指标",
+    P.WARNINGS_RESPOND: "查看和反馈风险预警"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
                              P.REPAIR_APPLY, P.LISTS_RESPOND}),
     Role.DATA_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_WRITE, P.RECORDS_READ_SHARED,
                                   P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE,
-                                  P.LISTS_DECIDE}),
+                                  P.LISTS_DECIDE, P.WARNINGS_RESPOND}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),

@@ -12,6 +12,7 @@ from xinyong import monitoring
 from xinyong.cli.accounts import OperatorOpt, cli_actor
 from xinyong.cli.common import engine, out, print_json, reported
 from xinyong.core.db import unit_of_work
+from xinyong.core.errors import Invalid
 
 monitoring_app = typer.Typer(help="信用监测 (indicators per period, scorecard)",
                              no_args_is_help=True)
@@ -68,4 +69,40 @@ def scorecard(ctx: typer.Context, period: PeriodOpt,
     table = Table("代码", "名称", "未达标项数")
     for row in card.rows:
         table.add_row(row.key, row.name, str(row.shortfalls))
+    out.print(table)
+
+
+@monitoring_app.command("warn")
+def warn(ctx: typer.Context,
+         as_of: Annotated[str | None, typer.Option(help="day the rules look from, YYYY-MM-DD "
+                                                   "(default: today)")] = None,
+         operator: OperatorOpt = None) -> None:
+    """Run the early-warning rules; new warnings go to the responsible departments."""
+    from datetime import date
+
+    from xinyong.monitoring import warnings
+
+    with reported(), unit_of_work(engine(ctx)) as session:
+        try:
+            day = date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise Invalid(f"日期「{as_of}」无效：应为 YYYY-MM-DD", code="date_invalid") from None
+        r = warnings.raise_warnings(session, cli_actor(operator), as_of=day)
+    out.print(f"新产生预警 {r.raised} 条（已有 {r.already} 条未重复产生）。")
+
+
+@monitoring_app.command("warnings")
+def list_warnings(ctx: typer.Context,
+                  state: Annotated[str | None, typer.Option(help="open | answered")] = None,
+                  operator: OperatorOpt = None) -> None:
+    """The warnings and their responses."""
+    from xinyong.monitoring import warnings
+
+    with reported(), unit_of_work(engine(ctx)) as session:
+        items = warnings.list_warnings(session, cli_actor(operator), state=state)
+        rows = [(str(w.id), w.rule_id, w.department_uscc, w.subject_name or "—",
+                 w.due_on.isoformat(), warnings.STATE_LABELS[w.state]) for w in items]
+    table = Table("编号", "规则", "责任单位", "主体", "反馈期限", "状态")
+    for row in rows:
+        table.add_row(*row)
     out.print(table)

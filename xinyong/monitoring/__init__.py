@@ -23,8 +23,9 @@ from xinyong.monitoring.service import (
     stored_periods,
     trend,
 )
+from xinyong.monitoring.tables import IndicatorValue, MonitoringWarning
 
 __all__ = ["DIMENSION_LABELS", "SCOPES", "ComputeResult", "DrillTable", "Figure", "Indicator",
-           "Period", "Scorecard", "as_text", "compute", "department_names", "drill",
-           "figures", "format_value", "indicator", "load_indicators", "scorecard",
-           "scorecard_xlsx", "stored_periods", "trend"]
+           "IndicatorValue", "MonitoringWarning", "Period", "Scorecard", "as_text", "compute",
+           "department_names", "drill", "figures", "format_value", "indicator",
+           "load_indicators", "scorecard", "scorecard_xlsx", "stored_periods", "trend"]

@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Float, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xinyong.core.db import Base
@@ -30,3 +39,27 @@ class IndicatorValue(Base):
     no_data: Mapped[bool] = mapped_column(default=False)  # the source is not wired yet
     computed_at: Mapped[datetime] = mapped_column(DateTime)
     computed_by: Mapped[str] = mapped_column(String(100))
+
+
+class MonitoringWarning(Base):
+    """A warning raised by a rule to the responsible department; never published, never a
+    measure. `dedupe` keeps a rule from raising the same warning twice."""
+
+    __tablename__ = "monitoring_warning"
+    __table_args__ = (UniqueConstraint("dedupe", name="uq_monitoring_warning_dedupe"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_id: Mapped[str] = mapped_column(String(60))
+    dedupe: Mapped[str] = mapped_column(String(200))
+    department_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("subject.id"))
+    subject_name: Mapped[str | None] = mapped_column(String(200))
+    facts: Mapped[str] = mapped_column(Text)
+    risk_class: Mapped[str | None] = mapped_column(String(20))  # from grading, once merged
+    raised_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # open | answered
+    response: Mapped[str | None] = mapped_column(Text)
+    responded_by: Mapped[str | None] = mapped_column(String(100))
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)

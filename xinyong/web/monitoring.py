@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from xinyong import monitoring
 from xinyong.accounts import Permission
-from xinyong.api.deps import ActorDep, SessionDep, SettingsDep
+from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.monitoring import PERIOD, xlsx_response
 from xinyong.core import clock
-from xinyong.monitoring import reads
+from xinyong.monitoring import reads, warnings
+from xinyong.web.auth.csrf import csrf_token, form_csrf
 from xinyong.web.pages import gate, render
 
 router = APIRouter(include_in_schema=False)
@@ -115,3 +116,32 @@ def figures_page(request: Request, actor: ActorDep, session: SessionDep,
         "period": monitoring.Period.parse(period),
         "indicators": [inds[i] for i in reads.PUBLIC_INDICATORS],
         "json_url": f"/api/v1/monitoring/turnaround?period={period}"})
+
+
+RESPOND = (Permission.WARNINGS_RESPOND,)
+
+
+@router.get("/warnings", response_class=HTMLResponse)
+def warnings_page(request: Request, actor: ActorDep, session: SessionDep,
+                  state: Annotated[str | None, Query(pattern="^(open|answered)$")] = None,
+                  done: Annotated[str | None, Query(pattern="^answered$")] = None
+                  ) -> Response:
+    if (refused := gate(request, actor, RESPOND, "风险预警由责任单位和信用办查看。")) is not None:
+        return refused
+    items = warnings.list_warnings(session, actor, state=state)
+    return render(request, "warnings.html", {
+        "title": "风险预警", "actor": actor, "items": items, "rules": warnings.load_rules(),
+        "labels": warnings.STATE_LABELS, "state": state, "done": done,
+        "names": monitoring.department_names(session), "csrf_token": csrf_token(request),
+        "json_url": "/api/v1/monitoring/warnings"})
+
+
+@router.post("/warnings/{warning_id}/response", response_class=HTMLResponse,
+             dependencies=[Depends(form_csrf)])
+def respond(request: Request, actor: ActorDep, session: SessionDep, warning_id: DbId,
+            response: Annotated[str, Form(max_length=warnings.RESPONSE_MAX + 100)] = ""
+            ) -> Response:
+    if (refused := gate(request, actor, RESPOND, "风险预警由责任单位反馈。")) is not None:
+        return refused
+    warnings.respond(session, actor, warning_id, response)
+    return RedirectResponse("/warnings?done=answered", status_code=303)

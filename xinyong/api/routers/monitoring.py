@@ -3,6 +3,7 @@ charts' data, and the public turnaround figures. The twin of /monitoring and /fi
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -11,9 +12,9 @@ from pydantic import BaseModel, Field
 
 from xinyong import monitoring
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, SettingsDep, require
+from xinyong.api.deps import DbId, SessionDep, SettingsDep, require
 from xinyong.api.params import refuse_unknown_query
-from xinyong.monitoring import reads
+from xinyong.monitoring import reads, warnings
 
 router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 Public = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
@@ -228,3 +229,66 @@ def turnaround(session: SessionDep, _actor: Public, period: MonthQ) -> list[Turn
             for r in reads.turnaround(session, period)]
 
 
+
+
+Responder = Annotated[Actor, Depends(require(Permission.WARNINGS_RESPOND))]
+
+
+class WarningOut(BaseModel):
+    id: int
+    rule_id: str
+    rule_name: str
+    department_uscc: str
+    subject_name: str | None
+    facts: str
+    advice: str
+    risk_class: str | None = Field(description="企业风险分类（信用分级分类模型接入后提供）")
+    raised_on: date
+    due_on: date
+    state: Literal["open", "answered"]
+    response: str | None
+    responded_by: str | None
+    responded_on: date | None
+
+
+class RaiseIn(BaseModel):
+    as_of: date | None = None
+
+
+class RaiseOut(BaseModel):
+    raised: int
+    already: int
+
+
+class ResponseIn(BaseModel):
+    response: str = Field(min_length=2, max_length=warnings.RESPONSE_MAX)
+
+
+def warning_out(w: monitoring.MonitoringWarning) -> WarningOut:
+    rule = warnings.load_rules().get(w.rule_id)
+    return WarningOut(id=w.id, rule_id=w.rule_id, rule_name=rule.name if rule else w.rule_id,
+                      department_uscc=w.department_uscc, subject_name=w.subject_name,
+                      facts=w.facts, advice=rule.advice if rule else "", risk_class=w.risk_class,
+                      raised_on=w.raised_on, due_on=w.due_on, state=w.state,  # type: ignore[arg-type]
+                      response=w.response, responded_by=w.responded_by,
+                      responded_on=w.responded_on)
+
+
+@router.post("/warnings/raise", response_model=RaiseOut, summary="运行预警规则，信用办")
+def raise_warnings(body: RaiseIn, session: SessionDep, actor: Manager) -> RaiseOut:
+    r = warnings.raise_warnings(session, actor, as_of=body.as_of)
+    return RaiseOut(raised=r.raised, already=r.already)
+
+
+@router.get("/warnings", response_model=list[WarningOut],
+            summary="风险预警（信用办看全部，部门看本单位的；不公开，不是惩戒措施）")
+def list_warnings(session: SessionDep, actor: Responder,
+                  state: Literal["open", "answered"] | None = None) -> list[WarningOut]:
+    return [warning_out(w) for w in warnings.list_warnings(session, actor, state=state)]
+
+
+@router.post("/warnings/{warning_id}/response", response_model=WarningOut,
+             summary="反馈预警核实情况（责任单位）")
+def respond(warning_id: DbId, body: ResponseIn, session: SessionDep,
+            actor: Responder) -> WarningOut:
+    return warning_out(warnings.respond(session, actor, warning_id, body.response))

@@ -1,4 +1,4 @@
-"""monitoring: indicator values kept per period
+"""monitoring: indicator values kept per period, early warnings
 
 Revision ID: 0022_monitoring
 Revises: 0015_lists_measures_scope
@@ -36,7 +36,33 @@ def upgrade() -> None:
                             name="uq_indicator_value"),
     )
     op.create_index("ix_indicator_value_period", "indicator_value", ["period"])
+    op.create_table(
+        "monitoring_warning",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rule_id", sa.String(60), nullable=False),
+        sa.Column("dedupe", sa.String(200), nullable=False),
+        sa.Column("department_uscc", sa.String(18), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=True),
+        sa.Column("subject_name", sa.String(200), nullable=True),
+        sa.Column("facts", sa.Text(), nullable=False),
+        sa.Column("risk_class", sa.String(20), nullable=True),
+        sa.Column("raised_on", sa.Date(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("response", sa.Text(), nullable=True),
+        sa.Column("responded_by", sa.String(100), nullable=True),
+        sa.Column("responded_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["subject_id"], ["subject.id"],
+                                name="fk_monitoring_warning_subject_id_subject"),
+        sa.PrimaryKeyConstraint("id", name="pk_monitoring_warning"),
+        sa.UniqueConstraint("dedupe", name="uq_monitoring_warning_dedupe"),
+    )
+    op.create_index("ix_monitoring_warning_department_uscc", "monitoring_warning",
+                    ["department_uscc"])
+    op.create_index("ix_monitoring_warning_state", "monitoring_warning", ["state"])
 
 
 def downgrade() -> None:
+    op.drop_table("monitoring_warning")
     op.drop_table("indicator_value")
