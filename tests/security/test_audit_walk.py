@@ -128,6 +128,14 @@ ROUTES: dict[tuple[str, str], Call] = {
         WRITE, "/api/v1/monitoring/warnings/1/response", json={"response": "已核实"}),
     ("POST", "/warnings/{warning_id}/response"): Call(
         WRITE, "/warnings/2/response", data={"response": "已核实"}),
+    ("GET", "/api/v1/watch/subscriptions"): Call(READ),
+    ("GET", "/api/v1/watch/inbox"): Call(READ),
+    ("GET", "/watch"): Call(READ),
+    ("POST", "/api/v1/watch/subscriptions"): Call(
+        WRITE, json={"uscc": "{company}", "purpose": "inspection"}),
+    ("DELETE", "/api/v1/watch/subscriptions/{subscription_id}"): Call(
+        WRITE, "/api/v1/watch/subscriptions/1"),
+    ("POST", "/watch"): Call(WRITE, data={"uscc": "{company}"}),
     ("GET", "/api/v1/records/{record_id}/repair-notice.pdf"): Call(
         READ, "/api/v1/records/{record_notice}/repair-notice.pdf"),
     ("GET", "/quality"): Call(READ),

@@ -34,6 +34,7 @@ from xinyong.api.routers import public_lists as public_lists_api
 from xinyong.api.routers import quality as quality_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.api.routers import reviews as reviews_api
+from xinyong.api.routers import watch as watch_api
 from xinyong.audit import checkpoint
 from xinyong.core import attachments, clock
 from xinyong.core.db import engine_for, ensure_schema, session_factory
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notices_api.router)
     app.include_router(quality_api.router)
     app.include_router(monitoring_api.router)
+    app.include_router(watch_api.router)
     app.include_router(reviews_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal

@@ -11,11 +11,13 @@ from markupsafe import Markup
 
 from xinyong import monitoring
 from xinyong.accounts import Permission
+from xinyong.accounts.policy import PURPOSE_LABELS, declare_purpose
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.monitoring import PERIOD, xlsx_response
 from xinyong.core import clock
-from xinyong.monitoring import reads, warnings
+from xinyong.core.errors import XinyongError
+from xinyong.monitoring import reads, warnings, watch
 from xinyong.web.auth.csrf import csrf_token, form_csrf
 from xinyong.web.pages import gate, render
 
@@ -145,3 +147,43 @@ def respond(request: Request, actor: ActorDep, session: SessionDep, warning_id: 
         return refused
     warnings.respond(session, actor, warning_id, response)
     return RedirectResponse("/warnings?done=answered", status_code=303)
+
+
+WATCH = (Permission.WATCH_SUBSCRIBE,)
+
+
+def _watch_page(request: Request, session: SessionDep, actor: ActorDep, *,
+                error: str | None = None, secret: str | None = None) -> Response:
+    events = watch.inbox(session, actor)
+    return render(request, "watch.html", {
+        "title": "关注主体", "actor": actor, "subs": watch.subscriptions(session, actor),
+        "events": events, "attempts": watch.attempts_of(session, [e.id for e in events]),
+        "labels": watch.KIND_LABELS, "purposes": PURPOSE_LABELS,
+        "department": watch.owner_of(actor)[0] == "department", "error": error,
+        "secret": secret, "csrf_token": csrf_token(request),
+        "json_url": "/api/v1/watch/inbox"}, 422 if error else 200)
+
+
+@router.get("/watch", response_class=HTMLResponse)
+def watch_page(request: Request, actor: ActorDep, session: SessionDep) -> Response:
+    if (refused := gate(request, actor, WATCH, "关注主体供企业和部门使用。")) is not None:
+        return refused
+    return _watch_page(request, session, actor)
+
+
+@router.post("/watch", response_class=HTMLResponse, dependencies=[Depends(form_csrf)])
+def watch_add(request: Request, actor: ActorDep, session: SessionDep,
+              uscc: Annotated[str, Form(max_length=40)] = "",
+              webhook_url: Annotated[str, Form(max_length=500)] = "",
+              purpose: Annotated[str, Form(max_length=20)] = "",
+              purpose_text: Annotated[str, Form(max_length=200)] = "") -> Response:
+    if (refused := gate(request, actor, WATCH, "关注主体供企业和部门使用。")) is not None:
+        return refused
+    try:
+        declared = declare_purpose(purpose, purpose_text) if purpose else None
+        new = watch.subscribe(session, actor, uscc, webhook_url=webhook_url or None,
+                              purpose=declared)
+    except XinyongError as exc:
+        session.rollback()
+        return _watch_page(request, session, actor, error=exc.message)
+    return _watch_page(request, session, actor, secret=new.secret)
