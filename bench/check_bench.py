@@ -213,16 +213,20 @@ def timings(url: str, qs: list[Query], n_single: int, n_batch: int, root: Path
     return out
 
 
-def checked(url: str, qs: list[Query]) -> list[list[int]]:
-    """The check's ranked hits (subject ids) for each query, in-process."""
+def checked(url: str, qs: list[Query]) -> tuple[list[list[int]], list[int]]:
+    """The check's ranked hits (subject ids) for each query, in-process, and the number of
+    measures each check prompted (a fuzzy hit prompts none until an officer confirms it)."""
     eng = build_engine(url)
     out: list[list[int]] = []
+    prompts: list[int] = []
     for i in range(0, len(qs), 2000):
         reqs = [CheckRequest("procurement", **applicant(q)) for q in qs[i:i + 2000]]
         with unit_of_work(eng) as s:
-            out.extend([h["subject_id"] for h in r["hits"]] for r in run_checks(s, reqs, ACTOR))
+            for r in run_checks(s, reqs, ACTOR):
+                out.append([h["subject_id"] for h in r["hits"]])
+                prompts.append(len(r["measures"]))
     eng.dispose()
-    return out
+    return out, prompts
 
 
 def exhaustive(data: dict[str, Any], qs: list[Query]) -> list[list[tuple[int, float]]]:
@@ -351,8 +355,11 @@ def main() -> None:
           f"p99={t['single'][1]:.1f} ms")
     print(f"batch of {t['batch_n']:,} applicants over HTTP: {t['batch_s']:.2f} s", flush=True)
     t0 = time.perf_counter()
-    got = checked(url, qs)
+    got, prompts = checked(url, qs)
     print(f"quality pass in-process: {len(qs):,} checks in {time.perf_counter() - t0:.1f} s")
+    absent = [p for (_t, truth, _c), p in zip(qs, prompts, strict=True) if truth is None]
+    print(f"measures prompted for absent names: {sum(absent)} in {len(absent):,} checks "
+          f"({sum(1 for p in absent if p)} checks prompting any)")
     same = sum((g[0] if g else None) == b for g, b in zip(got, t["batch_best"], strict=False))
     print(f"batch over HTTP agrees with the in-process best hit on {same:,} of "
           f"{min(len(got), t['batch_n']):,}")

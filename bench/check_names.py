@@ -164,8 +164,10 @@ def _s2t() -> opencc.OpenCC:
 def typo(body: str, kind: str, rng: random.Random) -> str:
     if kind == "swap":
         pairs = [i for i in range(len(body) - 1) if body[i] != body[i + 1]]
-        i = rng.choice(pairs)
-        return body[:i] + body[i + 1] + body[i] + body[i + 2:]
+        if pairs:  # a 字号 like 华华 has nothing to swap: replace a character instead
+            i = rng.choice(pairs)
+            return body[:i] + body[i + 1] + body[i] + body[i + 2:]
+        kind = "replaced"
     i = rng.randrange(len(body))
     if kind == "missing":
         return body[:i] + body[i + 1:]

@@ -54,6 +54,7 @@ SEMANTIC = {
     "query_too_short",  # two characters once punctuation and spaces are taken out
     "purpose_required", "purpose_text_required", "purpose_text_invalid",  # 查询事由
     "applicant_required",  # a check names the applicant's code or name
+    "licence_kind_not_licensing",  # across fields: a licence kind only for 行政许可
     "provider_required",  # the credit office names the department it pushes for
     "provider_invalid",  # a column's ?provider= is a valid USCC (written in any case/width)
     "legal_document_required", "legal_basis_not_allowed", "person_not_allowed",

@@ -1,5 +1,7 @@
 """One of everything a route can act on, so that a walk over every route reaches each one's
-work (not only its 404): records, a batch, listings in each state, checks, objections and
+work (not only its 404): records, a batch, listings in each state (one in force with the
+subject's statement and its file, proposals in their statement period, listings open to early
+removal and an application to decide), checks (exact and fuzzy name hits), objections and
 repair applications in the states their next step needs, an account with a key.
 
 Records and cases belong to COMPANY (the subject of tests.accounts.helpers.ACTORS) and to
@@ -21,7 +23,7 @@ from sqlalchemy import Engine, select
 from tests.accounts.helpers import ACTORS, make_account, make_key
 from tests.factories import COMPANY, OTHER_PROVIDER, PROVIDER, penalty
 from tests.ingest.helpers import push
-from tests.lists.helpers import proposal
+from tests.lists.helpers import doc, proposal
 from xinyong import notices
 from xinyong.accounts import Role
 from xinyong.codereview import list_reviews
@@ -32,6 +34,7 @@ from xinyong.core.settings import Settings
 from xinyong.core.workdays import load_calendar
 from xinyong.ingest import Record
 from xinyong.lists import decide, notify, propose, publish
+from xinyong.lists import due_process as dp
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import load_clocks
 from xinyong.repair import service as repair
@@ -46,6 +49,10 @@ REPAIRABLE = ("forwarded", "refusable", "accepted", "rejectable", "approved", "w
 RECENT = ("objected", "fileable", "web_fileable", "web_objected", "notice")
 ADMIN, SUBJECT = ACTORS[Role.ADMIN], ACTORS[Role.SUBJECT]
 OFFICER, CASE_OFFICER = ACTORS[Role.DATA_OFFICER], ACTORS[Role.CASE_OFFICER]
+ART17 = {"basis": "enterprise_disclosure_art17",
+         "document": doc(type="列入严重违法企业名单决定书", number="闽市监严列〔2026〕3号",
+                         issuing_body="福建省市场监督管理局"),
+         "facts": "被列入经营异常名录满3年仍未履行公示义务"}
 
 
 def _doc(tag: str) -> str:
@@ -76,11 +83,35 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
     ids["key"], _clear = make_key(engine, "sjj")
     with unit_of_work(engine) as s:
         cal = load_calendar(s)
-        # Listings: one in force (the checks hit it), one per next step, two objected to.
-        listed = propose(s, proposal(), ADMIN, today=TODAY - timedelta(days=60))
+        # Listings: one in force (the checks hit it: under 企业信息公示暂行条例 Art. 17, which
+        # bars government procurement; SAMR Order 44 does not), with the subject's statement
+        # and its file; one per next step, two objected to.
+        listed = propose(s, proposal(**ART17), ADMIN, today=TODAY - timedelta(days=60))
         notify(s, listed.id, ADMIN, "告知", today=TODAY - timedelta(days=60))
-        decide(s, listed.id, ADMIN, "listed", "未申辩", today=TODAY - timedelta(days=30))
+        statement = dp.submit_statement(s, SUBJECT, dp.Statement(
+            listed.id, "已补报年度报告", (Upload("说明.pdf", PDF),)),
+            today=TODAY - timedelta(days=60))
+        decide(s, listed.id, ADMIN, "listed", "申辩理由不成立", consideration="补报不影响认定",
+               today=TODAY - timedelta(days=30))
         ids["entry_listed"] = listed.id
+        ids["statement"] = statement.id
+        ids["statement_attachment"] = _attachment(s, dp.STATEMENT, statement.id)
+        # Proposals just notified: the subject's statement period runs.
+        for tag in ("statement", "web_statement"):
+            entry = propose(s, proposal(), ADMIN)
+            ids[f"entry_{tag}"] = notify(s, entry.id, ADMIN, "告知").id
+        ids["entry_web_proposed"] = propose(s, proposal(), ADMIN).id
+        # 重点关注名单 allows early removal at once: listings the subject may apply for, and
+        # one with an application (and its proof) for the department to decide.
+        for tag in ("removal", "web_removal", "applied"):
+            watch = propose(s, proposal(kind="watch", basis="guobanfa_2019_35"), ADMIN,
+                            today=TODAY - timedelta(days=30))
+            notify(s, watch.id, ADMIN, "告知", today=TODAY - timedelta(days=30))
+            ids[f"entry_{tag}"] = decide(s, watch.id, ADMIN, "listed", "未申辩",
+                                         today=TODAY - timedelta(days=10)).id
+        ids["removal_applied"] = dp.apply_early_removal(s, SUBJECT, dp.RemovalRequest(
+            ids["entry_applied"], "已整改完毕", (Upload("整改报告.pdf", PDF),))).id
+        ids["removal_attachment"] = _attachment(s, dp.REMOVAL, ids["removal_applied"])
         ids["entry_proposed"] = propose(s, proposal(), ADMIN).id
         waiting = propose(s, proposal(), ADMIN, today=TODAY - timedelta(days=60))
         notify(s, waiting.id, ADMIN, "告知", today=TODAY - timedelta(days=60))
@@ -98,7 +129,13 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
         # Checks of the case officer's department, by name: a hit that prompts a measure
         # and can be reviewed as a false match.
         for tag in ("check", "web_check"):
-            ids[tag] = run_check(s, CheckRequest("procurement", name=NAME), CASE_OFFICER)["id"]
+            result = run_check(s, CheckRequest("procurement", name=NAME), CASE_OFFICER)
+            assert "procurement_ban_serious" in [m["measure_id"] for m in result["measures"]]
+            ids[tag] = result["id"]
+        # Checks by a name one character off: a fuzzy hit the case officer must confirm.
+        for tag, typo in (("check_fuzzy", "示范市华胜食品有限公司"),
+                          ("web_check_fuzzy", "示范市华晟食品有限公司")):
+            ids[tag] = run_check(s, CheckRequest("procurement", name=typo), CASE_OFFICER)["id"]
         # Repair applications in the states their next step needs.
         apps = {tag: _apply(s, cal, records[tag]) for tag in (
             "forwarded", "refusable", "accepted", "rejectable", "approved", "web_action")}

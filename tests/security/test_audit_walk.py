@@ -225,6 +225,62 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("POST", "/api/v1/lists/{entry_id}/remove"): Call(
         WRITE, "/api/v1/lists/{entry_removable}/remove", json={"reason": "已纠正"}),
     ("POST", "/api/v1/lists/-/expire"): Call(WRITE),
+    ("POST", "/api/v1/checks/{check_id}/confirmations"): Call(
+        WRITE, "/api/v1/checks/{check_fuzzy}/confirmations",
+        json={"subject_id": "{subject_id}", "reason": "核对营业执照，统一社会信用代码一致"}),
+    ("POST", "/checks/{check_id}/confirmations"): Call(
+        WRITE, "/checks/{web_check_fuzzy}/confirmations",
+        data={"subject_id": "{subject_id}", "reason": "核对营业执照，统一社会信用代码一致"}),
+    # The public list columns and the public measure list.
+    ("GET", "/api/v1/public/lists"): Call(PUBLIC),
+    ("GET", "/api/v1/public/lists/{list_kind}"): Call(PUBLIC,
+                                                      "/api/v1/public/lists/serious_dishonesty"),
+    ("GET", "/api/v1/public/lists/{list_kind}/export.csv"): Call(
+        PUBLIC, "/api/v1/public/lists/serious_dishonesty/export.csv"),
+    ("GET", "/api/v1/public/measures"): Call(PUBLIC),
+    ("GET", "/lists"): Call(PUBLIC),
+    ("GET", "/lists/{list_kind}"): Call(PUBLIC, "/lists/serious_dishonesty"),
+    ("GET", "/measures"): Call(PUBLIC),
+    # Due process: the department's documents and the subject's files, early removal.
+    ("GET", "/api/v1/lists/{entry_id}/notice.pdf"): Call(
+        READ, "/api/v1/lists/{entry_listed}/notice.pdf"),
+    ("GET", "/api/v1/lists/{entry_id}/decision.pdf"): Call(
+        READ, "/api/v1/lists/{entry_listed}/decision.pdf"),
+    ("GET", "/api/v1/lists/{entry_id}/statements/{statement_id}/attachments/{attachment_id}"):
+        Call(READ, "/api/v1/lists/{entry_listed}/statements/{statement}/attachments/"
+             "{statement_attachment}"),
+    ("GET", "/api/v1/lists/removals/{app_id}/attachments/{attachment_id}"): Call(
+        READ, "/api/v1/lists/removals/{removal_applied}/attachments/{removal_attachment}"),
+    ("POST", "/api/v1/lists/removals/{app_id}/decision"): Call(
+        WRITE, "/api/v1/lists/removals/{removal_applied}/decision",
+        json={"approve": True, "reason": "已纠正"}),
+    ("GET", "/cases/lists"): Call(READ),
+    ("GET", "/cases/lists/{entry_id}"): Call(READ, "/cases/lists/{entry_listed}"),
+    ("POST", "/cases/lists/{entry_id}/{action}"): Call(
+        WRITE, "/cases/lists/{entry_web_proposed}/notify", data={"reason": "告知"}),
+    # The subject's own listings.
+    ("GET", "/api/v1/me/lists"): Call(READ),
+    ("GET", "/api/v1/me/lists/{entry_id}"): Call(READ, "/api/v1/me/lists/{entry_listed}"),
+    ("GET", "/api/v1/me/lists/{entry_id}/notice.pdf"): Call(
+        READ, "/api/v1/me/lists/{entry_listed}/notice.pdf"),
+    ("GET", "/api/v1/me/lists/{entry_id}/decision.pdf"): Call(
+        READ, "/api/v1/me/lists/{entry_listed}/decision.pdf"),
+    ("GET", "/api/v1/me/lists/{entry_id}/statements/{statement_id}/attachments/{attachment_id}"):
+        Call(READ, "/api/v1/me/lists/{entry_listed}/statements/{statement}/attachments/"
+             "{statement_attachment}"),
+    ("POST", "/api/v1/me/lists/{entry_id}/statements"): Call(
+        WRITE, "/api/v1/me/lists/{entry_statement}/statements",
+        data={"text": "已补报年度报告"}, files=FILE),
+    ("POST", "/api/v1/me/lists/{entry_id}/removal"): Call(
+        WRITE, "/api/v1/me/lists/{entry_removal}/removal", data={"reasons": "已整改完毕"},
+        files=FILE),
+    ("GET", "/me/lists/{entry_id}"): Call(READ, "/me/lists/{entry_listed}"),
+    ("POST", "/me/lists/{entry_id}/statement"): Call(
+        WRITE, "/me/lists/{entry_web_statement}/statement", data={"text": "已补报年度报告"},
+        files=FILE),
+    ("POST", "/me/lists/{entry_id}/removal"): Call(
+        WRITE, "/me/lists/{entry_web_removal}/removal", data={"reasons": "已整改完毕"},
+        files=FILE),
     # Objections.
     ("POST", "/api/v1/objections"): Call(
         WRITE, data={"target": "record", "target_id": "{record_fileable}",

@@ -30,7 +30,11 @@ FEEDBACK = {"items": [{"measure_id": "procurement_ban_serious", "outcome": "appl
 def _listed_and_checked(engine, settings) -> dict:
     with unit_of_work(engine) as s:
         add_subject(s, ACME, "示范市华盛食品有限公司")
-        e = propose(s, proposal(uscc=ACME), OFFICER, today=date(2026, 9, 28))
+        # 企业信息公示暂行条例 Art. 17: a listing that bars government procurement (Art. 18);
+        # one under SAMR Order 44 is only a consideration there (measures.yaml).
+        e = propose(s, proposal(uscc=ACME, basis="enterprise_disclosure_art17",
+                                facts="被列入经营异常名录届满3年仍未履行相关义务"),
+                    OFFICER, today=date(2026, 9, 28))
         notify(s, e.id, OFFICER, "告知", today=date(2026, 9, 28))
         decide(s, e.id, OFFICER, "listed", "未申辩", today=date(2026, 10, 20))
     r = client_as(settings, CASE_OFFICER).post("/api/v1/checks", json={

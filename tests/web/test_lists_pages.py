@@ -57,6 +57,12 @@ def test_the_department_must_record_how_it_considered_the_statement(engine, sett
     assert "认定决定书（PDF）" in mine.text and "我的名单（1）" in mine.text
 
 
+def _own_reads(engine) -> int:
+    with unit_of_work(engine) as s:
+        return len(s.scalars(select(AuditEntry).where(
+            AuditEntry.action == "own_lists.read")).all())
+
+
 def test_the_subject_applies_for_early_removal_and_the_department_approves(engine, settings):
     with unit_of_work(engine) as s:
         add_subject(s, COMPANY, NAME)
@@ -69,8 +75,11 @@ def test_the_subject_applies_for_early_removal_and_the_department_approves(engin
     company = web(settings, SUBJECT)
     page = company.get(f"/me/lists/{entry_id}")
     assert "申请提前移出" in page.text
+    reads = _own_reads(engine)
     missing = company.post(f"/me/lists/{entry_id}/removal", data={"reasons": "已整改"})
     assert missing.status_code == 422 and "证明材料" in missing.text
+    # The refused form shows the listing again: that read of the own file is audited too.
+    assert _own_reads(engine) == reads + 1
     ok = company.post(f"/me/lists/{entry_id}/removal", data={"reasons": "已召回并整改完毕"},
                       files={"files": ("整改报告.pdf", PDF, "application/pdf")},
                       follow_redirects=True)

@@ -64,4 +64,5 @@ def one_of(values: Iterable[str]) -> dict[str, Any]:
 
 RECORD_TYPES = one_of(default_catalog().record_types)
 MATTERS = one_of(default_measures().matters)
+LICENCE_KINDS = one_of(default_measures().licence_kinds)
 RecordTypePath = Annotated[str, Path(description="信息类别", json_schema_extra=RECORD_TYPES)]

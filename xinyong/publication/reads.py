@@ -246,7 +246,8 @@ def list_public_records(session: Session, subject: Subject, day: date, *,
     for rec, j, prov in rows:
         rt = catalog.find(rec.record_type)  # a type gone from the catalog is not public
         if rt is not None and record_is_public(rt, subject.kind, rec, j, day, hidden):
-            out.append(_to_public(rt, rec, j, prov))
+            # The name as the record states it (a former name stays), the file's code.
+            out.append(replace(_to_public(rt, rec, j, prov), subject_uscc=subject.uscc))
     return _mark_disputed(session, out, day)
 
 

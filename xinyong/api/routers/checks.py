@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from xinyong import audit
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import MAX_ID, DbId, SessionDep, SettingsDep, require, run_and_commit
-from xinyong.api.types import MATTERS, aware_fields, aware_iso, one_of
+from xinyong.api.types import LICENCE_KINDS, MATTERS, aware_fields, aware_iso, one_of
 from xinyong.measures import (
     FeedbackItem,
     case_rows,
@@ -50,14 +50,14 @@ class CheckCreate(Applicant):
     matter: str = Field(description="办理事项： licensing, procurement, bidding, subsidy, "
                         "honours, inspection, financing, bond, appointment, land",
                         json_schema_extra=MATTERS)
-    licence_kind: str | None = Field(None, max_length=40,
+    licence_kind: str | None = Field(None, max_length=40, json_schema_extra=LICENCE_KINDS,
                                      description="行政许可事项：申请的许可种类（取值为"
                                      "措施清单 GET /api/v1/public/measures 列出的许可种类）")
 
 
 class BatchCreate(BaseModel):
     matter: str = Field(json_schema_extra=MATTERS)
-    licence_kind: str | None = Field(None, max_length=40)
+    licence_kind: str | None = Field(None, max_length=40, json_schema_extra=LICENCE_KINDS)
     applicants: list[Applicant] = Field(min_length=1, max_length=BATCH_MAX)
 
 

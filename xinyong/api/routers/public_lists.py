@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from xinyong.api.deps import SessionDep
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import AsOf, PublicReader
+from xinyong.api.types import MATTERS, one_of
 from xinyong.core import clock
 from xinyong.documents.tabular import csv_bytes
 from xinyong.lists import default_list_kinds
@@ -154,9 +155,10 @@ def measure_out(m: Measure) -> dict[str, Any]:
 
 @router.get("/measures", summary="失信惩戒措施清单和守信激励措施（向社会公开）")
 def measures(_actor: PublicReader,
-             matter: Annotated[str | None, Query(description="办理事项，如 procurement")]
-             = None,
-             tier: Annotated[str | None, Query(description="措施类别")] = None,
+             matter: Annotated[str | None, Query(description="办理事项，如 procurement",
+                                                 json_schema_extra=MATTERS)] = None,
+             tier: Annotated[str | None, Query(description="措施类别",
+                                               json_schema_extra=one_of(TIER_LABELS))] = None,
              as_of: AsOf = None) -> dict[str, Any]:
     cat = default_measures()
     items = cat.in_force(as_of or clock.today())

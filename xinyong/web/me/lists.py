@@ -23,7 +23,8 @@ router = APIRouter(include_in_schema=False)
 def _entry_page(request: Request, session: Any, settings: Any, actor: Any, entry_id: int, *,
                 error: XinyongError | None = None, form: dict[str, str] | None = None,
                 done: str | None = None) -> Response:
-    e = dp.own_entry(session, actor, entry_id, audited=error is None)
+    # A refused submission shows the listing again (statements, files, steps): a read too.
+    e = dp.own_entry(session, actor, entry_id, audited=True)
     view = entry_view(session, e)
     files = {st.id: attachments.list_for(session, dp.STATEMENT, st.id)
              for st in view["statements"]}
