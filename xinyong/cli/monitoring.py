@@ -106,3 +106,26 @@ def list_warnings(ctx: typer.Context,
     for row in rows:
         table.add_row(*row)
     out.print(table)
+
+
+@monitoring_app.command("deliver")
+def deliver(ctx: typer.Context,
+            loop: Annotated[int, typer.Option(help="repeat every N seconds (0: once)")] = 0,
+            operator: OperatorOpt = None) -> None:
+    """Scan watched subjects for new public changes and push the due events to their webhooks
+    (signed, retried with backoff). Run from cron, or with --loop as a worker."""
+    import time
+
+    from xinyong.monitoring import watch
+
+    actor = cli_actor(operator or "system-watch")
+    while True:
+        with reported(), unit_of_work(engine(ctx)) as session:
+            found = watch.scan(session)
+        with reported(), unit_of_work(engine(ctx)) as session:
+            r = watch.deliver(session, actor)
+        out.print(f"新变动 {found} 条；推送成功 {r.delivered} 条，待重试 {r.retrying} 条，"
+                  f"失败 {r.failed} 条。")
+        if loop <= 0:
+            return
+        time.sleep(loop)

@@ -123,8 +123,8 @@ def load_indicators(path: Path = DATA_FILE) -> dict[str, Indicator]:
     return out
 
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^(20\d{2})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(20\d{2})-Q([1-4])$")
 
 
 @dataclass(frozen=True)
@@ -137,24 +137,30 @@ class Period:
     end: date
 
     @classmethod
+    def month(cls, y: int, m: int) -> Period:
+        return cls(f"{y:04d}-{m:02d}", "month", date(y, m, 1),
+                   date(y, m, calendar.monthrange(y, m)[1]))
+
+    @classmethod
+    def quarter(cls, y: int, q: int) -> Period:
+        last = q * 3
+        return cls(f"{y:04d}-Q{q}", "quarter", date(y, last - 2, 1),
+                   date(y, last, calendar.monthrange(y, last)[1]))
+
+    @classmethod
     def parse(cls, text: str) -> Period:
         text = (text or "").strip().upper()
         if m := _MONTH.match(text):
-            y, mo = int(m[1]), int(m[2])
-            return cls(text, "month", date(y, mo, 1),
-                       date(y, mo, calendar.monthrange(y, mo)[1]))
+            return cls.month(int(m[1]), int(m[2]))
         if m := _QUARTER.match(text):
-            y, q = int(m[1]), int(m[2])
-            last = q * 3
-            return cls(text, "quarter", date(y, last - 2, 1),
-                       date(y, last, calendar.monthrange(y, last)[1]))
-        raise Invalid(f"统计期「{text}」无效：应为 2026-11（月）或 2026-Q4（季度）",
-                      code="period_invalid")
+            return cls.quarter(int(m[1]), int(m[2]))
+        raise Invalid(f"统计期「{text[:20]}」无效：应为2000至2099年的月份（如 2026-11）"
+                      "或季度（如 2026-Q4）", code="period_invalid")
 
     def months(self) -> list[Period]:
         if self.kind == "month":
             return [self]
-        return [Period.parse(f"{self.start.year}-{m:02d}")
+        return [Period.month(self.start.year, m)
                 for m in range(self.start.month, self.end.month + 1)]
 
     def previous(self, n: int) -> list[Period]:
@@ -164,11 +170,11 @@ class Period:
             s = out[0].start
             if self.kind == "month":
                 y, m = (s.year, s.month - 1) if s.month > 1 else (s.year - 1, 12)
-                out.insert(0, Period.parse(f"{y}-{m:02d}"))
+                out.insert(0, Period.month(y, m))
             else:
                 q = (s.month - 1) // 3 + 1
                 y, q = (s.year, q - 1) if q > 1 else (s.year - 1, 4)
-                out.insert(0, Period.parse(f"{y}-Q{q}"))
+                out.insert(0, Period.quarter(y, q))
         return out
 
     @property

@@ -150,7 +150,7 @@ def _revoked_licence(session: Session, rule: WarningRule, as_of: date) -> list[H
 
 def _indicator_below(session: Session, rule: WarningRule, as_of: date) -> list[Hit]:
     indicator_id = rule.params["indicator"]
-    last = Period.parse(f"{as_of.year}-{as_of.month:02d}").previous(2)[0]
+    last = Period.month(as_of.year, as_of.month).previous(2)[0]
     rows = session.execute(
         select(IndicatorValue.key, IndicatorValue.value, IndicatorValue.target_value)
         .where(IndicatorValue.indicator_id == indicator_id, IndicatorValue.period == last.key,

@@ -25,7 +25,7 @@ router = APIRouter(include_in_schema=False)
 READ = (Permission.MONITORING_READ,)
 REFUSED = "信用监测和考核由信用办查看。"
 PeriodQ = Annotated[str | None, Query(pattern=PERIOD)]
-MonthQ = Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+MonthQ = Annotated[str | None, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")]
 
 
 def _last_month() -> str:
@@ -96,7 +96,7 @@ def scorecard_xlsx(request: Request, actor: ActorDep, session: SessionDep,
 @router.get("/monitoring/report")
 def report(request: Request, actor: ActorDep, session: SessionDep, settings: SettingsDep,
            kind: Annotated[str, Query(pattern="^(industry|region)$")],
-           period: Annotated[str, Query(pattern=r"^\d{4}-Q[1-4]$")],
+           period: Annotated[str, Query(pattern=r"^20\d{2}-Q[1-4]$")],
            format: Annotated[str, Query(pattern="^(pdf|xlsx)$")] = "pdf") -> Response:
     if (refused := gate(request, actor, READ, REFUSED)) is not None:
         return refused

@@ -20,9 +20,10 @@ router = APIRouter(prefix="/api/v1/monitoring", tags=["monitoring"])
 Public = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
 Reader = Annotated[Actor, Depends(require(Permission.MONITORING_READ))]
 Manager = Annotated[Actor, Depends(require(Permission.MONITORING_MANAGE))]
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$"
+PERIOD = r"^20\d{2}-(0[1-9]|1[0-2]|Q[1-4])$"
 PeriodQ = Annotated[str, Query(pattern=PERIOD, description="2026-11（月）或 2026-Q4（季度）")]
-MonthQ = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="2026-11")]
+MonthQ = Annotated[str, Query(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$",
+                              description="2026-11")]
 IndicatorId = Literal[tuple(monitoring.load_indicators())]  # type: ignore[valid-type]
 Dimension = Literal["total", "department", "county", "industry"]
 Scope = Literal["department", "county"]
@@ -187,7 +188,7 @@ def xlsx_response(data: bytes, filename: str, media_type: str = XLSX) -> Respons
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
-QuarterQ = Annotated[str, Query(pattern=r"^\d{4}-Q[1-4]$", description="2026-Q4")]
+QuarterQ = Annotated[str, Query(pattern=r"^20\d{2}-Q[1-4]$", description="2026-Q4")]
 
 
 @router.get("/report",
@@ -251,10 +252,6 @@ class WarningOut(BaseModel):
     responded_on: date | None
 
 
-class RaiseIn(BaseModel):
-    as_of: date | None = None
-
-
 class RaiseOut(BaseModel):
     raised: int
     already: int
@@ -274,9 +271,10 @@ def warning_out(w: monitoring.MonitoringWarning) -> WarningOut:
                       responded_on=w.responded_on)
 
 
-@router.post("/warnings/raise", response_model=RaiseOut, summary="运行预警规则，信用办")
-def raise_warnings(body: RaiseIn, session: SessionDep, actor: Manager) -> RaiseOut:
-    r = warnings.raise_warnings(session, actor, as_of=body.as_of)
+@router.post("/warnings/raise", response_model=RaiseOut,
+             summary="按今天运行预警规则，信用办（指定日期：xinyong monitoring warn --as-of）")
+def raise_warnings(session: SessionDep, actor: Manager) -> RaiseOut:
+    r = warnings.raise_warnings(session, actor)
     return RaiseOut(raised=r.raised, already=r.already)
 
 
