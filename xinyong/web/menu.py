@@ -75,6 +75,10 @@ WORK_MENU: tuple[Entry, ...] = (
     # Later: inspections (双随机检查) for inspectors, by their own permission.
     Entry("/monitoring", "监测考核", (P.MONITORING_READ,),
           "各部门、各县市区信用监测指标对照目标，未达标项的明细，考核表导出"),
+    Entry("/warnings", "风险预警", (P.WARNINGS_RESPOND,),
+          "预警规则发给本单位的风险提示，核实后反馈"),
+    Entry("/watch", "关注主体", (P.WATCH_SUBSCRIBE,),
+          "关注主体的新增公示信息、名单和修复变动，可推送"),
     Entry("/notices/manage", "公告管理", (P.NOTICES_MANAGE,), "发布、修改和撤下通知公告"),
     Entry("/audit", "审计日志", (P.AUDIT_READ,), "查看审计日志并校验哈希链"),
 )
