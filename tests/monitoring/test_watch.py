@@ -16,8 +16,7 @@ from tests.accounts.helpers import client_as
 from tests.monitoring.dataset import D1, build
 from tests.monitoring.helpers import add
 from tests.monitoring.test_indicators import ADMIN
-from xinyong.accounts import Actor, Role
-from xinyong.accounts.policy import DeclaredPurpose, Purpose
+from xinyong.accounts import Actor, DeclaredPurpose, Purpose, Role
 from xinyong.audit import AuditEntry
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work

@@ -23,8 +23,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
-from xinyong.accounts import Actor, Permission, Role, authorize
-from xinyong.accounts.policy import DeclaredPurpose
+from xinyong.accounts import Actor, DeclaredPurpose, Permission, Role, authorize
 from xinyong.core import clock
 from xinyong.core.errors import Conflict, Forbidden, Invalid, NotFound
 from xinyong.ingest.tables import Record
@@ -292,6 +291,6 @@ def deliver(session: Session, actor: Actor, *, now: datetime | None = None,
 
 
 def _purpose(sub: Subscription) -> DeclaredPurpose | None:
-    from xinyong.accounts.policy import Purpose
+    from xinyong.accounts import Purpose
 
     return DeclaredPurpose(Purpose(sub.purpose), sub.purpose_text) if sub.purpose else None

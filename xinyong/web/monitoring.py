@@ -10,8 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from xinyong import monitoring
-from xinyong.accounts import Permission
-from xinyong.accounts.policy import PURPOSE_LABELS, declare_purpose
+from xinyong.accounts import PURPOSE_LABELS, Permission, declare_purpose
 from xinyong.api.deps import ActorDep, DbId, SessionDep, SettingsDep
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.monitoring import PERIOD, xlsx_response

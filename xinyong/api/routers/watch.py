@@ -9,8 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from xinyong.accounts import Actor, Permission
-from xinyong.accounts.policy import declare_purpose
+from xinyong.accounts import Actor, Permission, declare_purpose
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.monitoring import watch
 
