@@ -65,6 +65,11 @@ def test_scorecard_shortfall_drill_and_xlsx(engine: Engine, settings: Settings) 
                           if ch["indicator_id"] == "double_publicity_timeliness")
         assert timeliness["points"][-1]["value"] == 1 / 3
         assert len(timeliness["points"]) == 12
+        spread = c.get("/api/v1/monitoring/charts?period=2026-11&breakdown=county").json()
+        by_county = next(ch for ch in spread
+                         if ch["indicator_id"] == "double_publicity_timeliness")
+        assert [(p["label"], p["value"]) for p in by_county["points"]] == [
+            ("350203", 1 / 3), ("350206", None)]
     with unit_of_work(engine) as session:
         actions = set(session.scalars(select(AuditEntry.action)))
         assert {"monitoring.scorecard.read", "monitoring.drill.read",

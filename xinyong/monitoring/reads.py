@@ -90,13 +90,20 @@ def breakdown_chart(session: Session, indicator_id: str, period: str, dimension:
                  [f.value for f in figs], [f.met for f in figs], ind.target.value)
 
 
-def read_charts(session: Session, actor: Actor, period: str) -> list[Chart]:
-    """A trend chart of each city-wide indicator (12 periods back)."""
+def read_charts(session: Session, actor: Actor, period: str,
+                breakdown: str | None = None) -> list[Chart]:
+    """A trend chart of each city-wide indicator (12 periods back); with `breakdown`
+    (department, county, industry) the period's figure of each indicator by that dimension."""
     authorize(actor, Permission.MONITORING_READ)
-    charts = [trend_chart(session, i.id, period) for i in load_indicators().values()
-              if "total" in i.dimensions and Period.parse(period).kind in i.periods]
+    p = Period.parse(period)
+    inds = [i for i in load_indicators().values() if p.kind in i.periods]
+    if breakdown:
+        charts = [breakdown_chart(session, i.id, period, breakdown) for i in inds
+                  if breakdown in i.dimensions]
+    else:
+        charts = [trend_chart(session, i.id, period) for i in inds if "total" in i.dimensions]
     audit.append(session, actor, "monitoring.charts.read", details={
-        "period": Period.parse(period).key, "charts": len(charts)})
+        "period": p.key, "breakdown": breakdown, "charts": len(charts)})
     return charts
 
 

@@ -48,10 +48,12 @@ def scorecard_page(request: Request, actor: ActorDep, session: SessionDep,
     period = period or _default_period(session)
     card = reads.read_scorecard(session, actor, period, scope)
     charts = reads.read_charts(session, actor, period)
+    spread = reads.read_charts(session, actor, period, scope)
     return render(request, "monitoring.html", {
         "title": "信用监测与考核", "actor": actor, "card": card, "scope": scope,
         "period": card.period.key, "periods": monitoring.stored_periods(session),
         "charts": [(c, Markup(c.svg())) for c in charts],  # noqa: S704 - escaped in charts.py
+        "spread": [(c, Markup(c.svg())) for c in spread],  # noqa: S704
         "labels": monitoring.DIMENSION_LABELS,
         "quarter": f"{card.period.start.year}-Q{(card.period.start.month - 1) // 3 + 1}",
         "json_url": f"/api/v1/monitoring/scorecard?period={card.period.key}&scope={scope}"})

@@ -215,8 +215,11 @@ def drill(session: SessionDep, actor: Reader, indicator: IndicatorId, period: Pe
 
 @router.get("/charts", response_model=list[ChartOut],
             summary="趋势图的数据（与页面上的SVG图相同），信用办")
-def charts(session: SessionDep, actor: Reader, period: PeriodQ) -> list[ChartOut]:
-    return [ChartOut(**c.as_dict()) for c in reads.read_charts(session, actor, period)]
+def charts(session: SessionDep, actor: Reader, period: PeriodQ,
+           breakdown: Literal["department", "county", "industry"] | None = None
+           ) -> list[ChartOut]:
+    return [ChartOut(**c.as_dict())
+            for c in reads.read_charts(session, actor, period, breakdown)]
 
 
 @router.get("/turnaround", response_model=list[TurnaroundOut],
