@@ -63,6 +63,7 @@ def test_watch_inbox_and_signed_webhook_with_retry(engine: Engine, settings: Set
                                   purpose=DeclaredPurpose(Purpose.INSPECTION))
             secret = new.secret
             watch.subscribe(session, partner, s[1].uscc)
+            watch.subscribe(session, partner, s[2].uscc)  # its own file
         later = clock.now() + timedelta(minutes=1)
         with unit_of_work(engine) as session:
             p1 = session.query(Provider).filter_by(uscc=D1).one()
@@ -74,10 +75,16 @@ def test_watch_inbox_and_signed_webhook_with_retry(engine: Engine, settings: Set
                       created_at=later)
             add(session, PublicationJudgement, record_id=rec.id,
                 public_from=date(2026, 12, 2), judged_at=later)
+            # Not public (no judgement yet): in S2's own inbox, in nobody else's.
+            add(session, Record, record_type="penalty", provider_id=p1.id,
+                natural_key="own", subject_id=s[2].id, subject_name=s[2].name,
+                decision_date=date(2026, 12, 1), received_on=date(2026, 12, 2),
+                content_hash="own", data={}, first_batch_id=b1.id, batch_id=b1.id,
+                created_at=later)
             add(session, ListEntry, list_kind="serious_dishonesty", subject_id=s[1].id,
                 subject_name=s[1].name, state="published", published_on=date(2026, 12, 3),
                 updated_at=later)
-            assert watch.scan(session, now=later + timedelta(minutes=1)) == 4
+            assert watch.scan(session, now=later + timedelta(minutes=1)) == 5
             assert watch.scan(session, now=later + timedelta(minutes=2)) == 0
             t0 = later + timedelta(minutes=3)
             first = watch.deliver(session, ADMIN, now=t0)
@@ -97,7 +104,7 @@ def test_watch_inbox_and_signed_webhook_with_retry(engine: Engine, settings: Set
                 AuditEntry.action == "watch.delivered")).all()
             assert [e.purpose for e in delivered] == ["inspection", "inspection"]
             assert session.scalars(select(AuditEntry.purpose).where(
-                AuditEntry.action == "watch.subscribe")).all() == ["inspection", None]
+                AuditEntry.action == "watch.subscribe")).all() == ["inspection", None, None]
         assert len(Receiver.received) == 3
         for body, headers in Receiver.received:
             assert watch.verify(secret or "", body, headers[watch.SIGNATURE_HEADER])
@@ -107,7 +114,7 @@ def test_watch_inbox_and_signed_webhook_with_retry(engine: Engine, settings: Set
         # The enterprise's inbox shows its partner's changes (no webhook: inbox only).
         with client_as(settings, partner) as c:
             inbox = c.get("/api/v1/watch/inbox").json()
-            assert {e["kind"] for e in inbox} == {"record", "listed"}
+            assert sorted(e["kind"] for e in inbox) == ["listed", "record", "record"]
             assert all(e["state"] == "inbox" for e in inbox)
             page = c.get("/watch")
             assert page.status_code == 200 and "列入名单" in page.text

@@ -166,8 +166,8 @@ def scan(session: Session, *, now: datetime | None = None) -> int:
     now = now or clock.now()
     today = now.date()
     subs = Subscription.__table__
-    active = select(subs.c.id, subs.c.subject_id, subs.c.scanned_at, subs.c.webhook_url) \
-        .where(subs.c.active.is_(True)).subquery()
+    active = select(subs.c.id, subs.c.subject_id, subs.c.scanned_at, subs.c.webhook_url,
+                    subs.c.own).where(subs.c.active.is_(True)).subquery()
     j = PublicationJudgement
     public_now = and_(j.public_from.is_not(None), j.public_from <= today,
                       or_(j.window_end.is_(None), j.window_end >= today))
@@ -175,9 +175,10 @@ def scan(session: Session, *, now: datetime | None = None) -> int:
         ("record", select(active.c.id, active.c.webhook_url, Record.id, Record.subject_id,
                           Record.record_type, Record.decision_date)
          .join(Record, Record.subject_id == active.c.subject_id)
-         .join(j, j.record_id == Record.id)
+         .outerjoin(j, j.record_id == Record.id)
+         # An enterprise's own file: every record; anyone else's: what is public today.
          .where(Record.created_at > active.c.scanned_at, Record.created_at <= now,
-                public_now)),
+                or_(active.c.own.is_(True), public_now))),
         ("listed", select(active.c.id, active.c.webhook_url, ListEntry.id,
                           ListEntry.subject_id, ListEntry.list_kind, ListEntry.published_on)
          .join(ListEntry, ListEntry.subject_id == active.c.subject_id)
