@@ -65,6 +65,8 @@ SEMANTIC = {
     "commitment_required", "text_required", "correction_empty", "correction_field",
     "not_applied_reason_required",  # texts a rule requires or refuses
     "notice_invalid",  # a notice's title and body: not blank once trimmed, no control chars
+    "made_on_future", "valid_until_before_made", "determination_incomplete",
+    "determined_in_future", "determined_before_made",  # a commitment's dates and 履行状态
 }
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

@@ -116,6 +116,8 @@ CASES: dict[str, tuple[Case, Case]] = {
     # 42号 三(三): serious dishonesty; the watch list is no such finding.
     "licensing_key_review": (Case([SD44], "licensing", "road_transport"),
                              Case([WATCH], "licensing", "road_transport")),
+    # 国办发〔2020〕42号 三（三）: serious dishonesty bars commitment-based processing (#16).
+    "commitment_processing_bar": (Case([SD44], "commitment"), Case([WATCH], "commitment")),
     # 141号 二(三): new investment project approvals only.
     "project_approval_restriction": (Case([DEFAULTER], "licensing", "investment_project"),
                                      Case([DEFAULTER], "licensing", "road_transport")),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tests.factories import COMPANY, COMPANY_2, OTHER_PROVIDER, PROVIDER, licence, penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import CASE_OFFICER
+from xinyong import commitments
 from xinyong.accounts import Actor, Role
 from xinyong.accounts.access import read_own_file, read_shared
 from xinyong.accounts.policy import DeclaredPurpose, Purpose
@@ -383,6 +384,11 @@ def test_broken_commitment_publishes_the_record_again_to_its_maximum(engine, set
         assert [g.reason for g in s.scalars(select(GradeReevaluation)
                                             .order_by(GradeReevaluation.id))] == [
             "repair_approved", "repair_voided"]
+        # The repair commitment is a 信用修复型 commitment, now broken with its consequence.
+        c = commitments.linked(s, ("repair", app.id))
+        assert c is not None and (c.kind, c.state, c.fulfilment, c.consequence) == (
+            "repair", "broken", "not_kept", "restore_penalty_maximum")
+        assert c.determined_on == date(2026, 10, 15) and c.disclosure == "scoped"
         _blocked(Conflict, "commitment_state", break_commitment, s, app.id, OFFICER, "再次",
                  today=date(2026, 10, 16))
 

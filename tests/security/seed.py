@@ -24,7 +24,7 @@ from tests.accounts.helpers import ACTORS, make_account, make_key
 from tests.factories import COMPANY, OTHER_PROVIDER, PROVIDER, penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import doc, proposal
-from xinyong import notices
+from xinyong import commitments, notices
 from xinyong.accounts import Role
 from xinyong.codereview import list_reviews
 from xinyong.core import clock
@@ -145,6 +145,10 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
         ids.update({f"app_{k}": v for k, v in apps.items()})
         ids["objection_attachment"] = _attachment(s, "objection", ids["objection_objected"])
         ids["repair_attachment"] = _attachment(s, "repair", apps["forwarded"])
+        # Commitments the subject signed online at PROVIDER, awaiting verification.
+        for tag in ("api", "web"):
+            ids[f"commitment_{tag}"] = commitments.sign(s, SUBJECT, commitments.Signing(
+                "deficiency_materials", PROVIDER), calendar=cal).code
         ids["notice_published"] = notices.create(s, ADMIN, notices.NoticeInput(
             "关于开展信用修复工作的通知", "正文"), publish=True).id
         for tag in ("draft", "web_draft"):

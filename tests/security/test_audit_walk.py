@@ -343,6 +343,36 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/cases/repairs/{app_id}"): Call(READ, "/cases/repairs/{app_forwarded}"),
     ("POST", "/cases/repairs/{app_id}/{action}"): Call(
         WRITE, "/cases/repairs/{app_web_action}/accept"),
+    # Credit commitments: the public column and templates; the subject's own and its
+    # signing; the accepting department's tasks, receipt and verdict; coverage.
+    ("GET", "/api/v1/commitments"): Call(PUBLIC),
+    ("GET", "/api/v1/commitments/templates"): Call(PUBLIC),
+    ("GET", "/api/v1/commitments/{code}"): Call(PUBLIC, "/api/v1/commitments/{commitment_api}"),
+    ("GET", "/api/v1/commitments/subject/{uscc}"): Call(
+        PUBLIC, "/api/v1/commitments/subject/{company}"),
+    ("GET", "/commitments"): Call(PUBLIC),
+    ("GET", "/commitments/{code}"): Call(PUBLIC, "/commitments/{commitment_api}"),
+    ("GET", "/api/v1/commitments/subject/{uscc}/shared"): Call(
+        READ, "/api/v1/commitments/subject/{company}/shared?purpose=licensing"),
+    ("GET", "/api/v1/commitments/tasks"): Call(READ),
+    ("GET", "/api/v1/commitments/coverage"): Call(READ),
+    ("GET", "/api/v1/me/commitments"): Call(READ),
+    ("GET", "/api/v1/me/commitments/{code}.pdf"): Call(
+        READ, "/api/v1/me/commitments/{commitment_api}.pdf"),
+    ("GET", "/me/commitments"): Call(READ),
+    ("GET", "/cases/commitments"): Call(READ),
+    ("POST", "/api/v1/me/commitments"): Call(WRITE, json={
+        "template_id": "voluntary_public", "accepting_uscc": "{provider}"}),
+    ("POST", "/me/commitments"): Call(WRITE, data={
+        "template_id": "voluntary_public", "accepting_uscc": "{provider}", "agree": "yes"}),
+    ("POST", "/api/v1/commitments"): Call(WRITE, json={
+        "committer_uscc": "{company}", "committer_name": NAME, "kind": "certification",
+        "reason": "申请开具证明", "content": "所填信息真实", "liability": "不实的撤销证明",
+        "made_on": "2026-11-02", "disclosure": "scoped"}),
+    ("POST", "/api/v1/commitments/{code}/determination"): Call(
+        WRITE, "/api/v1/commitments/{commitment_api}/determination", json={"fulfilment": "kept"}),
+    ("POST", "/cases/commitments/{code}/determination"): Call(
+        WRITE, "/cases/commitments/{commitment_web}/determination", data={"fulfilment": "kept"}),
 }
 
 

@@ -25,6 +25,7 @@ from xinyong.api.routers import (
 )
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
+from xinyong.api.routers import commitments as commitments_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import monitoring as monitoring_api
 from xinyong.api.routers import my_lists as my_lists_api
@@ -45,6 +46,7 @@ from xinyong.web.auth.routes import router as web_auth_router
 from xinyong.web.cases.lists import router as web_cases_lists_router
 from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
+from xinyong.web.commitments import router as web_commitments_router
 from xinyong.web.errors import error_page
 from xinyong.web.lists import router as web_lists_router
 from xinyong.web.me.lists import router as web_me_lists_router
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(monitoring_api.router)
     app.include_router(watch_api.router)
     app.include_router(reviews_api.router)
+    app.include_router(commitments_api.router)
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal
     app.include_router(web_checks_router)  # case officer check pages (/checks)
@@ -118,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_monitoring_router)  # scorecard, charts, public turnaround figures
     app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
     app.include_router(web_lists_router)  # list columns and the measure list
+    app.include_router(web_commitments_router)  # 信用承诺 column, signing, verification
     app.include_router(web_router)  # the public site: / is its home page
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Signed (not encrypted) cookie holding only a random session id: whose session it is,

@@ -14,6 +14,7 @@ from rich.table import Table
 from xinyong.catalog import default_catalog, load_catalog
 from xinyong.cli.accounts import OperatorOpt, accounts_app, audit_app, cli_actor
 from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
+from xinyong.cli.commitments import commitments_app
 from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
 from xinyong.cli.integrity import seal
@@ -56,6 +57,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(departments_app, name="departments")
 audit_app.command("seal")(seal)
 app.add_typer(lists_app, name="lists")
+app.add_typer(commitments_app, name="commitments")
 app.add_typer(measures_app, name="measures")
 app.add_typer(screening_app, name="screening")
 app.add_typer(objections_app, name="objections")

@@ -202,7 +202,7 @@ def _print_result(r: dict[str, Any]) -> None:
         for e in h["list_entries"]:
             out.print(f"  名单：{e['list_name']} {e['document_number']} 依据 {e['legal_basis']}")
         for rec in h["records"][:5]:
-            out.print(f"  记录：{rec['document_number']}({rec['decision_date']})")
+            out.print(f"  记录：{rec['document_number']}（{rec['decision_date']}）")
     for h in r["reviewed"]:
         rv = h["review"]
         out.print(f"[dim]已复核误报 {h['name']}:{rv['reason']} — {rv['reviewed_by']} "
@@ -211,12 +211,16 @@ def _print_result(r: dict[str, Any]) -> None:
         for f in p["found"]:
             out.print(f"{p['as_label']}({p['id_masked']}):{f['listed_subject']} 名单载明的"
                       f"{f['role']}")
+    if not r["measures"]:
+        # An empty table reads like a failure; say what the empty answer means.
+        out.print("应实施的措施：无（未命中，或命中的名单和记录不触发本事项适用的措施）")
     table = Table("措施", "类型", "设定依据", "期限", title="应实施的措施")
-    for m in r["measures"]:
+    for m in r["measures"] if r["measures"] else ():
         table.add_row(m["name"], ("惩戒" if m["kind"] == "punishment" else "激励")
                       + f"/第{m['category']}类", ";".join(m["legal_basis"]),
                       m["period"] + (f"（至 {m['period_end']}）" if m["period_end"] else ""))
-    out.print(table)
+    if r["measures"]:
+        out.print(table)
     for x in r.get("not_prompted", []):
         out.print(f"[dim]不适用：{x['name']}：{x['reason']}[/]")
 

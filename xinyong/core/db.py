@@ -40,6 +40,7 @@ TABLE_MODULES = (
     "xinyong.core.attachments", "xinyong.objections.tables", "xinyong.repair.tables",
     "xinyong.exchange.tables", "xinyong.grading.tables", "xinyong.recordstate.tables",
     "xinyong.notices.tables",
+    "xinyong.commitments.tables",
     "xinyong.monitoring.tables",
 )
 

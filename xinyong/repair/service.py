@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xinyong import audit
+from xinyong import audit, commitments
 from xinyong.accounts import Actor, Permission, Role, authorize
 from xinyong.accounts.access import scope_cases
 from xinyong.accounts.policy import has_control_chars
@@ -233,6 +233,11 @@ def apply(session: Session, actor: Actor, application: Application, *,
         forward_due=_due(calendar, today, rs.repair.forward.working_days))
     session.add(app)
     session.flush()
+    # The repair commitment is a 信用修复型 commitment of the commitments domain (#16).
+    commitments.for_repair(session, actor, application_id=app.id, subject_id=subject.id,
+                           committer_name=subject.name, committer_code=subject.uscc or "",
+                           text=app.commitment_text, provider_uscc=provider.uscc,
+                           provider_name=provider.name, made_on=today, calendar=calendar)
     attachments.store(session, "repair", app.id, checked)
     _step(session, app, "submit", None, actor, None, today)
     audit.append(session, actor, "repair.apply", subject_uscc=subject.uscc,
@@ -385,6 +390,7 @@ def break_commitment(session: Session, app_id: int, actor: Actor, reasons: str, 
     void_repairs(session, app.record_id, today, f"违反信用修复承诺（修复申请 {app.id}）：{why}")
     rejudge(session, app.record_id)
     app.commitment_state, app.commitment_broken_on = "broken", today
+    commitments.break_linked(session, actor, ("repair", app.id), why, today=today)
     app.commitment_broken_reason = why
     request_reevaluation(session, app.subject_id, "repair_voided", ref=("repair", app.id))
     subject = session.get(Subject, app.subject_id)

@@ -46,6 +46,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from xinyong import audit
 from xinyong.accounts import Actor, DeclaredPurpose, Purpose
+from xinyong.commitments import eligibility as commitment_eligibility
 from xinyong.core import clock
 from xinyong.core.errors import Invalid, NotFound
 from xinyong.core.masking import (
@@ -340,9 +341,30 @@ def _evaluate(session: Session, requests: Sequence[CheckRequest], today: date
         if candidates is None:
             candidates = for_matter[req.matter] = catalog.for_matter(req.matter)
         person_subject = own.get(req.person_key) if req.person_key else None
-        out.append(_one(req, m, catalog, candidates, found, reviews, persons, person_subject,
-                        today))
+        result, prompts = _one(req, m, catalog, candidates, found, reviews, persons,
+                               person_subject, today)
+        if req.matter == commitment_eligibility.matter():
+            result["commitment_eligibility"] = _commitment_answer(session, result, today)
+        out.append((result, prompts))
     return out
+
+
+def _commitment_answer(session: Session, result: dict[str, Any], today: date
+                       ) -> dict[str, Any]:
+    """For a 告知承诺 or 容缺受理 matter: may the applicant use commitment-based processing?
+    Not while a measure of the matter is prompted (serious-dishonesty list), nor while a
+    broken or false commitment of a decisive or confirmed hit is published."""
+    reasons = [{"reason": f"{x['name']}：{'；'.join(x['because'])}",
+                "legal_basis": "；".join(x["legal_basis"])}
+               for x in result["measures"] if not x["suspended"]]
+    for h in result["hits"]:
+        if h.get("needs_confirmation"):
+            continue
+        reasons += [{"reason": b.reason, "legal_basis": b.legal_basis}
+                    for b in commitment_eligibility.bars(session, h["subject_id"], today)]
+    allowed = not reasons and result["status"] != USCC_INVALID
+    return {"allowed": allowed, "label": "可以适用信用承诺办理" if allowed
+            else "不适用信用承诺办理", "reasons": reasons}
 
 
 def _check_row(req: CheckRequest, actor: Actor, result: dict[str, Any], now: Any

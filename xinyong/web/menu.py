@@ -42,6 +42,7 @@ PUBLIC_MENU: tuple[Entry, ...] = (
     Entry("/lists/judgment_defaulter", "失信被执行人", (P.PUBLIC_READ,),
           "人民法院公布的失信被执行人"),
     Entry("/measures", "惩戒措施", (P.PUBLIC_READ,), "失信惩戒措施基础清单"),
+    Entry("/commitments", "信用承诺", (P.PUBLIC_READ,), "公开的信用承诺及履约践诺情况"),
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),
     Entry("/figures", "办理时效", (P.PUBLIC_READ,), "各单位按月的公示及时率、异议和修复按时办结率"),
 )
@@ -58,7 +59,9 @@ WORK_MENU: tuple[Entry, ...] = (
     Entry("/me#my-lists", "我的名单", (P.LISTS_RESPOND,),
           "本主体被拟列入或列入的名单：陈述申辩、告知书和决定书、申请提前移出",
           all_of=(P.OWN_FILE_READ,), own=True),
-    # Later: reports (信用报告) and commitments (信用承诺) for the subject, by permission.
+    Entry("/me/commitments", "我的承诺", (P.COMMITMENTS_SIGN,),
+          "在线签署信用承诺书，查看本主体承诺及履约情况", all_of=(P.OWN_FILE_READ,), own=True),
+    # Later: reports (信用报告) for the subject, by permission.
     Entry("/desk", "工作台", (P.ACCOUNTS_MANAGE, P.RECORDS_READ_SHARED),
           "本账户可办理的事项一览"),
     Entry("/uploads", "数据报送", (P.RECORDS_WRITE,),
@@ -71,6 +74,8 @@ WORK_MENU: tuple[Entry, ...] = (
           "受理并决定信用修复申请"),
     Entry("/cases/lists", "名单办理", (P.LISTS_DECIDE,),
           "拟列入、告知、认定、公示和移出本部门作出的名单，审查陈述申辩和提前移出申请"),
+    Entry("/cases/commitments", "承诺核查", (P.COMMITMENTS_VERIFY, P.COMMITMENTS_MANAGE),
+          "核查本部门受理的信用承诺、认定履行状态；信用办督办逾期核查和查看覆盖率"),
     Entry("/checks", "信用核查", (P.CHECKS_RUN,), "办理事项时核查申请人（逢办必查）"),
     # Later: inspections (双随机检查) for inspectors, by their own permission.
     Entry("/monitoring", "监测考核", (P.MONITORING_READ,),

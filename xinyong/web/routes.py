@@ -33,6 +33,7 @@ from xinyong.publication.reads import (
     public_type_ids,
 )
 from xinyong.subjects.search import search_subjects
+from xinyong.web.commitments import public_for_uscc
 from xinyong.web.pages import qs, render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_unknown_query)])
@@ -147,6 +148,7 @@ def subject_page(uscc: str, request: Request, session: SessionDep, catalog: Cata
     return render(request, "subject.html", {
         "title": f"{f.subject.name} 信用档案", "file": f, "as_of": day, "as_of_given": given,
         "lists": entries_for_uscc(session, f.subject.uscc, day),
+        "commitments": public_for_uscc(session, f.subject.uscc, day),
         "actor": actor, "json_url": f"/api/v1/subjects/{f.subject.uscc}" + _suffix(day, given)})
 
 

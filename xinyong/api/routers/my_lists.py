@@ -49,7 +49,7 @@ def my_list_entry(entry_id: DbId, session: SessionDep, actor: OwnFile) -> dict[s
              summary="提交陈述申辩（陈述申辩期内），可附 PDF/图片")
 async def submit_statement(
         entry_id: DbId, session: SessionDep, actor: Responder,
-        text: Annotated[str, Form(max_length=dp.TEXT_MAX)],
+        text: Annotated[str, Form(min_length=1, max_length=dp.TEXT_MAX)],
         contact: Annotated[str | None, Form(max_length=200)] = None,
         files: Annotated[list[UploadFile] | None, File()] = None) -> dict[str, Any]:
     uploads = await read_uploads(files or [])
@@ -62,7 +62,7 @@ async def submit_statement(
              summary="申请提前移出（名单类别允许时），须附纠正失信行为的证明材料")
 async def apply_removal(
         entry_id: DbId, session: SessionDep, actor: Responder,
-        reasons: Annotated[str, Form(max_length=dp.TEXT_MAX)],
+        reasons: Annotated[str, Form(min_length=1, max_length=dp.TEXT_MAX)],
         files: Annotated[list[UploadFile] | None, File()] = None) -> dict[str, Any]:
     uploads = await read_uploads(files or [])
     app = dp.apply_early_removal(session, actor, dp.RemovalRequest(entry_id, reasons,

@@ -1,7 +1,7 @@
 """monitoring: indicator values kept per period, early warnings, watched subjects
 
 Revision ID: 0022_monitoring
-Revises: 0015_lists_measures_scope
+Revises: 0019_commitments
 Create Date: 2026-12-05 02:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_monitoring"
-down_revision = "0015_lists_measures_scope"
+down_revision = "0019_commitments"
 branch_labels = None
 depends_on = None
 
