@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tests.monitoring.helpers import add
+from xinyong.commitments import Commitment
 from xinyong.departments.tables import Department
 from xinyong.ingest.tables import Batch, Provider, Record
 from xinyong.lists.tables import ListEntry
@@ -119,6 +120,14 @@ def build(session: Session) -> dict[str, Any]:
         if outcome:
             add(session, CheckFeedback, prompt_id=pr.id, check_id=c.id, measure_id=pr.measure_id,
                 outcome=outcome, created_at=at)
+
+    for i, (subject, made, determined) in enumerate((
+            (s[1], date(2026, 10, 1), date(2026, 11, 10)),  # a commitment and its fulfilment
+            (s[2], date(2026, 11, 20), None),
+            (s[3], date(2026, 12, 2), None)), start=1):  # after the month
+        add(session, Commitment, code=f"C{i}", subject_id=subject.id, made_on=made,
+            determined_on=determined, accepting_uscc=D1, region_code="350203",
+            created_at=OLD)
 
     check(D1, s[1], datetime(2026, 11, 8, 10), "applied")
     check(D1, s[1], datetime(2026, 11, 9, 10), "not_applied")

@@ -33,6 +33,9 @@ EXPECTED = {
     ("serious_dishonesty_share", "county", "350206"): (0, 2, 0.0, None),
     ("frequent_dishonesty_share", "total", ""): (1, 5, 0.2, None),
     ("a_grade_taxpayer_share", "total", ""): (1, 5, 0.2, None),
+    ("commitments_per_enterprise", "total", ""): (3, 5, 0.6, False),
+    ("commitments_per_enterprise", "county", "350203"): (3, 3, 1.0, True),
+    ("commitments_per_enterprise", "county", "350206"): (0, 2, 0.0, False),
     ("double_publicity_compliance", "total", ""): (16, 19, 16 / 19, False),
     ("double_publicity_compliance", "department", D1): (13, 15, 13 / 15, False),
     ("double_publicity_compliance", "department", D2): (3, 4, 0.75, False),
@@ -68,14 +71,12 @@ def test_each_indicator_by_hand(engine: Engine) -> None:
     assert result.indicators == len(monitoring.load_indicators())
     with unit_of_work(engine) as session:
         got = _values(session)
-        commitments = list(monitoring.figures(session, "2026-11",
-                                                     indicator_id="commitments_per_enterprise"))
+        # Every source is wired (commitments merged); grades fall back to the red list.
+        assert not any(f.no_data for f in monitoring.figures(session, "2026-11"))
     for key, (n, d, v, met) in EXPECTED.items():
         gn, gd, gv, gmet = got[key]
         assert (gn, gd, gmet) == (n, d, met), key
         assert gv == pytest.approx(v) if v is not None else gv is None, key
-    # Commitments come with the commitments branch: "no data yet", never a zero.
-    assert commitments and all(f.no_data and f.value is None for f in commitments)
     assert {i.id for i in monitoring.load_indicators().values()} == {k[0] for k in got}
 
 

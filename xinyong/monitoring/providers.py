@@ -1,20 +1,27 @@
-"""Where monitoring reads data from branches not merged yet: commitments (xinyong.commitments)
-and grades (xinyong.grading). Each returns None ("nothing yet") until wired; wiring is a few
-lines here, nothing else changes. Listed in docs/decisions/0018-monitoring.md."""
+"""Where monitoring reads other branches' data: commitments (xinyong.commitments, merged and
+wired) and grades (xinyong.grading, not merged yet: its functions return None, "nothing yet",
+until wired; wiring is a few lines here, nothing else changes). Listed in decision 0018."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, and_, case, select
 
 
 def commitments_made(as_of: date) -> Select[Any] | None:
-    """Commitments (承诺及践诺信息) made up to `as_of`, one row per commitment with the columns
-    unit, dept, region, w (see sources.Source). To wire: a SELECT over the commitments table
-    (reads.coverage(session, as_of, by) is per-subject; a set-based SELECT is needed here)."""
-    return None
+    """Commitments and fulfilment records (承诺及践诺信息) up to `as_of`, one row per commitment
+    with unit, dept (accepting department), region (of the accepting place) and w = 1, plus 1
+    when its fulfilment was determined by then — the count commitments' `reads.coverage` uses
+    (seed 001: that count over the enterprises, target 100 %)."""
+    from xinyong.commitments import Commitment
+
+    fulfilled = case((and_(Commitment.determined_on.is_not(None),
+                           Commitment.determined_on <= as_of), 2), else_=1)
+    return (select(Commitment.id.label("unit"), Commitment.accepting_uscc.label("dept"),
+                   Commitment.region_code.label("region"), fulfilled.label("w"))
+            .where(Commitment.made_on <= as_of))
 
 
 def a_grade_taxpayers(as_of: date) -> Select[Any] | None:

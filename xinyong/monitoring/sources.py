@@ -100,7 +100,7 @@ def a_grade_taxpayers(p: Period, params: dict[str, Any]) -> Source:
 def commitments(p: Period, params: dict[str, Any]) -> Source | None:
     """Commitments and their fulfilment (承诺及践诺) made up to the period's end."""
     stmt = providers.commitments_made(p.end)
-    return Source(stmt) if stmt is not None else None
+    return Source(stmt, weighted=True) if stmt is not None else None
 
 
 @source
