@@ -96,6 +96,46 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/publication/late"): Call(READ),
     ("GET", "/api/v1/quality"): Call(READ),
     ("GET", "/api/v1/quality/end-dates"): Call(READ),
+    # Monitoring (#19): indicator definitions and the turnaround figures are published;
+    # the scorecard, figures, drill-down and charts are the credit office's audited reads.
+    ("GET", "/api/v1/monitoring/indicators"): Call(PUBLIC),
+    ("GET", "/api/v1/monitoring/turnaround"): Call(
+        PUBLIC, "/api/v1/monitoring/turnaround?period=2026-11"),
+    ("GET", "/figures"): Call(PUBLIC),
+    ("POST", "/api/v1/monitoring/compute"): Call(WRITE, json={"period": "2026-11"}),
+    ("GET", "/api/v1/monitoring/figures"): Call(READ, "/api/v1/monitoring/figures?period=2026-11"),
+    ("GET", "/api/v1/monitoring/scorecard"): Call(
+        READ, "/api/v1/monitoring/scorecard?period=2026-11"),
+    ("GET", "/api/v1/monitoring/scorecard.xlsx"): Call(
+        READ, "/api/v1/monitoring/scorecard.xlsx?period=2026-11&scope=county"),
+    ("GET", "/api/v1/monitoring/drill"): Call(
+        READ, "/api/v1/monitoring/drill?indicator=double_publicity_timeliness&period=2026-11"
+        "&dimension=department&key={provider}"),
+    ("GET", "/api/v1/monitoring/charts"): Call(READ, "/api/v1/monitoring/charts?period=2026-11"),
+    ("GET", "/monitoring"): Call(READ, "/monitoring?period=2026-11"),
+    ("GET", "/monitoring/drill"): Call(
+        READ, "/monitoring/drill?indicator=objections_on_time&period=2026-11"
+        "&dimension=total"),
+    ("GET", "/monitoring/scorecard.xlsx"): Call(
+        READ, "/monitoring/scorecard.xlsx?period=2026-11"),
+    ("GET", "/api/v1/monitoring/report"): Call(
+        READ, "/api/v1/monitoring/report?kind=industry&period=2026-Q4&format=xlsx"),
+    ("GET", "/monitoring/report"): Call(READ, "/monitoring/report?kind=region&period=2026-Q4"),
+    ("GET", "/api/v1/monitoring/warnings"): Call(READ),
+    ("GET", "/warnings"): Call(READ),
+    ("POST", "/api/v1/monitoring/warnings/raise"): Call(WRITE, json={}),
+    ("POST", "/api/v1/monitoring/warnings/{warning_id}/response"): Call(
+        WRITE, "/api/v1/monitoring/warnings/1/response", json={"response": "已核实"}),
+    ("POST", "/warnings/{warning_id}/response"): Call(
+        WRITE, "/warnings/2/response", data={"response": "已核实"}),
+    ("GET", "/api/v1/watch/subscriptions"): Call(READ),
+    ("GET", "/api/v1/watch/inbox"): Call(READ),
+    ("GET", "/watch"): Call(READ),
+    ("POST", "/api/v1/watch/subscriptions"): Call(
+        WRITE, json={"uscc": "{company}", "purpose": "inspection"}),
+    ("DELETE", "/api/v1/watch/subscriptions/{subscription_id}"): Call(
+        WRITE, "/api/v1/watch/subscriptions/1"),
+    ("POST", "/watch"): Call(WRITE, data={"uscc": "{company}"}),
     ("GET", "/api/v1/records/{record_id}/repair-notice.pdf"): Call(
         READ, "/api/v1/records/{record_notice}/repair-notice.pdf"),
     ("GET", "/quality"): Call(READ),

@@ -46,14 +46,15 @@ def test_the_header_shows_what_each_role_may_do(site_data, settings, role):
     expected = {
         Role.PUBLIC: [],
         Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists",
-                       "/me/commitments", "/me#my-report"],
+                       "/me/commitments", "/me#my-report", "/watch"],
         Role.DATA_OFFICER: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
-                            "/cases/repairs", "/cases/lists", "/cases/commitments"],
+                            "/cases/repairs", "/cases/lists", "/cases/commitments",
+                            "/warnings", "/watch"],
         Role.CASE_OFFICER: ["/desk", "/checks"],
         Role.INSPECTOR: ["/desk"],
         Role.ADMIN: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                      "/cases/repairs", "/cases/lists", "/cases/commitments", "/checks",
-                     "/notices/manage", "/audit"],
+                     "/monitoring", "/warnings", "/watch", "/notices/manage", "/audit"],
     }[role]
     # The tests' actors have no account id: the header shows the work menu for any actor
     # that is not the anonymous public.

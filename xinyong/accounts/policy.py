@@ -51,6 +51,10 @@ class Permission(StrEnum):
     COMMITMENTS_SIGN = "commitments:sign"  # the subject: sign a commitment online
     COMMITMENTS_VERIFY = "commitments:verify"  # the accepting department: send, verify
     COMMITMENTS_MANAGE = "commitments:manage"  # the credit office: overdue, coverage
+    MONITORING_READ = "monitoring:read"  # the credit office: scorecard, figures, drill-down
+    MONITORING_MANAGE = "monitoring:manage"  # the credit office: compute a period's figures
+    WARNINGS_RESPOND = "warnings:respond"  # a department: read and answer its warnings
+    WATCH_SUBSCRIBE = "watch:subscribe"  # watch subjects (departments, enterprises)
 
 
 P = Permission
@@ -73,14 +77,18 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告",
     P.SUBJECTS_MANAGE: "核查处理重错码", P.COMMITMENTS_SIGN: "在线作出信用承诺",
     P.COMMITMENTS_VERIFY: "报送和核查本部门受理的信用承诺",
-    P.COMMITMENTS_MANAGE: "督办信用承诺核查和查看承诺覆盖率"}
+    P.COMMITMENTS_MANAGE: "督办信用承诺核查和查看承诺覆盖率",
+    P.MONITORING_READ: "查看信用监测和考核", P.MONITORING_MANAGE: "计算信用监测指标",
+    P.WARNINGS_RESPOND: "查看和反馈风险预警", P.WATCH_SUBSCRIBE: "关注信用主体"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
-                             P.REPAIR_APPLY, P.LISTS_RESPOND, P.COMMITMENTS_SIGN}),
+                             P.REPAIR_APPLY, P.LISTS_RESPOND, P.COMMITMENTS_SIGN,
+                             P.WATCH_SUBSCRIBE}),
     Role.DATA_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_WRITE, P.RECORDS_READ_SHARED,
                                   P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE,
-                                  P.LISTS_DECIDE, P.COMMITMENTS_VERIFY}),
+                                  P.LISTS_DECIDE, P.COMMITMENTS_VERIFY, P.WARNINGS_RESPOND,
+                                  P.WATCH_SUBSCRIBE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
     Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),

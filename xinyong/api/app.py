@@ -27,6 +27,7 @@ from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import commitments as commitments_api
 from xinyong.api.routers import lists as lists_api
+from xinyong.api.routers import monitoring as monitoring_api
 from xinyong.api.routers import my_lists as my_lists_api
 from xinyong.api.routers import notices as notices_api
 from xinyong.api.routers import objections as objections_api
@@ -35,6 +36,7 @@ from xinyong.api.routers import quality as quality_api
 from xinyong.api.routers import repair as repair_api
 from xinyong.api.routers import reports as reports_api
 from xinyong.api.routers import reviews as reviews_api
+from xinyong.api.routers import watch as watch_api
 from xinyong.audit import checkpoint
 from xinyong.core import attachments, clock
 from xinyong.core.db import engine_for, ensure_schema, session_factory
@@ -50,6 +52,7 @@ from xinyong.web.errors import error_page
 from xinyong.web.lists import router as web_lists_router
 from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
+from xinyong.web.monitoring import router as web_monitoring_router
 from xinyong.web.notices import router as web_notices_router
 from xinyong.web.reports import router as web_reports_router
 from xinyong.web.routes import router as web_router
@@ -107,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(repair_api.router)
     app.include_router(notices_api.router)
     app.include_router(quality_api.router)
+    app.include_router(monitoring_api.router)
+    app.include_router(watch_api.router)
     app.include_router(reviews_api.router)
     app.include_router(commitments_api.router)
     app.include_router(reports_api.router)
@@ -116,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
     app.include_router(web_staff_router)  # work desk, uploads, quality, late, audit
     app.include_router(web_notices_router)  # 通知公告 and their management
+    app.include_router(web_monitoring_router)  # scorecard, charts, public turnaround figures
     app.include_router(web_cases_lists_router)  # the listing department's pages (/cases/lists)
     app.include_router(web_lists_router)  # list columns and the measure list
     app.include_router(web_commitments_router)  # 信用承诺 column, signing, verification

@@ -18,6 +18,7 @@ from xinyong.cli.commitments import commitments_app
 from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
 from xinyong.cli.integrity import seal
+from xinyong.cli.monitoring import monitoring_app
 from xinyong.cli.notices import notices_app
 from xinyong.cli.publication import publication_app, reindex_command
 from xinyong.cli.reports import report_app
@@ -65,6 +66,7 @@ app.add_typer(repair_app, name="repair")
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(notices_app, name="notices")
 app.add_typer(report_app, name="report")
+app.add_typer(monitoring_app, name="monitoring")
 app.command("check")(check)
 app.command("check-confirm")(check_confirm)
 

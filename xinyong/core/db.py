@@ -42,6 +42,7 @@ TABLE_MODULES = (
     "xinyong.notices.tables",
     "xinyong.commitments.tables",
     "xinyong.reports.tables",
+    "xinyong.monitoring.tables",
 )
 
 

@@ -18,6 +18,7 @@ not import it.
 from typing import TYPE_CHECKING, Any
 
 from xinyong.documents.model import (
+    BarChart,
     Block,
     Document,
     Heading,
@@ -58,7 +59,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["Block", "Column", "CsvWriter", "Document", "FontSet", "Heading", "Items",
+__all__ = ["BarChart", "Block", "Column", "CsvWriter", "Document", "FontSet", "Heading", "Items",
            "KeyValues", "Paragraph", "QrCode", "Signature", "Spacer", "Table", "XlsxWriter",
            "cn_date", "csv_bytes", "csv_chunks", "default_fonts", "load_fonts", "neutralise",
            "render_pdf", "write_csv", "write_xlsx", "xlsx_bytes"]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from xinyong.documents.model import (
+    BarChart,
     Document,
     Heading,
     Items,
@@ -186,6 +187,8 @@ class Layout:
                 out += self._table(block)
             elif isinstance(block, Spacer):
                 out.append(Box(block.height_mm * MM, space=True))
+            elif isinstance(block, BarChart):
+                out += self._bar_chart(block)
         signature = self.doc.effective_signature
         if signature is not None or self.doc.qr is not None:
             # the signature stays with the last lines of the text before it
@@ -265,6 +268,27 @@ class Layout:
             box = self._row(tuple(row) + ("",) * (ncols - len(row)), widths, bold=False)
             box.header = header
             out.append(box)
+        return out
+
+    def _bar_chart(self, chart: BarChart) -> list[Box]:
+        out: list[Box] = []
+        if chart.caption:
+            out += self._lines(chart.caption, BODY, True, LEADING, 0, 0, align="center",
+                               keep_all=True)
+            out[-1].keep_with_next = True
+        label_w, value_w = BODY_W * 0.32, BODY_W * 0.16
+        bar_w = BODY_W - label_w - value_w
+        ops: list[Op] = []
+        for i, (label, share, shown) in enumerate(chart.bars):
+            dy = i * TABLE_LEADING
+            baseline = dy + (TABLE_LEADING + TABLE * 0.7) / 2
+            text = wrap(label, label_w - CELL_PAD, TABLE, self.m)[0]
+            ops.append(Text(LEFT, baseline, text, TABLE))
+            if share is not None and share > 0:
+                w = max(bar_w * min(share, 1.0), 0.5)
+                ops.append(Rect(LEFT + label_w, dy + 3.0, w, TABLE_LEADING - 6.0, fill=True))
+            ops.append(Text(LEFT + label_w + bar_w + CELL_PAD, baseline, shown, TABLE))
+        out.append(Box(len(chart.bars) * TABLE_LEADING + CELL_PAD, ops))
         return out
 
     def _row(self, cells: tuple[str, ...], widths: list[float], *, bold: bool) -> Box:

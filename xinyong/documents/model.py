@@ -76,7 +76,17 @@ class Spacer:
     height_mm: float = 4.0
 
 
-Block = Heading | Paragraph | KeyValues | Items | Table | Spacer
+@dataclass(frozen=True)
+class BarChart:
+    """A horizontal bar chart drawn as vector rectangles (prints like the table it sits
+    beside): one bar per (label, share of the longest bar 0..1 or None: no data, value as
+    printed). Kept on one page."""
+
+    bars: tuple[tuple[str, float | None, str], ...]
+    caption: str | None = None
+
+
+Block = Heading | Paragraph | KeyValues | Items | Table | Spacer | BarChart
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ PUBLIC_MENU: tuple[Entry, ...] = (
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),
     Entry("/reports/verify", "报告验证", (P.PUBLIC_READ,),
           "核验信用报告的真伪（上传文件或输入报告编号）"),
+    Entry("/figures", "办理时效", (P.PUBLIC_READ,), "各单位按月的公示及时率、异议和修复按时办结率"),
 )
 
 # The work menu, in the order it is shown. 我的信用 needs OWN_FILE_READ, which no staff role
@@ -80,6 +81,12 @@ WORK_MENU: tuple[Entry, ...] = (
           "核查本部门受理的信用承诺、认定履行状态；信用办督办逾期核查和查看覆盖率"),
     Entry("/checks", "信用核查", (P.CHECKS_RUN,), "办理事项时核查申请人（逢办必查）"),
     # Later: inspections (双随机检查) for inspectors, by their own permission.
+    Entry("/monitoring", "监测考核", (P.MONITORING_READ,),
+          "各部门、各县市区信用监测指标对照目标，未达标项的明细，考核表导出"),
+    Entry("/warnings", "风险预警", (P.WARNINGS_RESPOND,),
+          "预警规则发给本单位的风险提示，核实后反馈"),
+    Entry("/watch", "关注主体", (P.WATCH_SUBSCRIBE,),
+          "关注主体的新增公示信息、名单和修复变动，可推送"),
     Entry("/notices/manage", "公告管理", (P.NOTICES_MANAGE,), "发布、修改和撤下通知公告"),
     Entry("/audit", "审计日志", (P.AUDIT_READ,), "查看审计日志并校验哈希链"),
 )
