@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from tests.accounts.helpers import client_as
@@ -29,6 +30,11 @@ from xinyong.publication.tables import PublicationJudgement
 
 OFFICER = Actor(role=Role.DATA_OFFICER, name="市监局报送员", department_uscc=D1,
                 department_class="enforcement", client="testclient")
+
+
+# The test's receiver listens on the loopback address, which the platform refuses unless
+# XINYONG_WEBHOOK_ALLOWED_HOSTS names it.
+LOCAL = watch.guarded_post(watch.allowed_hosts("127.0.0.1"))
 
 
 class Receiver(BaseHTTPRequestHandler):
@@ -87,14 +93,15 @@ def test_watch_inbox_and_signed_webhook_with_retry(engine: Engine, settings: Set
             assert watch.scan(session, now=later + timedelta(minutes=1)) == 5
             assert watch.scan(session, now=later + timedelta(minutes=2)) == 0
             t0 = later + timedelta(minutes=3)
-            first = watch.deliver(session, ADMIN, now=t0)
+            first = watch.deliver(session, ADMIN, now=t0, send=LOCAL)
         assert (first.delivered, first.retrying) == (1, 1)  # the first push got a 503
         with unit_of_work(engine) as session:
             pending = session.scalars(select(WatchEvent).where(
                 WatchEvent.state == "pending")).one()
             assert pending.next_attempt_at == t0 + timedelta(seconds=60)
-            assert watch.deliver(session, ADMIN, now=t0 + timedelta(seconds=30)).delivered == 0
-            again = watch.deliver(session, ADMIN, now=t0 + timedelta(seconds=61))
+            assert watch.deliver(session, ADMIN, now=t0 + timedelta(seconds=30),
+                                 send=LOCAL).delivered == 0
+            again = watch.deliver(session, ADMIN, now=t0 + timedelta(seconds=61), send=LOCAL)
         assert again.delivered == 1
         with unit_of_work(engine) as session:
             log = [(a.event_id, a.attempt, a.status_code, a.ok)
@@ -120,3 +127,14 @@ def test_watch_inbox_and_signed_webhook_with_retry(engine: Engine, settings: Set
             assert page.status_code == 200 and "列入名单" in page.text
     finally:
         server.shutdown()
+
+
+def test_a_webhook_to_an_internal_address_is_refused_and_logged() -> None:
+    """SSRF: without XINYONG_WEBHOOK_ALLOWED_HOSTS naming it, the platform pushes to no
+    loopback, private, link-local (cloud metadata) or reserved address."""
+    for url in ("http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.2.3.4/x",
+                "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook"):
+        with pytest.raises(OSError, match="内网或保留地址"):
+            watch.guarded_post()(url, b"{}", {})
+    assert watch.allowed_hosts(" Hook.Example.gov.cn ,10.2.3.4") == {"hook.example.gov.cn",
+                                                                    "10.2.3.4"}

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from xinyong import monitoring
 from xinyong.cli.accounts import OperatorOpt, cli_actor
-from xinyong.cli.common import engine, out, print_json, reported
+from xinyong.cli.common import engine, out, print_json, reported, settings
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
 
@@ -119,11 +119,12 @@ def deliver(ctx: typer.Context,
     from xinyong.monitoring import watch
 
     actor = cli_actor(operator or "system-watch")
+    send = watch.guarded_post(watch.allowed_hosts(settings(ctx).webhook_allowed_hosts))
     while True:
         with reported(), unit_of_work(engine(ctx)) as session:
             found = watch.scan(session)
         with reported(), unit_of_work(engine(ctx)) as session:
-            r = watch.deliver(session, actor)
+            r = watch.deliver(session, actor, send=send)
         out.print(f"新变动 {found} 条；推送成功 {r.delivered} 条，待重试 {r.retrying} 条，"
                   f"失败 {r.failed} 条。")
         if loop <= 0:

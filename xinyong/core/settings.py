@@ -115,6 +115,11 @@ class Settings(BaseSettings):
                           "the first that exists is used (a .ttc collection by its Simplified "
                           "Chinese face, its -Bold sibling for headings). Empty: Debian's "
                           "fonts-noto-cjk (Noto Serif CJK, else Noto Sans CJK)")
+    webhook_allowed_hosts: str = Field("", description="Intranet receivers that watch "
+                                       "webhooks may reach (host names or addresses, "
+                                       "separated by ','): a webhook resolving to a private, "
+                                       "loopback, link-local or reserved address is refused "
+                                       "unless its host is named here")
     audit_reads: bool = Field(True, description="Record non-public reads in the audit log. "
                               "Only the audit benchmark turns this off to measure its cost; "
                               "never disable it in production")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import secrets
+import socket
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -33,8 +35,9 @@ from xinyong.publication.tables import PublicationJudgement
 from xinyong.repair.tables import RepairApplication, RepairStep
 from xinyong.subjects.tables import Subject
 
-__all__ = ["DeliveryAttempt", "Subscription", "WatchEvent", "deliver", "inbox", "scan",
-           "sign", "subscribe", "subscriptions", "unsubscribe", "verify"]
+__all__ = ["DeliveryAttempt", "Subscription", "WatchEvent", "allowed_hosts", "deliver",
+           "guarded_post", "inbox", "scan", "sign", "subscribe", "subscriptions",
+           "unsubscribe", "verify"]
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = 60  # 1, 2, 4, 8, 16 minutes between attempts
 TIMEOUT_SECONDS = 10
@@ -221,14 +224,58 @@ def scan(session: Session, *, now: datetime | None = None) -> int:
 Sender = Callable[[str, bytes, dict[str, str]], int]
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A receiver answering with a redirect is answered as its status: following it would let
+    # a public address send the platform's push to an internal one.
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST and return the status; a network failure raises OSError."""
     req = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_SECONDS) as resp:  # noqa: S310
+        with _OPENER.open(req, timeout=TIMEOUT_SECONDS) as resp:
             return int(resp.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+
+
+def allowed_hosts(setting: str) -> frozenset[str]:
+    """XINYONG_WEBHOOK_ALLOWED_HOSTS as a set of lower-case host names or addresses."""
+    return frozenset(h.strip().lower() for h in setting.split(",") if h.strip())
+
+
+def internal_address(host: str) -> str | None:
+    """The first address `host` resolves to that is not a global one (private, loopback,
+    link-local such as 169.254.169.254, reserved, multicast), or None."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise OSError(f"推送地址的主机名无法解析：{host}") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global or address.is_multicast:
+            return str(address)
+    return None
+
+
+def guarded_post(allowed: frozenset[str] = frozenset()) -> Sender:
+    """`http_post` that refuses (OSError, logged as a failed attempt) a webhook whose host
+    resolves to an internal address, unless the host is named in `allowed`: a subscriber
+    must not make the platform reach into its own network (SSRF)."""
+    def send(url: str, body: bytes, headers: dict[str, str]) -> int:
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in allowed:
+            internal = internal_address(host)
+            if internal is not None:
+                raise OSError(f"推送地址 {host} 解析为内网或保留地址 {internal}，未列入"
+                              "XINYONG_WEBHOOK_ALLOWED_HOSTS，不推送")
+        return http_post(url, body, headers)
+    return send
 
 
 def payload(event: WatchEvent, sub: Subscription) -> dict[str, Any]:
@@ -247,10 +294,12 @@ class DeliverResult:
 
 
 def deliver(session: Session, actor: Actor, *, now: datetime | None = None,
-            send: Sender = http_post, limit: int = 500) -> DeliverResult:
+            send: Sender | None = None, limit: int = 500) -> DeliverResult:
     """Push the events due now; a failure is retried after 1, 2, 4, 8, 16 minutes, then the
-    event is marked failed (it stays in the inbox). Every attempt is logged."""
+    event is marked failed (it stays in the inbox). Every attempt is logged. The default
+    sender reaches no internal address (`guarded_post`)."""
     now = now or clock.now()
+    send = send or guarded_post()
     due = session.execute(
         select(WatchEvent, Subscription).join(Subscription,
                                               Subscription.id == WatchEvent.subscription_id)
