@@ -1,0 +1,50 @@
+"""Test data for grading: penalties pushed through ingestion (so severity is judged as in
+production), listings and repairs inserted as their procedures leave them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from tests.factories import COMPANY, PROVIDER, penalty
+from tests.ingest.helpers import push
+from xinyong.core.db import load_all_tables, unit_of_work
+from xinyong.subjects import Subject
+
+T = load_all_tables().tables
+
+
+def subject_id(engine, uscc: str = COMPANY) -> int:
+    with unit_of_work(engine) as s:
+        return s.scalar(select(Subject.id).where(Subject.uscc == uscc))
+
+
+def registered(engine, uscc: str, on: date) -> None:
+    with unit_of_work(engine) as s:
+        s.execute(update(Subject).where(Subject.uscc == uscc)
+                  .values(created_at=datetime(on.year, on.month, on.day, 9)))
+
+
+def penalties(engine, settings, rows: list[dict]) -> None:
+    push(engine, settings, "penalty", [penalty(**r) for r in rows],
+         received_on=date(2026, 11, 27), provider=PROVIDER)
+
+
+def listing(engine, sid: int, kind: str, decided: date, removed: date | None = None) -> None:
+    now = datetime(2026, 1, 1, 9)
+    with unit_of_work(engine) as s:
+        s.execute(T["list_entry"].insert().values(
+            list_kind=kind, subject_id=sid, subject_name="示范市华盛食品有限公司",
+            state="removed" if removed else "published", document_type="决定书",
+            document_number=f"示决〔{decided.year}〕{sid}号", document_date=decided,
+            issuing_body="示范市市场监督管理局", legal_basis_id="samr_order_44", facts="事实",
+            decided_on=decided, published_on=decided, removed_on=removed, version=1,
+            created_at=now, updated_at=now))
+
+
+def repair(engine, record_id: int, on: date) -> None:
+    with unit_of_work(engine) as s:
+        s.execute(T["publication_override"].insert().values(
+            record_id=record_id, reason="repaired", effective_on=on, created_by="tester",
+            created_at=datetime(on.year, on.month, on.day, 9)))

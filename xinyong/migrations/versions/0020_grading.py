@@ -1,0 +1,55 @@
+"""grading: evaluation runs and their results (grade, model version, contributions)
+
+Revision ID: 0020_grading
+Revises: 0015_lists_measures_scope
+Create Date: 2026-12-05 02:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020_grading"
+down_revision = "0015_lists_measures_scope"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "grade_run",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("model_key", sa.String(80), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("engine", sa.String(20), nullable=False),
+        sa.Column("scope", sa.String(20), nullable=False),
+        sa.Column("subjects", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("finished_at", sa.DateTime(), nullable=True),
+        sa.Column("operator", sa.String(100), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_grade_run"),
+    )
+    op.create_table(
+        "grade_result",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("model_key", sa.String(80), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("score", sa.Float(), nullable=False),
+        sa.Column("grade", sa.String(2), nullable=False),
+        sa.Column("override", sa.String(40), nullable=True),
+        sa.Column("contributions", sa.JSON(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["run_id"], ["grade_run.id"],
+                                name="fk_grade_result_run_id_grade_run"),
+        sa.ForeignKeyConstraint(["subject_id"], ["subject.id"],
+                                name="fk_grade_result_subject_id_subject"),
+        sa.PrimaryKeyConstraint("id", name="pk_grade_result"),
+    )
+    op.create_index("ix_grade_result_run_id", "grade_result", ["run_id"])
+    op.create_index("ix_grade_result_subject_asof", "grade_result", ["subject_id", "as_of"])
+
+
+def downgrade() -> None:
+    op.drop_table("grade_result")
+    op.drop_table("grade_run")
