@@ -78,12 +78,14 @@ def _rows_spark(session: Session, model: EvaluationModel, as_of: date,
     yield from frame.to_dict(orient="records")
 
 
-def spark_session(master: str = "local[2]") -> Any:
+def spark_session(master: str = "local[2]", partitions: int = 4) -> Any:
+    """A Spark session: local mode for tests and one machine, a cluster address
+    (spark://host:7077, yarn, k8s://...) in production."""
     from pyspark.sql import SparkSession
 
     return (SparkSession.builder.master(master).appName("xinyong-grading")
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", str(partitions))
             .config("spark.sql.session.timeZone", "UTC")
             .getOrCreate())
 
