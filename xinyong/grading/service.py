@@ -11,6 +11,8 @@ import ibis
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from xinyong import audit
+from xinyong.accounts import Actor
 from xinyong.core import clock
 from xinyong.core.errors import Invalid
 from xinyong.grading.compute import expression
@@ -97,9 +99,11 @@ def _contributions(model: EvaluationModel, row: dict[str, Any]) -> list[list[Any
 
 def run(session: Session, *, as_of: date | None = None, engine: Engine = "default",
         model: EvaluationModel | None = None, subject_ids: Sequence[int] | None = None,
-        scope: str = "registry", operator: str = "system", spark: Any = None,
+        scope: str = "registry", actor: Actor | None = None, spark: Any = None,
         progress: Progress | None = None) -> GradeRun:
-    """Evaluate the registry (or `subject_ids`) as of `as_of` and write every result."""
+    """Evaluate the registry (or `subject_ids`) as of `as_of` and write every result (an
+    audited write: one entry for the run, naming model, day, engine and count)."""
+    operator = actor.name if actor else "system"
     day = as_of or clock.today()
     if day > clock.today():
         raise Invalid(f"评价日期 {day.isoformat()} 晚于今天", code="as_of_in_future")
@@ -126,6 +130,10 @@ def run(session: Session, *, as_of: date | None = None, engine: Engine = "defaul
     grading_run.subjects = done
     grading_run.finished_at = clock.now()
     session.flush()
+    if actor is not None:
+        audit.append(session, actor, "grading.run", details={
+            "run_id": grading_run.id, "model": m.key, "as_of": day.isoformat(),
+            "engine": engine, "scope": scope, "subjects": done})
     return grading_run
 
 
@@ -139,7 +147,7 @@ def _flush(session: Session, batch: list[dict[str, Any]], progress: Progress | N
     return n
 
 
-def consume_queue(session: Session, *, operator: str = "system",
+def consume_queue(session: Session, *, actor: Actor | None = None,
                   engine: Engine = "default", spark: Any = None) -> GradeRun | None:
     """Re-evaluate at once the subjects the queue names (repair, listing, new penalty...)."""
     pending = session.scalars(select(GradeReevaluation)
@@ -147,7 +155,7 @@ def consume_queue(session: Session, *, operator: str = "system",
     if not pending:
         return None
     ids = sorted({p.subject_id for p in pending})
-    grading_run = run(session, subject_ids=ids, scope="queue", operator=operator,
+    grading_run = run(session, subject_ids=ids, scope="queue", actor=actor,
                       engine=engine, spark=spark)
     now = clock.now()
     for p in pending:
