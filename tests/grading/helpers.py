@@ -48,3 +48,17 @@ def repair(engine, record_id: int, on: date) -> None:
         s.execute(T["publication_override"].insert().values(
             record_id=record_id, reason="repaired", effective_on=on, created_by="tester",
             created_at=datetime(on.year, on.month, on.day, 9)))
+
+
+def industry(**overrides) -> dict:
+    """A valid 行业信用评价 row (纳税信用 A for 2025, valid through 2026)."""
+    row = penalty()
+    for k in ("document_number", "violation_type", "violation_facts", "penalty_basis",
+              "penalty_categories", "penalty_content", "fine_amount", "penalty_valid_until"):
+        row.pop(k)
+    row.update({"document_number": "示税信〔2026〕1号", "evaluation_kind": "纳税信用",
+                "evaluation_year": "2025", "grade": "A", "decision_date": "2026-04-01",
+                "valid_from": "2026-04-01", "valid_to": "2027-03-31",
+                "authority_name": "示范市税务局", "provider_name": "示范市税务局"})
+    row.update(overrides)
+    return row

@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import COMPANY
-from tests.grading.helpers import listing, penalties, registered, repair, subject_id
+from tests.grading.helpers import (
+    industry,
+    listing,
+    penalties,
+    registered,
+    repair,
+    subject_id,
+)
+from tests.ingest.helpers import push
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import ConfigError
 from xinyong.grading import (
@@ -21,6 +29,7 @@ from xinyong.grading import (
     run,
 )
 from xinyong.grading.model import MODELS_DIR
+from xinyong.grading.reads import industry_results, latest_grade
 from xinyong.ingest import Record
 
 
@@ -90,3 +99,19 @@ def test_models_validated_at_load(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="bad.yaml"):
         load_model_file(bad)
+
+
+def test_industry_results_feed_the_model_and_are_read(engine, settings, company):
+    push(engine, settings, "industry_evaluation", [
+        industry(), industry(document_number="示交信〔2026〕1号", evaluation_kind="交通运输信用",
+                             grade="C", valid_to="2026-06-30")])
+    g = _grade(engine, date(2026, 12, 1))
+    assert {i: (v, p) for i, v, p in g.contributions}["industry"] == (5.0, 5.0)
+    assert (_grade(engine, date(2026, 5, 1)).contributions[7][1:]) == [0.0, 0.0]  # A + C
+    with unit_of_work(engine) as s:
+        assert [(r.kind, r.grade, r.year) for r in industry_results(s, company)] == [
+            ("纳税信用", "A", 2025)]
+        view = latest_grade(s, company, date(2026, 12, 1))
+        assert (view.grade, view.label, view.score) == ("C", "信用风险较高", 74.0)
+        assert view.contributions[1].name == "一般失信行政处罚"
+        assert "信用修复" in view.advice()[0]
