@@ -141,6 +141,14 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/me/file"): Call(READ),
     ("GET", "/api/v1/me/queries"): Call(READ),
     ("GET", "/me"): Call(READ),
+    # Credit evaluation (issue 18): internal, the subject's own and a department's with purpose.
+    ("GET", "/me/grade"): Call(READ),
+    ("GET", "/api/v1/me/grade"): Call(READ),
+    ("GET", "/api/v1/shared/subjects/{uscc}/grade"): Call(
+        READ, "/api/v1/shared/subjects/{company}/grade?purpose=inspection"),
+    ("GET", "/api/v1/shared/subjects/{uscc}/industry-results"): Call(
+        READ, "/api/v1/shared/subjects/{company}/industry-results?purpose=inspection"),
+    ("GET", "/api/v1/grading/industry-reporting"): Call(READ),
     ("GET", "/api/v1/shared/subjects/{uscc}/records"): Call(
         READ, "/api/v1/shared/subjects/{company}/records?purpose=inspection"),
     ("GET", "/api/v1/me/records/{record_id}/repair-notice.pdf"): Call(

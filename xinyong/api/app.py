@@ -25,6 +25,7 @@ from xinyong.api.routers import (
 )
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
+from xinyong.api.routers import grading as grading_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import my_lists as my_lists_api
 from xinyong.api.routers import notices as notices_api
@@ -45,6 +46,7 @@ from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
 from xinyong.web.errors import error_page
 from xinyong.web.lists import router as web_lists_router
+from xinyong.web.me.grade import router as web_me_grade_router
 from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.notices import router as web_notices_router
@@ -104,8 +106,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(notices_api.router)
     app.include_router(quality_api.router)
     app.include_router(reviews_api.router)
+    app.include_router(grading_api.router)  # credit evaluation: own grade, shared reads
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal
+    app.include_router(web_me_grade_router)  # its credit evaluation, explained (/me/grade)
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
     app.include_router(web_staff_router)  # work desk, uploads, quality, late, audit

@@ -148,3 +148,39 @@ def department_grade(session: Session, actor: Actor, uscc: str, purpose: Declare
     view = latest_grade(session, subject.id)
     audit.append(session, actor, READ_GRADE, subject_uscc=uscc, purpose=purpose)
     return subject, view
+
+
+@dataclass(frozen=True)
+class ReportingStatus:
+    department_code: str
+    department_name: str
+    results: int
+    last_received: date | None
+
+
+def industry_reporting(session: Session, actor: Actor, year: int) -> list[ReportingStatus]:
+    """For the credit office: every supervising department (the record type's owner class)
+    with the number of industry evaluation results it reported in `year` (received then);
+    those with none are the ones that have not reported this year, listed first."""
+    from sqlalchemy import func
+
+    from xinyong.catalog import default_catalog
+    from xinyong.departments import Department
+    from xinyong.ingest import Provider
+
+    owner = default_catalog().get(INDUSTRY_TYPE).owner_department_class
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    counts = dict(session.execute(
+        select(Provider.uscc, func.count(Record.id)).join(Record, Record.provider_id == Provider.id)
+        .where(Record.record_type == INDUSTRY_TYPE, Record.received_on >= start,
+               Record.received_on <= end).group_by(Provider.uscc)).tuples().all())
+    last = dict(session.execute(
+        select(Provider.uscc, func.max(Record.received_on))
+        .join(Record, Record.provider_id == Provider.id)
+        .where(Record.record_type == INDUSTRY_TYPE, Record.received_on >= start,
+               Record.received_on <= end).group_by(Provider.uscc)).tuples().all())
+    rows = [ReportingStatus(d.code, d.name, counts.get(d.code, 0), last.get(d.code))
+            for d in session.scalars(select(Department).where(Department.department_class == owner)
+                                     .order_by(Department.code))]
+    audit.append(session, actor, "grading.industry_reporting.read", details={"year": year})
+    return sorted(rows, key=lambda r: (r.results > 0, r.department_code))

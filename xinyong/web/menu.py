@@ -57,6 +57,8 @@ WORK_MENU: tuple[Entry, ...] = (
     Entry("/me#my-lists", "我的名单", (P.LISTS_RESPOND,),
           "本主体被拟列入或列入的名单：陈述申辩、告知书和决定书、申请提前移出",
           all_of=(P.OWN_FILE_READ,), own=True),
+    Entry("/me/grade", "信用评价", (P.OWN_FILE_READ,),
+          "本主体的信用评价等级、逐项得分说明和提升建议", own=True),
     # Later: reports (信用报告) and commitments (信用承诺) for the subject, by permission.
     Entry("/desk", "工作台", (P.ACCOUNTS_MANAGE, P.RECORDS_READ_SHARED),
           "本账户可办理的事项一览"),
