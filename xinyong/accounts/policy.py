@@ -48,6 +48,7 @@ class Permission(StrEnum):
     REPAIR_MANAGE = "repair:manage"  # the credit office: lists, broken commitments, exchange
     NOTICES_MANAGE = "notices:manage"  # the credit office: the site's notices (通知公告)
     SUBJECTS_MANAGE = "subjects:manage"  # the credit office: resolve 重错码 reviews
+    INSPECTIONS_RUN = "inspections:run"  # the inspector's department: 双随机 draws, results
 
 
 P = Permission
@@ -68,7 +69,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.OBJECTIONS_DECIDE: "核查处理异议", P.OBJECTIONS_MANAGE: "转办和督办异议",
     P.REPAIR_APPLY: "申请信用修复", P.REPAIR_DECIDE: "办理信用修复",
     P.REPAIR_MANAGE: "督办信用修复", P.NOTICES_MANAGE: "管理通知公告",
-    P.SUBJECTS_MANAGE: "核查处理重错码"}
+    P.SUBJECTS_MANAGE: "核查处理重错码",
+    P.INSPECTIONS_RUN: "双随机抽查"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
@@ -78,7 +80,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   P.LISTS_DECIDE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
-    Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),
+    Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.INSPECTIONS_RUN}),
     Role.ADMIN: frozenset(Permission),
     # Automatic steps are recorded in its name; it is never authorised to do anything.
     Role.SYSTEM: frozenset(),
