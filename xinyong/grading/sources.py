@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Date, Integer, cast, false, func, null, select
+from sqlalchemy import Date, Integer, case, cast, false, func, null, select
 from sqlalchemy.sql import Select
 
 from xinyong.core.db import load_all_tables
@@ -64,21 +64,23 @@ def selects(dialect: str, subject_ids: Sequence[int] | None = None) -> dict[str,
 
     # A record's repair / revocation in force (not voided): the computation compares the
     # day it took effect with the evaluation day. A voided repair counts as never made.
-    def first(reason: str) -> Any:
-        return (select(override.c.effective_on)
-                .where(override.c.record_id == record.c.id, override.c.reason == reason,
-                       override.c.voided_on.is_(None))
-                .order_by(override.c.effective_on).limit(1).scalar_subquery())
+    # One aggregate over the (small) override table joined in: no per-record subquery.
+    undone = (select(override.c.record_id,
+                     func.min(case((override.c.reason == "repaired", override.c.effective_on)))
+                     .label("repaired_on"),
+                     func.min(case((override.c.reason == "revoked", override.c.effective_on)))
+                     .label("revoked_on"))
+              .where(override.c.voided_on.is_(None)).group_by(override.c.record_id).subquery())
 
     # Severity as the publication judgement settled it (the provider's, or inferred from
     # the penalty kinds under the repair rules in force), so no JSON is read per record.
     judgement = t["publication_judgement"]
     penalties = _narrow(select(record.c.subject_id, record.c.decision_date,
-                               judgement.c.severity,
-                               first("repaired").label("repaired_on"),
-                               first("revoked").label("revoked_on"))
+                               judgement.c.severity, undone.c.repaired_on,
+                               undone.c.revoked_on)
                         .select_from(record.outerjoin(judgement,
-                                                      judgement.c.record_id == record.c.id))
+                                                      judgement.c.record_id == record.c.id)
+                                     .outerjoin(undone, undone.c.record_id == record.c.id))
                         .where(record.c.record_type == "penalty"),
                         record.c.subject_id, subject_ids)
 
