@@ -74,6 +74,8 @@ WORK_MENU: tuple[Entry, ...] = (
           "拟列入、告知、认定、公示和移出本部门作出的名单，审查陈述申辩和提前移出申请"),
     Entry("/checks", "信用核查", (P.CHECKS_RUN,), "办理事项时核查申请人（逢办必查）"),
     # Later: inspections (双随机检查) for inspectors, by their own permission.
+    Entry("/inspections", "双随机抽查", (P.INSPECTIONS_RUN,),
+          "按信用等级随机抽取检查对象、选派检查人员并记录和公示抽查结果"),
     Entry("/notices/manage", "公告管理", (P.NOTICES_MANAGE,), "发布、修改和撤下通知公告"),
     Entry("/audit", "审计日志", (P.AUDIT_READ,), "查看审计日志并校验哈希链"),
 )
