@@ -7,7 +7,8 @@ on Apache Spark. Every day the evaluation depends on is a literal computed here 
 past day is recomputed by passing that day.
 
 Output columns: subject_id, v_<indicator> (the input value), p_<indicator> (its points after
-caps and weight), score, grade, override.
+caps and weight), score, grade, override. Each source table is scanned once: one aggregate
+per source with a conditional count (or sum) per indicator that reads it.
 """
 
 from __future__ import annotations
@@ -36,42 +37,58 @@ def _active_listing(t: ir.Table, as_of: ir.Value) -> ir.BooleanValue:
     return (t.decided_on <= as_of) & (t.ended_on.isnull() | (t.ended_on > as_of))
 
 
-def _value(ind: Indicator, t: dict[str, ir.Table], as_of: date) -> ir.Table | None:
-    """(subject_id, v) for one indicator, or None for registration age (a subject column)."""
+SOURCE_TABLES = {"penalties": "g_penalties", "repairs": "g_penalties", "lists": "g_lists",
+                 "objections_upheld": "g_objections", "commitments_broken": "g_commitments",
+                 "industry_results": "g_industry"}
+
+
+def _measure(ind: Indicator, r: ir.Table, as_of: date) -> ir.Value:
+    """The indicator's value for one subject as an aggregate over the rows of its source:
+    a conditional count, or for industry results the sum of the grade points."""
     day = ibis.literal(as_of)
     since = ibis.literal(years_before(as_of, ind.window_years or 0))
     if ind.source == "penalties":
-        p = t["g_penalties"]
-        sev = p.severity.fill_null("一般")
-        not_undone = ((p.repaired_on.isnull() | (p.repaired_on > day))
-                      & (p.revoked_on.isnull() | (p.revoked_on > day)))
-        rows = p.filter(sev == ind.severity, p.decision_date <= day, p.decision_date > since,
-                        not_undone)
-        return rows.group_by("subject_id").aggregate(v=rows.count())
-    if ind.source == "repairs":
-        p = t["g_penalties"]
-        rows = p.filter(p.repaired_on.notnull(), p.repaired_on <= day, p.repaired_on > since,
-                        p.revoked_on.isnull() | (p.revoked_on > day))
-        return rows.group_by("subject_id").aggregate(v=rows.count())
-    if ind.source == "lists":
-        li = t["g_lists"]
-        rows = li.filter(li.list_kind.isin(ind.list_kinds or []), _active_listing(li, day))
-        return rows.group_by("subject_id").aggregate(v=rows.count())
-    if ind.source == "objections_upheld":
-        o = t["g_objections"]
-        rows = o.filter(o.decided_on <= day)
-        return rows.group_by("subject_id").aggregate(v=rows.count())
-    if ind.source == "commitments_broken":
-        c = t["g_commitments"]
-        rows = c.filter(c.broken_on <= day, c.broken_on > since)
-        return rows.group_by("subject_id").aggregate(v=rows.count())
-    if ind.source == "industry_results":
-        r = t["g_industry"]
-        rows = r.filter(r.valid_from <= day, r.valid_to >= day)
-        points = ibis.cases(*[(rows.grade == g, float(pts))
-                              for g, pts in (ind.grade_points or {}).items()], else_=0.0)
-        return rows.group_by("subject_id").aggregate(v=points.sum())
-    return None
+        not_undone = ((r.repaired_on.isnull() | (r.repaired_on > day))
+                      & (r.revoked_on.isnull() | (r.revoked_on > day)))
+        cond = ((r.severity.fill_null("一般") == ind.severity) & (r.decision_date <= day)
+                & (r.decision_date > since) & not_undone)
+    elif ind.source == "repairs":
+        cond = (r.repaired_on.notnull() & (r.repaired_on <= day) & (r.repaired_on > since)
+                & (r.revoked_on.isnull() | (r.revoked_on > day)))
+    elif ind.source == "lists":
+        cond = r.list_kind.isin(ind.list_kinds or []) & _active_listing(r, day)
+    elif ind.source == "objections_upheld":
+        cond = r.decided_on <= day
+    elif ind.source == "commitments_broken":
+        cond = (r.broken_on <= day) & (r.broken_on > since)
+    else:  # industry_results: the grade points of the results valid that day
+        valid = (r.valid_from <= day) & (r.valid_to >= day)
+        return ibis.cases(*[(valid & (r.grade == g), float(pts))
+                            for g, pts in (ind.grade_points or {}).items()], else_=0.0).sum()
+    return ibis.cases((cond, 1), else_=0).sum()
+
+
+def _aggregates(model: EvaluationModel, t: dict[str, ir.Table], as_of: date
+                ) -> list[tuple[ir.Table, list[str]]]:
+    """One aggregate per source table, grouped by subject: a column v_<indicator> for each
+    indicator reading it (and o_<override> for overrides on listings). Each source is
+    scanned once, whatever the number of indicators that read it."""
+    by_table: dict[str, dict[str, ir.Value]] = {}
+    for ind in model.indicators:
+        name = SOURCE_TABLES.get(ind.source)
+        if name:
+            by_table.setdefault(name, {})[f"v_{ind.id}"] = _measure(ind, t[name], as_of)
+    day = ibis.literal(as_of)
+    li = t["g_lists"]
+    for o in model.overrides:
+        hit = (li.list_kind == o.when_list_kind) & _active_listing(li, day)
+        by_table.setdefault("g_lists", {})[f"o_{o.id}"] = ibis.cases((hit, 1), else_=0).sum()
+    out = []
+    for name, metrics in by_table.items():
+        agg = t[name].group_by("subject_id").aggregate(**metrics)
+        agg = agg.rename({f"s_{name}": "subject_id"})
+        out.append((agg, list(metrics)))
+    return out
 
 
 def _clip(x: ir.NumericValue, lo: float | None, hi: float | None) -> ir.NumericValue:
@@ -87,50 +104,55 @@ def expression(model: EvaluationModel, as_of: date) -> ir.Table:
     day = ibis.literal(as_of)
     subjects = t["g_subjects"]
     joined = subjects.filter(subjects.registered_on <= day)
-    # 1. one aggregate per indicator (and per override), each grouped by subject, joined.
-    for ind in model.indicators:
-        agg = _value(ind, t, as_of)
-        if agg is not None:
-            agg = agg.rename({f"s_{ind.id}": "subject_id", f"v_{ind.id}": "v"})
-            joined = joined.left_join(agg, joined.subject_id == agg[f"s_{ind.id}"])
-    for o in model.overrides:
-        li = t["g_lists"]
-        hit = li.filter(li.list_kind == o.when_list_kind, _active_listing(li, day))
-        hit = hit.group_by("subject_id").aggregate(n=hit.count()).rename(
-            {f"s_o_{o.id}": "subject_id", f"o_{o.id}": "n"})
-        joined = joined.left_join(hit, joined.subject_id == hit[f"s_o_{o.id}"])
+    # 1. one aggregate per source, grouped by subject, left-joined to the subjects.
+    for agg, _cols in _aggregates(model, t, as_of):
+        name = next(c for c in agg.columns if c.startswith("s_"))
+        joined = joined.left_join(agg, joined.subject_id == agg[name])
     j = joined.select(~ibis.selectors.startswith("s_"))
 
-    # 2. per column: value, points (caps, weight), score, band, overrides.
-    cols: dict[str, ir.Value] = {"subject_id": j.subject_id}
-    points: list[ir.NumericValue] = []
+    # 2. in stages, each reading the previous one's columns by name (so that no expression
+    # is repeated inside another): values, points (caps, weight), score, band and overrides.
+    values: dict[str, ir.Value] = {"subject_id": j.subject_id}
     for ind in model.indicators:
         if ind.source == "registration_age":
             bands = sorted(ind.age_points or [], key=lambda b: -b.min_years)
-            older = [(j.registered_on <= ibis.literal(years_before(as_of, b.min_years)), b)
-                     for b in bands]
-            v = ibis.cases(*[(c, float(b.min_years)) for c, b in older], else_=0.0)
-            raw = ibis.cases(*[(c, float(b.points)) for c, b in older], else_=0.0)
+            values[f"v_{ind.id}"] = ibis.cases(
+                *[(j.registered_on <= ibis.literal(years_before(as_of, b.min_years)),
+                   float(b.min_years)) for b in bands], else_=0.0)
         else:
-            v = j[f"v_{ind.id}"].fill_null(0).cast("float64")
+            values[f"v_{ind.id}"] = j[f"v_{ind.id}"].fill_null(0).cast("float64")
+    for o in model.overrides:
+        values[f"o_{o.id}"] = j[f"o_{o.id}"].fill_null(0)
+    a = j.select(**values)
+
+    points: dict[str, ir.Value] = {}
+    for ind in model.indicators:
+        v = a[f"v_{ind.id}"]
+        if ind.source == "registration_age":
+            bands = sorted(ind.age_points or [], key=lambda b: -b.min_years)
+            raw = ibis.cases(*[(v == float(b.min_years), float(b.points)) for b in bands],
+                             else_=0.0)
+        else:
             raw = v if ind.source == "industry_results" else v * float(ind.points_each or 0)
         lo, hi = ind.bounds()
-        p = (_clip(raw, lo, hi) * ind.weight).round(2)
-        cols[f"v_{ind.id}"] = v
-        cols[f"p_{ind.id}"] = p
-        points.append(p)
-    total = points[0]
-    for p in points[1:]:
-        total = total + p
-    score = _clip(total + float(model.base_score), model.min_score, model.max_score).round(2)
-    cols["score"] = score
-    band = ibis.cases(*[(score >= g.min_score, g.grade) for g in model.scale.grades[:-1]],
+        p = _clip(raw, lo, hi)
+        points[f"p_{ind.id}"] = p if ind.weight == 1 else (p * ind.weight).round(2)
+    b = a.mutate(**points)
+
+    total = b[f"p_{model.indicators[0].id}"]
+    for ind in model.indicators[1:]:
+        total = total + b[f"p_{ind.id}"]
+    c = b.mutate(score=_clip(total + float(model.base_score), model.min_score,
+                             model.max_score).round(2))
+
+    band = ibis.cases(*[(c.score >= g.min_score, g.grade) for g in model.scale.grades[:-1]],
                       else_=model.scale.grades[-1].grade)
-    hits = [(j[f"o_{o.id}"].notnull(), o) for o in model.overrides]
+    hits = [(c[f"o_{o.id}"] > 0, o) for o in model.overrides]
     if hits:
-        cols["override"] = ibis.cases(*[(h, o.id) for h, o in hits], else_=ibis.null("string"))
-        cols["grade"] = ibis.cases(*[(h, o.grade) for h, o in hits], else_=band)
+        override = ibis.cases(*[(h, o.id) for h, o in hits], else_=ibis.null("string"))
+        grade = ibis.cases(*[(h, o.grade) for h, o in hits], else_=band)
     else:
-        cols["override"] = ibis.null("string")
-        cols["grade"] = band
-    return j.select(**cols)
+        override, grade = ibis.null("string"), band
+    d = c.mutate(override=override, grade=grade)
+    keep = ["subject_id"] + [f"{k}_{i.id}" for i in model.indicators for k in ("v", "p")]
+    return d.select(*keep, "score", "grade", "override")
