@@ -142,8 +142,12 @@ def expression(model: EvaluationModel, as_of: date) -> ir.Table:
     total = b[f"p_{model.indicators[0].id}"]
     for ind in model.indicators[1:]:
         total = total + b[f"p_{ind.id}"]
-    c = b.mutate(score=_clip(total + float(model.base_score), model.min_score,
-                             model.max_score).round(2))
+    score = _clip(total + float(model.base_score), model.min_score, model.max_score)
+    # Rounded only where a weight or points could leave float residue (whole points add up
+    # exactly in binary floating point on every engine).
+    fractional = any(i.weight != int(i.weight) or (i.points_each or 0) != int(i.points_each or 0)
+                     for i in model.indicators)
+    c = b.mutate(score=score.round(2) if fractional else score)
 
     band = ibis.cases(*[(c.score >= g.min_score, g.grade) for g in model.scale.grades[:-1]],
                       else_=model.scale.grades[-1].grade)

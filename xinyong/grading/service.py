@@ -3,12 +3,13 @@ on the configured database (default) or on Apache Spark; results written in bulk
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
 
 import ibis
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from xinyong import audit
@@ -18,7 +19,7 @@ from xinyong.core.errors import Invalid
 from xinyong.grading.compute import expression
 from xinyong.grading.model import DEFAULT_MODEL, EvaluationModel, model_for
 from xinyong.grading.sources import SCHEMAS, selects
-from xinyong.grading.tables import GradeReevaluation, GradeResult, GradeRun
+from xinyong.grading.tables import GradeReevaluation, GradeRun
 
 Engine = Literal["default", "spark"]
 DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
@@ -38,13 +39,6 @@ def compiled_sql(session: Session, model: EvaluationModel, as_of: date,
     if body[:4].upper() == "WITH":
         return "WITH " + ",\n".join(ctes) + ",\n" + body[4:].lstrip()
     return "WITH " + ",\n".join(ctes) + "\n" + body
-
-
-def _rows_default(session: Session, model: EvaluationModel, as_of: date,
-                  subject_ids: Sequence[int] | None) -> Iterable[dict[str, Any]]:
-    result = session.execute(text(compiled_sql(session, model, as_of, subject_ids)))
-    for row in result.mappings():
-        yield dict(row)
 
 
 def _spark_type(kind: str) -> Any:
@@ -77,7 +71,7 @@ def _rows_spark(session: Session, model: EvaluationModel, as_of: date,
         spark.createDataFrame(rows, struct).createOrReplaceTempView(view)
     con = ibis.pyspark.connect(spark)
     frame = con.execute(expression(model, as_of))
-    yield from frame.to_dict(orient="records")
+    yield from frame[output_columns(model)].itertuples(index=False, name=None)
 
 
 def spark_session(master: str = "local[2]", partitions: int = 4) -> Any:
@@ -92,9 +86,22 @@ def spark_session(master: str = "local[2]", partitions: int = 4) -> Any:
             .getOrCreate())
 
 
-def _contributions(model: EvaluationModel, row: dict[str, Any]) -> list[list[Any]]:
-    return [[ind.id, float(row[f"v_{ind.id}"]), float(row[f"p_{ind.id}"])]
-            for ind in model.indicators]
+def output_columns(model: EvaluationModel) -> list[str]:
+    return (["subject_id"] + [f"{k}_{i.id}" for i in model.indicators for k in ("v", "p")]
+            + ["score", "grade", "override"])
+
+
+def _contributions_json(model: EvaluationModel) -> Callable[[Sequence[Any]], str]:
+    """[[indicator, value, points], ...] as JSON text, straight from a result row (the
+    writer's hot loop: no intermediate dicts)."""
+    ids = [json.dumps(i.id) for i in model.indicators]
+    positions = [(ids[k], 1 + 2 * k, 2 + 2 * k) for k in range(len(ids))]
+
+    def encode(row: Sequence[Any]) -> str:
+        return "[" + ",".join(f"[{name},{float(row[v])!r},{float(row[p])!r}]"
+                              for name, v, p in positions) + "]"
+
+    return encode
 
 
 def run(session: Session, *, as_of: date | None = None, engine: Engine = "default",
@@ -114,19 +121,9 @@ def run(session: Session, *, as_of: date | None = None, engine: Engine = "defaul
     session.flush()
     if engine == "spark":
         rows = _rows_spark(session, m, day, subject_ids, spark or spark_session())
+        done = _write(session, grading_run, m, rows, progress)
     else:
-        rows = _rows_default(session, m, day, subject_ids)
-    now = clock.now()
-    batch: list[dict[str, Any]] = []
-    done = 0
-    for row in rows:
-        batch.append({"run_id": grading_run.id, "subject_id": int(row["subject_id"]),
-                      "model_key": m.key, "as_of": day, "score": float(row["score"]),
-                      "grade": row["grade"], "override": row["override"] or None,
-                      "contributions": _contributions(m, row), "computed_at": now})
-        if len(batch) >= BATCH:
-            done += _flush(session, batch, progress)
-    done += _flush(session, batch, progress)
+        done = _write_in_database(session, grading_run, m, subject_ids, progress)
     grading_run.subjects = done
     grading_run.finished_at = clock.now()
     session.flush()
@@ -137,14 +134,86 @@ def run(session: Session, *, as_of: date | None = None, engine: Engine = "defaul
     return grading_run
 
 
-def _flush(session: Session, batch: list[dict[str, Any]], progress: Progress | None) -> int:
-    n = len(batch)
-    if n:
-        session.execute(insert(GradeResult), batch)
-        batch.clear()
+def _write_in_database(session: Session, grading_run: GradeRun, model: EvaluationModel,
+                       subject_ids: Sequence[int] | None, progress: Progress | None) -> int:
+    """The default engine computes and writes in one statement (INSERT ... SELECT): the
+    results never leave the database; the contributions are built there as JSON."""
+    dialect = session.get_bind().dialect.name
+    array = "json_build_array" if dialect == "postgresql" else "json_array"
+    contributions = f"{array}(" + ", ".join(
+        f"{array}('{i.id}', g.v_{i.id}, g.p_{i.id})" for i in model.indicators) + ")"
+    body = compiled_sql(session, model, grading_run.as_of, subject_ids)
+    source = f"({body}) AS g"
+    if dialect == "postgresql":
+        # PostgreSQL runs an INSERT ... SELECT without parallel workers but a CREATE TABLE
+        # AS with them: compute into a temporary table (dropped at commit), then insert.
+        # JIT off: compiling ~100 expressions costs more than it saves.
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("DROP TABLE IF EXISTS grading_out"))
+        session.execute(text(f"CREATE TEMPORARY TABLE grading_out ON COMMIT DROP AS {body}"))
+        source = "grading_out AS g"
+    stmt = text(
+        "INSERT INTO grade_result (run_id, subject_id, model_key, as_of, score, grade, "
+        "override, contributions, computed_at) "
+        f"SELECT :run_id, g.subject_id, :model_key, :as_of, g.score, g.grade, g.override, "
+        f"{contributions}, :computed_at FROM {source}")
+    result = session.execute(stmt, {"run_id": grading_run.id, "model_key": model.key,
+                                    "as_of": grading_run.as_of, "computed_at": clock.now()})
+    done = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if progress:
+        progress(done)
+    return done
+
+
+def _write(session: Session, grading_run: GradeRun, model: EvaluationModel,
+           rows: Iterable[Sequence[Any]], progress: Progress | None) -> int:
+    """Write the results in bulk in the session's transaction: COPY on PostgreSQL, one
+    executemany per batch on SQLite, the contributions as JSON text built from the row."""
+    encode = _contributions_json(model)
+    n_cols = len(output_columns(model))
+    now, key, day, rid = clock.now(), model.key, grading_run.as_of, grading_run.id
+    dbapi = session.connection().connection.driver_connection
+    columns = ("run_id, subject_id, model_key, as_of, score, grade, override, contributions, "
+               "computed_at")
+
+    def tuples() -> Iterable[tuple[Any, ...]]:
+        for row in rows:
+            override = row[n_cols - 1]
+            yield (rid, int(row[0]), key, day, float(row[n_cols - 3]), row[n_cols - 2],
+                   override if isinstance(override, str) else None, encode(row), now)
+
+    done = 0
+    if session.get_bind().dialect.name == "postgresql":
+        # Read the whole result first: the COPY holds the connection, from which the
+        # result's cursor would otherwise fetch (psycopg's connection lock: a deadlock).
+        data = list(tuples())
+        with dbapi.cursor() as cur, cur.copy(
+                f"COPY grade_result ({columns}) FROM STDIN") as copy:
+            for t in data:
+                copy.write_row(t)
+                done += 1
+                if progress and done % BATCH == 0:
+                    progress(BATCH)
+        if progress and done % BATCH:
+            progress(done % BATCH)
+        return done
+    sql = f"INSERT INTO grade_result ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    cur = dbapi.cursor()
+    batch: list[tuple[Any, ...]] = []
+    for t in tuples():
+        batch.append((*t[:3], t[3].isoformat(), *t[4:8], t[8].strftime("%Y-%m-%d %H:%M:%S.%f")))
+        if len(batch) >= BATCH:
+            cur.executemany(sql, batch)
+            done += len(batch)
+            if progress:
+                progress(len(batch))
+            batch.clear()
+    if batch:
+        cur.executemany(sql, batch)
+        done += len(batch)
         if progress:
-            progress(n)
-    return n
+            progress(len(batch))
+    return done
 
 
 def consume_queue(session: Session, *, actor: Actor | None = None,

@@ -40,10 +40,6 @@ def upgrade() -> None:
         sa.Column("override", sa.String(40), nullable=True),
         sa.Column("contributions", sa.JSON(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["run_id"], ["grade_run.id"],
-                                name="fk_grade_result_run_id_grade_run"),
-        sa.ForeignKeyConstraint(["subject_id"], ["subject.id"],
-                                name="fk_grade_result_subject_id_subject"),
         sa.PrimaryKeyConstraint("id", name="pk_grade_result"),
     )
     op.create_index("ix_grade_result_run_id", "grade_result", ["run_id"])
