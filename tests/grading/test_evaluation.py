@@ -115,3 +115,16 @@ def test_industry_results_feed_the_model_and_are_read(engine, settings, company)
         assert (view.grade, view.label, view.score) == ("C", "信用风险较高", 74.0)
         assert view.contributions[1].name == "一般失信行政处罚"
         assert "信用修复" in view.advice()[0]
+
+
+def test_a_new_penalty_or_listing_is_reevaluated_with_the_queue(engine, settings, company):
+    _grade(engine, date(2026, 12, 1))
+    with unit_of_work(engine) as s:
+        assert consume_queue(s) is None  # nothing changed since the run
+    penalties(engine, settings, [{"document_number": "示市监处罚〔2026〕3号",
+                                  "decision_date": "2026-11-25", "severity": "严重"}])
+    with unit_of_work(engine) as s:
+        r = consume_queue(s)
+        assert r is not None and r.subjects == 1
+        g = s.scalars(select(GradeResult).where(GradeResult.run_id == r.id)).one()
+        assert (g.subject_id, g.score, g.grade) == (company, 49.0, "D")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 import ibis
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from xinyong import audit
@@ -216,15 +216,34 @@ def _write(session: Session, grading_run: GradeRun, model: EvaluationModel,
     return done
 
 
+def changed_since(session: Session, since: datetime) -> set[int]:
+    """Subjects with a new or changed penalty, industry result or listing since `since`:
+    the domains that write them need not know about grading (the repair domain queues its
+    subjects itself with `request_reevaluation`)."""
+    from xinyong.core.db import load_all_tables
+
+    t = load_all_tables().tables
+    record, entry = t["record"], t["list_entry"]
+    ids = set(session.scalars(select(record.c.subject_id).where(
+        record.c.updated_at > since,
+        record.c.record_type.in_(("penalty", "industry_evaluation")))))
+    ids |= set(session.scalars(select(entry.c.subject_id).where(entry.c.updated_at > since)))
+    return ids
+
+
 def consume_queue(session: Session, *, actor: Actor | None = None,
                   engine: Engine = "default", spark: Any = None) -> GradeRun | None:
-    """Re-evaluate at once the subjects the queue names (repair, listing, new penalty...)."""
+    """Re-evaluate at once the subjects whose grade may have changed: those the queue names
+    (repair approved or voided, broken commitment) and those with a new penalty, industry
+    result or listing since the previous run. Organisations only (the computation skips
+    natural persons)."""
     pending = session.scalars(select(GradeReevaluation)
                               .where(GradeReevaluation.done_at.is_(None))).all()
-    if not pending:
+    last = session.scalar(select(func.max(GradeRun.started_at)))
+    ids = {p.subject_id for p in pending} | (changed_since(session, last) if last else set())
+    if not ids:
         return None
-    ids = sorted({p.subject_id for p in pending})
-    grading_run = run(session, subject_ids=ids, scope="queue", actor=actor,
+    grading_run = run(session, subject_ids=sorted(ids), scope="queue", actor=actor,
                       engine=engine, spark=spark)
     now = clock.now()
     for p in pending:
