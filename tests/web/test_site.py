@@ -45,13 +45,15 @@ def test_the_header_shows_what_each_role_may_do(site_data, settings, role):
     work = _work_links(html)
     expected = {
         Role.PUBLIC: [],
-        Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists"],
+        Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists",
+                       "/me/grade"],
         Role.DATA_OFFICER: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                             "/cases/repairs", "/cases/lists"],
         Role.CASE_OFFICER: ["/desk", "/checks"],
-        Role.INSPECTOR: ["/desk"],
+        Role.INSPECTOR: ["/desk", "/inspections"],
         Role.ADMIN: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
-                     "/cases/repairs", "/cases/lists", "/checks", "/notices/manage", "/audit"],
+                     "/cases/repairs", "/cases/lists", "/checks", "/inspections",
+                     "/notices/manage", "/audit"],
     }[role]
     # The tests' actors have no account id: the header shows the work menu for any actor
     # that is not the anonymous public.
