@@ -201,6 +201,7 @@ def main() -> None:
     ap.add_argument("--phase")
     ap.add_argument("--backend")
     ap.add_argument("--url")
+    ap.add_argument("--keep", action="store_true", help="keep the databases it made")
     a = ap.parse_args()
     if a.phase:
         if a.phase == "populate":
@@ -229,6 +230,15 @@ def main() -> None:
             line = [x for x in out.stdout.splitlines() if x.startswith("{")][-1]
             print(line, flush=True)
             results.append(json.loads(line))
+    if not a.keep:
+        from sqlalchemy import text
+
+        from xinyong.core.db import build_engine
+
+        with build_engine(PG).begin() as c:
+            c.execute(text(f"DROP SCHEMA IF EXISTS {tag} CASCADE"))
+        if os.path.exists(f"{ROOT}/var/bench_grading_{tag}.db"):
+            os.remove(f"{ROOT}/var/bench_grading_{tag}.db")
     print("\n| backend | phase | subjects | wall s | peak RSS python MB | peak RSS child MB |")
     for r in results:
         if r["phase"] != "populate":
