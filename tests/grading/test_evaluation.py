@@ -114,6 +114,7 @@ def test_industry_results_feed_the_model_and_are_read(engine, settings, company)
         view = latest_grade(s, company, date(2026, 12, 1))
         assert (view.grade, view.label, view.score) == ("C", "信用风险较高", 74.0)
         assert view.contributions[1].name == "一般失信行政处罚"
+        assert [tuple(c) for c in view.contributions][1] == ("penalty_general", 2.0, -16.0)
         assert "信用修复" in view.advice()[0]
 
 

@@ -35,6 +35,10 @@ class Contribution:
     name: str = ""
     improve: str | None = None
 
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        """Unpacks as (indicator, value, points), the contract's triple."""
+        return iter((self.indicator, self.value, self.points))
+
 
 @dataclass(frozen=True)
 class GradeView:
