@@ -61,3 +61,5 @@ def test_industry_reporting_for_the_credit_office(engine, settings):
     with client_as(settings, ACTORS[Role.ADMIN]) as c:
         r = c.get("/api/v1/grading/industry-reporting?year=2026")
         assert r.status_code == 200 and r.json()["year"] == 2026
+        page = c.get("/grading/industry-reporting?year=2026")
+        assert page.status_code == 200 and "行业信用评价报送情况（2026年）" in page.text

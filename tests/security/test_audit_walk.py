@@ -149,6 +149,7 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/shared/subjects/{uscc}/industry-results"): Call(
         READ, "/api/v1/shared/subjects/{company}/industry-results?purpose=inspection"),
     ("GET", "/api/v1/grading/industry-reporting"): Call(READ),
+    ("GET", "/grading/industry-reporting"): Call(READ),
     # 双随机一公开 (issue 18): the matters and the published results are public.
     ("GET", "/api/v1/inspections/matters"): Call(PUBLIC),
     ("GET", "/api/v1/public/inspection-results"): Call(PUBLIC),

@@ -53,7 +53,7 @@ def test_the_header_shows_what_each_role_may_do(site_data, settings, role):
         Role.INSPECTOR: ["/desk", "/inspections"],
         Role.ADMIN: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                      "/cases/repairs", "/cases/lists", "/checks", "/inspections",
-                     "/notices/manage", "/audit"],
+                     "/grading/industry-reporting", "/notices/manage", "/audit"],
     }[role]
     # The tests' actors have no account id: the header shows the work menu for any actor
     # that is not the anonymous public.

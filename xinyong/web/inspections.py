@@ -81,3 +81,22 @@ def results(request: Request, actor: ActorDep, session: SessionDep) -> Response:
     return render(request, "inspection_results.html", {
         "title": "双随机抽查结果公示", "actor": actor, "items": ins.published_results(session),
         "json_url": "/api/v1/public/inspection-results"})
+
+
+@router.get("/grading/industry-reporting", response_class=HTMLResponse)
+def industry_reporting(request: Request, actor: ActorDep, session: SessionDep,
+                       year: int | None = None) -> Response:
+    """For the credit office: which supervising departments reported industry evaluation
+    results (行业信用评价) this year, those that have not first."""
+    from xinyong.core import clock
+    from xinyong.grading import reads
+
+    if (refused := gate(request, actor, (Permission.DEPARTMENTS_MANAGE,),
+                        "行业信用评价报送情况由信用办查看。")) is not None:
+        return refused
+    y = year if year and 2000 <= year <= 2100 else clock.today().year
+    rows = reads.industry_reporting(session, actor, y)
+    return render(request, "industry_reporting.html", {
+        "title": "行业信用评价报送情况", "actor": actor, "year": y, "rows": rows,
+        "missing": sum(1 for r in rows if r.results == 0),
+        "json_url": f"/api/v1/grading/industry-reporting?year={y}"})

@@ -76,6 +76,8 @@ WORK_MENU: tuple[Entry, ...] = (
     # Later: inspections (双随机检查) for inspectors, by their own permission.
     Entry("/inspections", "双随机抽查", (P.INSPECTIONS_RUN,),
           "按信用等级随机抽取检查对象、选派检查人员并记录和公示抽查结果"),
+    Entry("/grading/industry-reporting", "行业评价报送", (P.DEPARTMENTS_MANAGE,),
+          "各行业主管部门本年度报送行业信用评价结果的情况"),
     Entry("/notices/manage", "公告管理", (P.NOTICES_MANAGE,), "发布、修改和撤下通知公告"),
     Entry("/audit", "审计日志", (P.AUDIT_READ,), "查看审计日志并校验哈希链"),
 )
