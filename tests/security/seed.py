@@ -168,6 +168,17 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
     uploads.mkdir(parents=True, exist_ok=True)
     (uploads / f"{ids['upload']}_错误.csv").write_text("行号,字段,规则,说明,原值,级别\n",
                                                      encoding="utf-8-sig")
+    # 双随机 (issue 18): two inspectors of the staff actors' department and two draws, each
+    # with a task awaiting its result (one for the API, one for the page).
+    from xinyong.grading import inspections
+
+    for name in ("inspector_a", "inspector_b"):
+        make_account(engine, name, Role.INSPECTOR, department=PROVIDER)
+    with unit_of_work(engine) as s:
+        for tag in ("api", "web"):
+            d = inspections.draw(s, ACTORS[Role.INSPECTOR], "annual_report", seed=1)
+            ids[f"draw_{tag}"] = d.id
+            ids[f"task_{tag}"] = inspections.get_draw(s, ACTORS[Role.INSPECTOR], d.id)[1][0].id
     return ids
 
 

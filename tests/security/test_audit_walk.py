@@ -192,6 +192,31 @@ ROUTES: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/me/file"): Call(READ),
     ("GET", "/api/v1/me/queries"): Call(READ),
     ("GET", "/me"): Call(READ),
+    # Credit evaluation (issue 18): internal, the subject's own and a department's with purpose.
+    ("GET", "/me/grade"): Call(READ),
+    ("GET", "/api/v1/me/grade"): Call(READ),
+    ("GET", "/api/v1/shared/subjects/{uscc}/grade"): Call(
+        READ, "/api/v1/shared/subjects/{company}/grade?purpose=inspection"),
+    ("GET", "/api/v1/shared/subjects/{uscc}/industry-results"): Call(
+        READ, "/api/v1/shared/subjects/{company}/industry-results?purpose=inspection"),
+    ("GET", "/api/v1/grading/industry-reporting"): Call(READ),
+    ("GET", "/grading/industry-reporting"): Call(READ),
+    # 双随机一公开 (issue 18): the matters and the published results are public.
+    ("GET", "/api/v1/inspections/matters"): Call(PUBLIC),
+    ("GET", "/api/v1/public/inspection-results"): Call(PUBLIC),
+    ("GET", "/inspections/results"): Call(PUBLIC),
+    ("GET", "/api/v1/inspections/draws"): Call(READ),
+    ("GET", "/api/v1/inspections/draws/{draw_id}"): Call(
+        READ, "/api/v1/inspections/draws/{draw_api}"),
+    ("GET", "/api/v1/inspections/share"): Call(READ),
+    ("GET", "/inspections"): Call(READ),
+    ("GET", "/inspections/draws/{draw_id}"): Call(READ, "/inspections/draws/{draw_web}"),
+    ("POST", "/api/v1/inspections/draws"): Call(WRITE, json={"matter": "annual_report", "seed": 3}),
+    ("POST", "/api/v1/inspections/tasks/{task_id}/result"): Call(
+        WRITE, "/api/v1/inspections/tasks/{task_api}/result", json={"result": "合格"}),
+    ("POST", "/inspections/draws"): Call(WRITE, data={"matter": "annual_report", "seed": "4"}),
+    ("POST", "/inspections/tasks/{task_id}/result"): Call(
+        WRITE, "/inspections/tasks/{task_web}/result", data={"result": "合格"}),
     ("GET", "/api/v1/shared/subjects/{uscc}/records"): Call(
         READ, "/api/v1/shared/subjects/{company}/records?purpose=inspection"),
     ("GET", "/api/v1/me/records/{record_id}/repair-notice.pdf"): Call(

@@ -46,15 +46,16 @@ def test_the_header_shows_what_each_role_may_do(site_data, settings, role):
     expected = {
         Role.PUBLIC: [],
         Role.SUBJECT: ["/me", "/me#my-objections", "/me#my-repairs", "/me#my-lists",
-                       "/me/commitments", "/me#my-report", "/watch"],
+                       "/me/commitments", "/me#my-report", "/me/grade", "/watch"],
         Role.DATA_OFFICER: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                             "/cases/repairs", "/cases/lists", "/cases/commitments",
                             "/warnings", "/watch"],
         Role.CASE_OFFICER: ["/desk", "/checks"],
-        Role.INSPECTOR: ["/desk"],
+        Role.INSPECTOR: ["/desk", "/inspections"],
         Role.ADMIN: ["/desk", "/uploads", "/quality", "/late", "/cases/objections",
                      "/cases/repairs", "/cases/lists", "/cases/commitments", "/checks",
-                     "/monitoring", "/warnings", "/watch", "/notices/manage", "/audit"],
+                     "/monitoring", "/warnings", "/watch", "/inspections",
+                     "/grading/industry-reporting", "/notices/manage", "/audit"],
     }[role]
     # The tests' actors have no account id: the header shows the work menu for any actor
     # that is not the anonymous public.

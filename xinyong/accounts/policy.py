@@ -55,6 +55,7 @@ class Permission(StrEnum):
     MONITORING_MANAGE = "monitoring:manage"  # the credit office: compute a period's figures
     WARNINGS_RESPOND = "warnings:respond"  # a department: read and answer its warnings
     WATCH_SUBSCRIBE = "watch:subscribe"  # watch subjects (departments, enterprises)
+    INSPECTIONS_RUN = "inspections:run"  # the inspector's department: 双随机 draws, results
 
 
 P = Permission
@@ -79,7 +80,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.COMMITMENTS_VERIFY: "报送和核查本部门受理的信用承诺",
     P.COMMITMENTS_MANAGE: "督办信用承诺核查和查看承诺覆盖率",
     P.MONITORING_READ: "查看信用监测和考核", P.MONITORING_MANAGE: "计算信用监测指标",
-    P.WARNINGS_RESPOND: "查看和反馈风险预警", P.WATCH_SUBSCRIBE: "关注信用主体"}
+    P.WARNINGS_RESPOND: "查看和反馈风险预警", P.WATCH_SUBSCRIBE: "关注信用主体",
+    P.INSPECTIONS_RUN: "双随机抽查"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
@@ -91,7 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                   P.WATCH_SUBSCRIBE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
-    Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED}),
+    Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.INSPECTIONS_RUN}),
     Role.ADMIN: frozenset(Permission),
     # Automatic steps are recorded in its name; it is never authorised to do anything.
     Role.SYSTEM: frozenset(),

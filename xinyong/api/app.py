@@ -26,6 +26,8 @@ from xinyong.api.routers import (
 from xinyong.api.routers import audit as audit_api
 from xinyong.api.routers import checks as checks_api
 from xinyong.api.routers import commitments as commitments_api
+from xinyong.api.routers import grading as grading_api
+from xinyong.api.routers import inspections as inspections_api
 from xinyong.api.routers import lists as lists_api
 from xinyong.api.routers import monitoring as monitoring_api
 from xinyong.api.routers import my_lists as my_lists_api
@@ -49,7 +51,9 @@ from xinyong.web.cases.routes import router as web_cases_router
 from xinyong.web.checks.routes import router as web_checks_router
 from xinyong.web.commitments import router as web_commitments_router
 from xinyong.web.errors import error_page
+from xinyong.web.inspections import router as web_inspections_router
 from xinyong.web.lists import router as web_lists_router
+from xinyong.web.me.grade import router as web_me_grade_router
 from xinyong.web.me.lists import router as web_me_lists_router
 from xinyong.web.me.routes import router as web_me_router
 from xinyong.web.monitoring import router as web_monitoring_router
@@ -115,8 +119,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(reviews_api.router)
     app.include_router(commitments_api.router)
     app.include_router(reports_api.router)
+    app.include_router(grading_api.router)  # credit evaluation: own grade, shared reads
+    app.include_router(inspections_api.router)  # 双随机一公开: draws, results, publication
     app.include_router(web_me_router)  # the subject's own pages (/me)
     app.include_router(web_me_lists_router)  # its listings: statement, early removal
+    app.include_router(web_me_grade_router)  # its credit evaluation, explained (/me/grade)
+    app.include_router(web_inspections_router)  # 双随机 draws and results (/inspections)
     app.include_router(web_checks_router)  # case officer check pages (/checks)
     app.include_router(web_cases_router)  # staff pages deciding objections and repairs (/cases)
     app.include_router(web_staff_router)  # work desk, uploads, quality, late, audit

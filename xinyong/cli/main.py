@@ -17,6 +17,7 @@ from xinyong.cli.calendar import calendar_app, warn_provisional_calendar
 from xinyong.cli.commitments import commitments_app
 from xinyong.cli.common import date_option, engine, err, out, print_json, reported, settings
 from xinyong.cli.departments import departments_app
+from xinyong.cli.grading import grading_app, inspections_app
 from xinyong.cli.integrity import seal
 from xinyong.cli.monitoring import monitoring_app
 from xinyong.cli.notices import notices_app
@@ -49,6 +50,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(subjects_app, name="subjects")
+app.add_typer(grading_app, name="grading")
+app.add_typer(inspections_app, name="inspections")
 app.add_typer(publication_app, name="publication")
 subjects_app.command("reindex")(reindex_command)
 subjects_app.command("reviews")(subject_reviews)

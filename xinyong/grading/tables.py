@@ -1,10 +1,11 @@
-"""Re-evaluation requests."""
+"""Re-evaluation requests, evaluation runs and their results."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinyong.core import clock
@@ -31,3 +32,80 @@ def request_reevaluation(session: Session, subject_id: int, reason: str, *,
     session.add(row)
     session.flush()
     return row
+
+
+class GradeRun(Base):
+    """One evaluation run: the whole registry on a schedule, or the subjects the
+    re-evaluation queue named. `engine`: default (the configured database) | spark."""
+
+    __tablename__ = "grade_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_key: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    engine: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(20))  # registry | queue | subjects
+    subjects: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    operator: Mapped[str] = mapped_column(String(100))
+
+
+class GradeResult(Base):
+    """One subject's grade as of a day under one model version, with the inputs the
+    computation used and each indicator's contribution ([[indicator, value, points], ...]),
+    so that the grade is explained line by line and can be recomputed."""
+
+    __tablename__ = "grade_result"
+    __table_args__ = (Index("ix_grade_result_subject_asof", "subject_id", "as_of"),)
+
+    # No foreign keys: results are derived rows written in bulk by the run that computed
+    # them from the subject table itself (a key check per row cost as much as a third of
+    # the whole evaluation on PostgreSQL); subjects are never deleted (merged ones stay).
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer, index=True)
+    subject_id: Mapped[int] = mapped_column(Integer)
+    model_key: Mapped[str] = mapped_column(String(80))
+    as_of: Mapped[date] = mapped_column(Date)
+    score: Mapped[float] = mapped_column(Float)
+    grade: Mapped[str] = mapped_column(String(2))
+    override: Mapped[str | None] = mapped_column(String(40))
+    contributions: Mapped[list[Any]] = mapped_column(JSON)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class InspectionDraw(Base):
+    """One 双随机 draw: the matter, the department, the seed anyone can re-run it with, the
+    ratios per grade it used and whether grades were used (the 80 % indicator)."""
+
+    __tablename__ = "inspection_draw"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    matter_id: Mapped[str] = mapped_column(String(60), index=True)
+    department_code: Mapped[str] = mapped_column(String(18), index=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    drawn_on: Mapped[date] = mapped_column(Date)
+    used_grades: Mapped[bool] = mapped_column(Boolean)
+    ratios: Mapped[dict[str, Any]] = mapped_column(JSON)
+    population: Mapped[int] = mapped_column(Integer)
+    sampled: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class InspectionTask(Base):
+    """One sampled subject with its two inspectors and, once recorded, the result. A result
+    is published (抽查结果公示) when recorded."""
+
+    __tablename__ = "inspection_task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draw_id: Mapped[int] = mapped_column(ForeignKey("inspection_draw.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
+    grade: Mapped[str | None] = mapped_column(String(2))
+    inspector_1: Mapped[int | None] = mapped_column(Integer)
+    inspector_2: Mapped[int | None] = mapped_column(Integer)
+    result: Mapped[str | None] = mapped_column(String(40))
+    result_note: Mapped[str | None] = mapped_column(String(1000))
+    result_on: Mapped[date | None] = mapped_column(Date)
+    published_on: Mapped[date | None] = mapped_column(Date, index=True)
