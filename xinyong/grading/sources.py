@@ -35,10 +35,16 @@ SCHEMAS: dict[str, dict[str, str]] = {
 
 
 def commitments_broken_source(subject_ids: Sequence[int] | None) -> Select[Any] | None:
-    """Provider: broken or false commitments as (subject_id, broken_on). Returns None until
-    the commitments branch (xinyong.commitments.reads.broken_within) is merged; the
-    indicator then counts nothing."""
-    return None
+    """Broken or false commitments (部分履行 / 全部未履行, as xinyong.commitments determines
+    them) as (subject_id, broken_on = the determination day): the set-based form of
+    `commitments.reads.broken_within`, so the indicator is one aggregate like the others."""
+    from xinyong.commitments import Commitment, rules
+
+    return _narrow(select(Commitment.subject_id.label("subject_id"),
+                          Commitment.determined_on.label("broken_on"))
+                   .where(Commitment.state == rules.BROKEN,
+                          Commitment.determined_on.is_not(None)),
+                   Commitment.subject_id, subject_ids)
 
 
 def _narrow(stmt: Select[Any], column: Any, subject_ids: Sequence[int] | None) -> Select[Any]:

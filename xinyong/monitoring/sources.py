@@ -85,15 +85,16 @@ def listed_enterprises(p: Period, params: dict[str, Any]) -> Source:
 
 @source
 def a_grade_taxpayers(p: Period, params: dict[str, Any]) -> Source:
-    """A-grade taxpayers: from the grading branch's industry results once merged
-    (providers.a_grade_taxpayers); until then the red-list entries on the basis tax_a_grade."""
+    """A-grade taxpayers: enterprises with a valid 纳税信用 A result among the industry
+    evaluation results the tax department reports (providers.a_grade_taxpayers), or listed in
+    effect on the red list on the basis tax_a_grade (the 红名单 of A-grade taxpayers)."""
+    red = (select(ListEntry.subject_id)
+           .where(ListEntry.list_kind == "red", ListEntry.legal_basis_id == "tax_a_grade",
+                  _in_effect(p.end)))
     graded = providers.a_grade_taxpayers(p.end)
-    if graded is not None:
-        return Source(graded)
-    return Source(select(*_subject_cols()).join(ListEntry, ListEntry.subject_id == Subject.id)
-                  .where(_enterprise(), ListEntry.list_kind == "red",
-                         ListEntry.legal_basis_id == "tax_a_grade", _in_effect(p.end))
-                  .distinct())
+    held = or_(Subject.id.in_(red), Subject.id.in_(graded)) if graded is not None else (
+        Subject.id.in_(red))
+    return Source(select(*_subject_cols()).where(_enterprise(), held))
 
 
 @source

@@ -5,6 +5,8 @@
   only those the audience may see under their 公开类型.
 - `grades_for`: xinyong.grading.reads.latest_grade(session, subject_id, as_of) (the platform's
   公共信用综合评价) and reads.industry_results(session, subject_id, as_of) (纳税信用 A 级 …).
+  Grades are internal: the public version shows none; the subject's own and a department's
+  version show both.
 
 Each returns report items: (title, fields, source department, source USCC, date).
 """
@@ -17,6 +19,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from xinyong import commitments
+from xinyong.grading import reads as grading_reads
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,25 @@ def commitments_for(session: Session, subject_id: int, *, as_of: date,
 
 def grades_for(session: Session, subject_id: int, *, as_of: date,
                audience: str) -> list[ProvidedItem]:
-    """信用评价信息 (评定内容, 等级, 评定时间, 评定单位): nothing until the grading branch is
-    merged."""
-    return []
+    """信用评价信息 (评价类别, 等级, 评价年度/日期, 评价单位): the platform's 公共信用综合评价
+    (internal: never in the public version) and the industry evaluation results the
+    departments report (行业信用评价, shared, not published)."""
+    if audience == "public":
+        return []
+    items = []
+    grade = grading_reads.latest_grade(session, subject_id, as_of)
+    if grade is not None:
+        items.append(ProvidedItem(
+            title=f"公共信用综合评价：{grade.grade}级（{grade.label}）",
+            fields=(("评价类别", "公共信用综合评价"), ("等级", f"{grade.grade}（{grade.label}）"),
+                    ("评价模型", f"{grade.model_name} {grade.model_version}"),
+                    ("评价日期", grade.as_of.isoformat())),
+            source="公共信用信息平台", source_uscc=None, on=grade.as_of))
+    for r in grading_reads.industry_results(session, subject_id, as_of):
+        items.append(ProvidedItem(
+            title=f"{r.kind}：{r.grade}级", fields=(
+                ("评价类别", r.kind), ("等级", r.grade), ("评价年度", str(r.year)),
+                ("有效期", f"{r.valid_from.isoformat()} 至 {r.valid_to.isoformat()}"),
+                ("评价单位", r.department)),
+            source=r.department, source_uscc=None, on=r.valid_from))
+    return items
