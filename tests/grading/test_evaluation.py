@@ -129,3 +129,23 @@ def test_a_new_penalty_or_listing_is_reevaluated_with_the_queue(engine, settings
         assert r is not None and r.subjects == 1
         g = s.scalars(select(GradeResult).where(GradeResult.run_id == r.id)).one()
         assert (g.subject_id, g.score, g.grade) == (company, 49.0, "D")
+
+
+def test_a_broken_commitment_counts_against_the_grade(engine, settings, company):
+    """违背信用承诺: a commitment determined 全部未履行 in xinyong.commitments is read by the
+    evaluation like any other source, from its determination day on."""
+    from tests.commitments.helpers import OFFICER, incoming, setup
+    from xinyong import commitments
+    from xinyong.core.workdays import load_calendar
+
+    with unit_of_work(engine) as s:
+        setup(s)
+        c = commitments.receive(s, OFFICER, incoming(made_on=date(2026, 11, 2)),
+                                calendar=load_calendar(s), today=date(2026, 11, 2))
+        commitments.determine(s, OFFICER, c.code, commitments.Determination(
+            "not_kept", date(2026, 11, 16), unfulfilled_content="未在期限内补齐材料",
+            liability_pursued="撤销受理"), today=date(2026, 11, 16))
+    lines = {ind: (v, p) for ind, v, p in _grade(engine, date(2026, 12, 1)).contributions}
+    assert lines["commitments_broken"] == (1.0, -10.0)
+    before = {ind: v for ind, v, _p in _grade(engine, date(2026, 11, 15)).contributions}
+    assert before["commitments_broken"] == 0.0

@@ -71,7 +71,7 @@ def test_each_indicator_by_hand(engine: Engine) -> None:
     assert result.indicators == len(monitoring.load_indicators())
     with unit_of_work(engine) as session:
         got = _values(session)
-        # Every source is wired (commitments merged); grades fall back to the red list.
+        # Every source is wired: commitments, and A-grade taxpayers from the red list here.
         assert not any(f.no_data for f in monitoring.figures(session, "2026-11"))
     for key, (n, d, v, met) in EXPECTED.items():
         gn, gd, gv, gmet = got[key]
@@ -109,3 +109,27 @@ def test_month_stable_after_later_data(engine: Engine) -> None:
         assert session.query(IndicatorValue).filter_by(period="2026-11").count() == len(after)
     assert after[("serious_dishonesty_share", "total", "")][:2] == (2, 5)
     assert after[("double_publicity_timeliness", "department", D1)][:2] == (1, 3)
+
+
+def test_a_grade_taxpayers_from_the_tax_departments_industry_results(engine: Engine) -> None:
+    """A 纳税信用 A result valid at the month's end (行业信用评价, reported by the tax
+    department) counts like an A-grade red-list entry; a B, or an A expired, does not."""
+    with unit_of_work(engine) as session:
+        ids = build(session)
+        s = ids["subjects"]
+        b1, _b2 = ids["batches"]
+        from xinyong.ingest.tables import Provider, Record
+
+        p1 = session.query(Provider).filter_by(uscc=D1).one()
+        for n, (sub, grade, valid_to) in enumerate(((s[4], "A", "2027-03-31"),
+                                                    (s[1], "B", "2027-03-31"),
+                                                    (s[5], "A", "2026-10-31"))):
+            add(session, Record, record_type="industry_evaluation", provider_id=p1.id,
+                natural_key=f"tax-{n}", subject_id=sub.id, subject_name=sub.name,
+                decision_date=date(2026, 4, 1), received_on=date(2026, 4, 2),
+                content_hash=f"tax-{n}", first_batch_id=b1.id, batch_id=b1.id,
+                data={"evaluation_kind": "纳税信用", "grade": grade,
+                      "valid_from": "2026-04-01", "valid_to": valid_to})
+        monitoring.compute(session, ADMIN, "2026-11")
+    with unit_of_work(engine) as session:
+        assert _values(session)[("a_grade_taxpayer_share", "total", "")][:2] == (2, 5)

@@ -203,3 +203,23 @@ def test_commitments_section_shows_what_the_reader_may_see(engine, settings):
     assert public["items"][0]["source"] == "示范市市场监督管理局"
     assert sorted(i["title"] for i in own["items"]) == [
         "容缺受理型：申请道路运输经营许可", "容缺受理型：申请食品经营许可证"]
+
+
+def test_evaluations_section_is_the_subjects_and_departments_not_the_publics(engine, settings):
+    """信用评价信息: the platform's grade and the industry evaluation results (纳税信用 A …)
+    in the subject's own report; grades are internal, so the public report shows none."""
+    from tests.grading.helpers import industry
+    from xinyong.core import clock
+    from xinyong.grading import run
+
+    push_rows(engine, settings, "penalty", [penalty()])
+    push_rows(engine, settings, "industry_evaluation", [industry(subject_uscc=COMPANY)])
+    with unit_of_work(engine) as s:
+        run(s, as_of=clock.today())  # the registry as the platform holds it today
+        public = _sections(issue(s, settings, PUBLIC, COMPANY).content)["evaluations"]
+        own = _sections(issue(s, settings, SUBJECT, COMPANY, version="own").content)[
+            "evaluations"]
+    assert public["items"] == [] and public["empty_text"] == EMPTY
+    titles = [i["title"] for i in own["items"]]
+    assert titles[0].startswith("公共信用综合评价：") and titles[1] == "纳税信用：A级"
+    assert dict(map(tuple, own["items"][1]["fields"]))["评价单位"] == "示范市税务局"

@@ -4,8 +4,8 @@ A source returns a `Source`: a SELECT whose rows carry `unit` (what is counted: 
 subject, a batch), `dept` (the providing or acting department's USCC, or NULL), `region` (the
 subject's 6-digit division code, or NULL) and `w` (the weight: 1, or a batch's row count); and
 whether to add the weights (`weighted`) or count distinct units. `aggregate` then groups it by
-one dimension with one GROUP BY. A source whose data lives in a branch not merged yet
-(commitments, grades) returns None: the figure is "no data yet", never a zero.
+one dimension with one GROUP BY. A source that has no data to offer returns None: the
+figure is "no data yet", never a zero.
 """
 
 from __future__ import annotations
