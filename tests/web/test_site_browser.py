@@ -75,7 +75,7 @@ def test_an_enterprise_logs_in_to_its_credit_file_and_out_again(site_data, engin
     assert urlparse(page.url).path == "/me"
     assert page.locator("h1").inner_text() == "我的信用：示范市华盛食品有限公司"
     assert _work_menu(page) == ["我的信用", "我的异议", "信用修复", "我的名单", "我的承诺",
-                                "我的信用报告", "关注主体"]
+                                "我的信用报告", "信用评价", "关注主体"]
     page.get_by_role("button", name="退出登录").click()
     assert "已退出登录" in page.get_by_role("status").inner_text()
     assert _work_menu(page) == []

@@ -18,6 +18,7 @@ from pydantic import AfterValidator, BeforeValidator
 from xinyong.catalog import default_catalog
 from xinyong.core import clock
 from xinyong.measures import default_measures
+from xinyong.publication.reads import public_type_ids
 
 AwareDatetime = Annotated[datetime, AfterValidator(clock.aware)]
 
@@ -66,3 +67,7 @@ RECORD_TYPES = one_of(default_catalog().record_types)
 MATTERS = one_of(default_measures().matters)
 LICENCE_KINDS = one_of(default_measures().licence_kinds)
 RecordTypePath = Annotated[str, Path(description="信息类别", json_schema_extra=RECORD_TYPES)]
+# The columns and a subject's public records take only the types the public site shows.
+PUBLIC_RECORD_TYPES = one_of(public_type_ids(default_catalog()))
+PublicRecordTypePath = Annotated[str, Path(description="公示的信息类别",
+                                           json_schema_extra=PUBLIC_RECORD_TYPES)]

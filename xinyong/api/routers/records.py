@@ -15,7 +15,7 @@ from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import DbId, SessionDep, require
 from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import AsOf, PublicReader, RecordPublic, record_out
-from xinyong.api.types import AwareDatetime, IsoDate, RecordTypePath
+from xinyong.api.types import AwareDatetime, IsoDate, PublicRecordTypePath
 from xinyong.core import clock
 from xinyong.documents.tabular import csv_bytes
 from xinyong.ingest.reads import read_late
@@ -110,7 +110,7 @@ def get_record(record_id: RecordId, session: SessionDep, _actor: PublicReader,
             dependencies=[Depends(refuse_unknown_query)],
             summary="专栏：某类公示记录，可按数据提供单位、地区、决定日期筛选"
             "（与网页 /columns 参数相同）")
-def column(record_type: RecordTypePath, session: SessionDep, _actor: PublicReader,
+def column(record_type: PublicRecordTypePath, session: SessionDep, _actor: PublicReader,
            provider: Annotated[str | None, Query(
                max_length=18, description="数据提供单位的统一社会信用代码（18位）")] = None,
            region: Annotated[str | None, Query(description="行政区划代码前缀，如 3502")] = None,
@@ -135,7 +135,7 @@ def column(record_type: RecordTypePath, session: SessionDep, _actor: PublicReade
             dependencies=[Depends(refuse_unknown_query)],
             responses={200: {"content": {"text/csv": {}}}},
             summary="专栏公示记录导出（CSV，UTF-8 带 BOM），与网站当日公示内容一致")
-def column_export(record_type: RecordTypePath, session: SessionDep, _actor: PublicReader,
+def column_export(record_type: PublicRecordTypePath, session: SessionDep, _actor: PublicReader,
                   as_of: AsOf = None) -> Response:
     day = as_of or clock.today()
     # UTF-8 with BOM, formulas neutralised (names and facts come from departments' files)

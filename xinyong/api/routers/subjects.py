@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import SessionDep, require, run_and_commit
 from xinyong.api.params import refuse_unknown_query
-from xinyong.api.types import RECORD_TYPES, IsoDate
+from xinyong.api.types import PUBLIC_RECORD_TYPES, IsoDate
 from xinyong.core import clock
 from xinyong.lists.public import PublicEntry, entries_for_uscc
 from xinyong.publication.reads import (
@@ -227,7 +227,7 @@ async def get_credit_file(uscc: str, session: SessionDep, _actor: PublicReader,
 @router.get("/{uscc}/records", response_model=RecordList, summary="信用主体的公示记录")
 async def list_records(uscc: str, session: SessionDep, _actor: PublicReader,
                        type: Annotated[str | None, Query(description="信息类别，如 penalty",
-                                                         json_schema_extra=RECORD_TYPES)]
+                                                         json_schema_extra=PUBLIC_RECORD_TYPES)]
                        = None, as_of: AsOf = None) -> RecordList | Response:
     day = as_of or clock.today()
 
