@@ -100,7 +100,8 @@ def test_determination_needs_details_unless_kept_and_only_once(engine):
         setup(s)
         c = commitments.receive(s, OFFICER, incoming(), calendar=load_calendar(s), today=DAY)
         with pytest.raises(Invalid) as exc:
-            commitments.determine(s, OFFICER, c.code, Determination("partly", on=DAY), secret=SECRET)
+            commitments.determine(s, OFFICER, c.code, Determination("partly", on=DAY),
+                                  secret=SECRET)
         assert {p.field for p in exc.value.errors} == {"unfulfilled_content",
                                                        "liability_pursued"}
         other = OFFICER.__class__(**{**OFFICER.__dict__, "department_uscc": OTHER_PROVIDER})
@@ -168,7 +169,8 @@ def test_coverage_by_region_and_department(engine):
         setup(s)
         c = commitments.receive(s, ADMIN, incoming("voluntary"), calendar=load_calendar(s),
                                 today=DAY, accepting_uscc=PROVIDER)
-        commitments.determine(s, ADMIN, c.code, Determination("kept", on=DAY), secret=SECRET, today=DAY)
+        commitments.determine(s, ADMIN, c.code, Determination("kept", on=DAY), secret=SECRET,
+                              today=DAY)
         by_region = {r.key: r for r in reads.coverage(s, DAY, "region")}
         assert by_region["350200"].commitments == 1
         assert by_region["350200"].fulfilment_records == 1

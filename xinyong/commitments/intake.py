@@ -122,7 +122,7 @@ def breach_record(session: Session, actor: Actor, c: Commitment, *, secret: str,
     provider = c.determined_by_uscc or c.accepting_uscc
     summary = ingest(session, BatchInput(
         record_type=rt, provider_uscc=provider, operator=actor.name[:100],
-        channel="commitment", received_on=today, file_name=f"承诺{c.code}",
+        channel="commitment", received_on=today, file_name=c.code,
         provider_name=c.determined_by_name or c.accepting_name, atomic=True),
         [(1, breach_row(c))], calendar=calendar, secret=secret, today=today)
     audit_batch(session, actor, summary, "commitment")
