@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from tests.accounts.helpers import client_as
 from tests.cli.test_cli import _env
 from tests.commitments.helpers import ADMIN, COMPANY, NAME, OFFICER, PROVIDER, setup
+from tests.factories import COMPANY_2
 from xinyong.catalog import default_catalog
 from xinyong.cli.main import app
 from xinyong.commitments import Commitment, load_rules
@@ -52,16 +53,20 @@ def test_a_breach_is_a_public_record_with_its_window_and_code(engine, settings):
         "fulfilment": "not_kept", "unfulfilled_content": "未在期限内补齐材料",
         "liability_pursued": "撤销容缺受理作出的审批决定"})
     assert r.status_code == 200, r.text
+    rid = r.json()["breach_record_id"]
     with unit_of_work(engine) as s:
         c = s.scalar(select(Commitment).where(Commitment.code == code))
-        rec = s.get(Record, c.breach_record_id)
+        assert c.breach_record_id == rid
+        rec = s.get(Record, rid)
         assert rec.record_type == "commitment_breach" and rec.natural_key == code
         assert rec.data["document_number"] == code and rec.data["provider_uscc"] == PROVIDER
         assert rec.data["fulfilment"] == "全部未履行"
-        rid = rec.id
     until = add_months(today, 12 * load_rules().breach.publication_years)
     column = public.get("/api/v1/columns/commitment_breach").json()
     assert column["total"] == 1 and column["items"][0]["id"] == rid
+    page = public.get("/columns/commitment_breach").text
+    assert "<th scope=\"col\">承诺编码</th>" in page and code in page
+    assert f'href="/records/{rid}"' in public.get(f"/commitments/{code}").text
     one = public.get(f"/api/v1/records/{rid}").json()
     assert one["record"]["publish_until"] == until.isoformat(), one
     assert one["provenance"]["channel"] == "commitment"
@@ -141,6 +146,12 @@ def test_a_commitment_file_becomes_commitments_and_names_its_bad_row(engine, set
     assert (body["updated"], body["accepted"], body["rejected"]) == (1, 0, 1)
     [e] = body["errors"]
     assert (e["row"], e["field"], e["rule"]) == (2, "承诺事由", "required")
+    # A provider that is not a registered department cannot accept commitments: the batch
+    # is refused whole, naming the field and the rule.
+    stranger = dict(changed, 承诺书编号="SP-5", 承诺受理单位统一社会信用代码=COMPANY_2)
+    r = client_as(settings, ADMIN).post(
+        f"/api/v1/batches/commitment?atomic=false&provider={COMPANY_2}", json=[stranger])
+    assert r.status_code == 422 and r.json()["code"] == "accepting_department_unknown", r.text
     with unit_of_work(engine) as s:
         now = {c.code: c for c in s.scalars(select(Commitment))}
         assert set(now) == codes
