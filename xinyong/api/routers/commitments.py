@@ -66,7 +66,8 @@ class CommitmentOut(BaseModel):
     consequence_label: str | None
     breach_published_until: date | None
     breach_record_id: int | None = Field(
-        None, description="违诺产生的违背信用承诺失信信息记录编号（公示期内见 /api/v1/records/{id}）")
+        None,
+        description="违诺产生的违背信用承诺失信信息记录编号（公示期内见 /api/v1/records/{id}）")
 
 
 class CommitmentList(BaseModel):
