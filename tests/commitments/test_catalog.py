@@ -156,3 +156,14 @@ def test_a_commitment_file_becomes_commitments_and_names_its_bad_row(engine, set
         now = {c.code: c for c in s.scalars(select(Commitment))}
         assert set(now) == codes
         assert now[voluntary.code].reason == "申请食品经营许可证（变更）"
+    # The upload page offers the type to the department's officer and takes the same file:
+    # SP-1 unchanged, SP-2 back to its first 事由 (updated), SP-3 refused again.
+    page = dept.get("/uploads")
+    assert page.status_code == 200 and 'value="commitment"' in page.text
+    r = dept.post("/uploads", data={"record_type": "commitment"},
+                  files={"file": ("承诺.csv", f.read_bytes(), "text/csv")})
+    assert r.status_code == 200 and "信用承诺信息" in r.text, r.text[-2000:]
+    with unit_of_work(engine) as s:
+        again = s.scalar(select(Commitment).where(Commitment.code == voluntary.code))
+        assert again.reason == "申请食品经营许可证"
+        assert len(list(s.scalars(select(Commitment)))) == 2
