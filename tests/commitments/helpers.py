@@ -14,7 +14,8 @@ from xinyong.subjects import SubjectRef, resolve_subjects
 ADMIN, SUBJECT = ACTORS[Role.ADMIN], ACTORS[Role.SUBJECT]
 OFFICER = ACTORS[Role.DATA_OFFICER]
 NAME = "示范市华盛食品有限公司"
-__all__ = ["ADMIN", "COMPANY", "NAME", "OFFICER", "OTHER_PROVIDER", "PROVIDER", "SUBJECT",
+SECRET = "test-secret-key"  # the settings fixture's key
+__all__ = ["ADMIN", "COMPANY", "NAME", "OFFICER", "OTHER_PROVIDER", "PROVIDER", "SECRET", "SUBJECT",
            "incoming", "penalty", "setup"]
 
 

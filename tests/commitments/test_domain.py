@@ -15,6 +15,7 @@ from tests.commitments.helpers import (
     OFFICER,
     OTHER_PROVIDER,
     PROVIDER,
+    SECRET,
     SUBJECT,
     incoming,
     setup,
@@ -99,17 +100,20 @@ def test_determination_needs_details_unless_kept_and_only_once(engine):
         setup(s)
         c = commitments.receive(s, OFFICER, incoming(), calendar=load_calendar(s), today=DAY)
         with pytest.raises(Invalid) as exc:
-            commitments.determine(s, OFFICER, c.code, Determination("partly", on=DAY))
+            commitments.determine(s, OFFICER, c.code, Determination("partly", on=DAY),
+                                  secret=SECRET)
         assert {p.field for p in exc.value.errors} == {"unfulfilled_content",
                                                        "liability_pursued"}
         other = OFFICER.__class__(**{**OFFICER.__dict__, "department_uscc": OTHER_PROVIDER})
         with pytest.raises(Forbidden):
-            commitments.determine(s, other, c.code, Determination("kept", on=DAY))
-        kept = commitments.determine(s, OFFICER, c.code, Determination("kept", on=DAY))
+            commitments.determine(s, other, c.code, Determination("kept", on=DAY), secret=SECRET)
+        kept = commitments.determine(s, OFFICER, c.code, Determination("kept", on=DAY),
+                                  secret=SECRET)
         assert kept.state == "kept" and kept.fulfilment == "kept" and not kept.verified_late
         assert kept.determined_by_uscc == PROVIDER
         with pytest.raises(Conflict):
-            commitments.determine(s, OFFICER, c.code, Determination("kept", on=DAY))
+            commitments.determine(s, OFFICER, c.code, Determination("kept", on=DAY),
+                                  secret=SECRET)
 
 
 def test_late_breach_records_consequence_window_and_reevaluation(engine):
@@ -121,7 +125,7 @@ def test_late_breach_records_consequence_window_and_reevaluation(engine):
         assert reads.queue(s, OFFICER, overdue_only=True, today=late)[0].code == c.code
         broken = commitments.determine(s, OFFICER, c.code, Determination(
             "not_kept", on=late, unfulfilled_content="未补齐材料",
-            liability_pursued="撤销受理决定"), today=late)
+            liability_pursued="撤销受理决定"), secret=SECRET, today=late)
         assert broken.state == "broken" and broken.verified_late is True
         assert broken.consequence == "cancel_acceptance"
         assert broken.breach_published_until == date(2029, 11, 20)
@@ -165,7 +169,8 @@ def test_coverage_by_region_and_department(engine):
         setup(s)
         c = commitments.receive(s, ADMIN, incoming("voluntary"), calendar=load_calendar(s),
                                 today=DAY, accepting_uscc=PROVIDER)
-        commitments.determine(s, ADMIN, c.code, Determination("kept", on=DAY), today=DAY)
+        commitments.determine(s, ADMIN, c.code, Determination("kept", on=DAY), secret=SECRET,
+                              today=DAY)
         by_region = {r.key: r for r in reads.coverage(s, DAY, "region")}
         assert by_region["350200"].commitments == 1
         assert by_region["350200"].fulfilment_records == 1

@@ -35,7 +35,8 @@ def test_entitled_then_barred_by_a_broken_commitment(engine):
         c = commitments.receive(s, OFFICER, incoming(made_on=today - timedelta(days=30)),
                                 calendar=load_calendar(s))
         commitments.determine(s, OFFICER, c.code, commitments.Determination(
-            "partly", unfulfilled_content="部分材料未补", liability_pursued="撤销受理"))
+            "partly", unfulfilled_content="部分材料未补", liability_pursued="撤销受理"),
+            secret="test-secret-key")
         answer = _check(s, COMPANY)
         assert answer["allowed"] is False and c.code in answer["reasons"][0]["reason"]
         assert "国办发〔2020〕42号" in answer["reasons"][0]["legal_basis"]

@@ -144,7 +144,7 @@ def test_a_broken_commitment_counts_against_the_grade(engine, settings, company)
                                 calendar=load_calendar(s), today=date(2026, 11, 2))
         commitments.determine(s, OFFICER, c.code, commitments.Determination(
             "not_kept", date(2026, 11, 16), unfulfilled_content="未在期限内补齐材料",
-            liability_pursued="撤销受理"), today=date(2026, 11, 16))
+            liability_pursued="撤销受理"), today=date(2026, 11, 16), secret=settings.secret_key)
     lines = {ind: (v, p) for ind, v, p in _grade(engine, date(2026, 12, 1)).contributions}
     assert lines["commitments_broken"] == (1.0, -10.0)
     before = {ind: v for ind, v, _p in _grade(engine, date(2026, 11, 15)).contributions}

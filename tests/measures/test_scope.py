@@ -60,6 +60,9 @@ LABEL_FINE = {
     "penalty_basis": "《中华人民共和国食品安全法》第一百二十五条第一款第（二）项",
     "penalty_content": "警告，并处罚款人民币二千元", "fine_amount": "0.2"}
 
+BREACH = {"commitment_kind": "容缺受理型", "fulfilment": "全部未履行",
+          "unfulfilled_content": "未在期限内补齐材料", "liability_pursued": "撤销受理决定"}
+
 
 @dataclass(frozen=True)
 class Case:
@@ -121,6 +124,13 @@ CASES: dict[str, tuple[Case, Case]] = {
     # 141号 二(三): new investment project approvals only.
     "project_approval_restriction": (Case([DEFAULTER], "licensing", "investment_project"),
                                      Case([DEFAULTER], "licensing", "road_transport")),
+    # 国办发〔2020〕42号 三（三）: a broken commitment bars it while the breach is published
+    # (three years from the determination); the day three years on, no longer (#16).
+    "commitment_breach_bar": (
+        Case([Fact("record", 4, "commitment_breach", "commitment_breach",
+                   data=BREACH, decided_on=date(2026, 6, 1))], "commitment"),
+        Case([Fact("record", 4, "commitment_breach", "commitment_breach",
+                   data=BREACH, decided_on=date(2023, 11, 2))], "commitment")),
     # Food Safety Law Art. 135: a revoked food licence, a food-licence application, 5 years.
     "food_licence_bar": (
         Case([penalty(date(2022, 11, 2), **FOOD_REVOKED)], "licensing", "food_operation"),

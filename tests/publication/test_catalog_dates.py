@@ -97,8 +97,10 @@ def test_a_retired_type_leaves_the_public_site_without_a_404(engine, settings, c
         body = client.get(f"/api/v1/subjects/{COMPANY}", params={"as_of": day}).json()
         return {s["record_type"]: s["total"] for s in body["sections"]}
 
-    assert sections(BEFORE) == {"licence": 1, "penalty": 1}
-    assert sections(AFTER) == {"licence": 1}  # the file still answers, without the type
+    # Every public type has its section (违背信用承诺失信信息 empty here).
+    assert sections(BEFORE) == {"commitment_breach": 0, "licence": 1, "penalty": 1}
+    # The file still answers, without the type.
+    assert sections(AFTER) == {"commitment_breach": 0, "licence": 1}
     record_id = client.get(f"/api/v1/subjects/{COMPANY}/records",
                            params={"type": "penalty", "as_of": BEFORE}).json()["items"][0]["id"]
     assert client.get(f"/api/v1/records/{record_id}", params={"as_of": BEFORE}).status_code \
@@ -143,8 +145,8 @@ def test_a_type_not_yet_in_force_and_a_type_gone_from_the_files(engine, settings
     default_catalog.cache_clear()
     url = f"/api/v1/subjects/{COMPANY}"
     assert [s["record_type"] for s in client.get(url, params={"as_of": BEFORE}).json()[
-        "sections"]] == ["penalty"]
-    assert len(client.get(url, params={"as_of": AFTER}).json()["sections"]) == 2
+        "sections"]] == ["commitment_breach", "penalty"]
+    assert len(client.get(url, params={"as_of": AFTER}).json()["sections"]) == 3
     # A type whose file was removed: its records are simply not public; nothing breaks.
     (catalog_dir / "penalty.yaml").unlink()
     default_catalog.cache_clear()

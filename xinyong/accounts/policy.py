@@ -160,7 +160,7 @@ def authorize_write(actor: Actor, rt: RecordType, provider_uscc: str | None) -> 
         raise Forbidden("账户未关联数据提供单位，不能报送数据", code="no_department")
     if provider_uscc and provider_uscc.strip().upper() != actor.department_uscc:
         raise Forbidden("只能以本单位名义报送数据", code="provider_not_own")
-    if rt.owner_department_class != actor.department_class:
+    if not rt.sent_by(actor.department_class):
         raise Forbidden(f"本单位（{actor.department_class or '未分类'}）不是「{rt.name}」的"
                         f"报送单位（目录规定为 {rt.owner_department_class}）",
                         code="record_type_not_owned")

@@ -108,7 +108,7 @@ def _load_classes(directory: Path) -> dict[str, DepartmentClass]:
 def _cross_check(rt: RecordType, source: str, classes: dict[str, DepartmentClass]) -> None:
     names = rt.field_names
     problems: list[str] = []
-    for cls in (rt.owner_department_class, *rt.shared_to):
+    for cls in (rt.owner_department_class, *rt.shared_to, *rt.senders):
         if cls not in classes:
             problems.append(f"unknown department class '{cls}' (declared in {CLASSES_FILE}: "
                             f"{', '.join(classes)})")

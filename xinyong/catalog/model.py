@@ -158,6 +158,9 @@ class RecordType(_Strict):
     # Department classes that may read this record type beyond its public part (through the
     # shared query API, with a declared purpose). The owner class always may.
     shared_to: list[str] = Field(default_factory=list)
+    # Department classes that also send records of this type (each for itself), without
+    # reading other departments' rows: a type every accepting department reports (信用承诺).
+    senders: list[str] = Field(default_factory=list)
     disclosure: Literal["public", "shared", "authorised"]
     publication: Publication
     natural_key: list[str] = Field(min_length=1)
@@ -172,6 +175,12 @@ class RecordType(_Strict):
     def in_force(self, day: date) -> bool:
         return ((self.effective_from is None or self.effective_from <= day)
                 and (self.effective_to is None or day <= self.effective_to))
+
+    def sent_by(self, department_class: str | None) -> bool:
+        """May a department of this class send records of this type?"""
+        return department_class is not None and (
+            department_class == self.owner_department_class
+            or department_class in self.senders)
 
     def field(self, name: str) -> FieldSpec:
         for f in self.fields:

@@ -55,6 +55,8 @@ class CommitmentView:
     verified_late: bool | None
     consequence_label: str | None
     breach_published_until: date | None
+    # The 违背信用承诺失信信息 record the breach created (public at /records/{id} in its window).
+    breach_record_id: int | None = None
 
     @property
     def number(self) -> str:
@@ -80,7 +82,7 @@ def view(c: Commitment, today: date | None = None) -> CommitmentView:
         accepting_uscc=c.accepting_uscc, accepting_name=c.accepting_name, source=c.source,
         verify_due=c.verify_due, overdue=rules.is_overdue(c.state, c.verify_due, today),
         verified_late=c.verified_late, consequence_label=consequence,
-        breach_published_until=c.breach_published_until)
+        breach_published_until=c.breach_published_until, breach_record_id=c.breach_record_id)
 
 
 def _shared_with(session: Session, department_code: str) -> bool:

@@ -28,7 +28,7 @@ from xinyong.commitments.tables import (
 )
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, Invalid, NotFound, Problem
-from xinyong.core.workdays import WorkingCalendar, due_or_none
+from xinyong.core.workdays import WorkingCalendar, due_or_none, load_calendar
 from xinyong.departments.service import find_department
 from xinyong.exchange.service import queue_event
 from xinyong.grading import request_reevaluation
@@ -267,10 +267,15 @@ def _may_determine(actor: Actor, c: Commitment) -> None:
         raise Forbidden("只有承诺受理单位可以认定承诺履行状态", code="not_accepting_department")
 
 
-def determine(session: Session, actor: Actor, code: str, d: Determination, *,
-              today: date | None = None, rules_data: Rules | None = None) -> Commitment:
+def determine(session: Session, actor: Actor, code: str, d: Determination, *, secret: str,
+              calendar: WorkingCalendar | None = None, today: date | None = None,
+              rules_data: Rules | None = None) -> Commitment:
     """The accepting department's verdict with its date; a breach records its consequence,
-    the dishonesty publication window and asks for the subject's grade to be re-evaluated."""
+    creates its dishonesty record (catalog type commitment_breach, through the ingest path,
+    with the publication window of the rules; `secret` is the settings' key for identifier
+    hashing) and asks for the subject's grade to be re-evaluated."""
+    from xinyong.commitments.intake import breach_record
+
     data = rules_data or load_rules()
     today = today or clock.today()
     c = get(session, code)
@@ -300,6 +305,9 @@ def determine(session: Session, actor: Actor, code: str, d: Determination, *,
         c.consequence = kind.consequence
         c.breach_published_until = add_months(on, 12 * data.breach.publication_years)
         note = kind.consequence_label
+        session.flush()
+        breach_record(session, actor, c, secret=secret,
+                      calendar=calendar or load_calendar(session), today=today)
         request_reevaluation(session, c.subject_id, "信用承诺违诺", ref=("commitment", c.id))
         # The consequence goes to the accepting department (revoke the approval or the
         # certificate, cancel the acceptance) and the breach to the credit platforms.
@@ -307,7 +315,8 @@ def determine(session: Session, actor: Actor, code: str, d: Determination, *,
             "code": c.code, "kind": c.kind, "fulfilment": c.fulfilment,
             "consequence": kind.consequence, "consequence_label": kind.consequence_label,
             "determined_on": on.isoformat(), "accepting_uscc": c.accepting_uscc,
-            "published_until": c.breach_published_until.isoformat()},
+            "published_until": c.breach_published_until.isoformat(),
+            "record_id": c.breach_record_id},
             subject_uscc=c.committer_code, ref=("commitment", c.id),
             targets=(c.accepting_name, "信用中国", "省公共信用信息平台"))
     _step(session, c, "determine", before, actor, on, note)

@@ -63,6 +63,8 @@ class Commitment(Base):
     # Breach: the consequence the type's rules name, and the dishonesty record it created.
     consequence: Mapped[str | None] = mapped_column(String(40))
     breach_published_until: Mapped[date | None] = mapped_column(Date)
+    # The 违背信用承诺失信信息 record (catalog type commitment_breach) the breach created.
+    breach_record_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime)
 

@@ -257,7 +257,26 @@ def ingest(session: Session, batch_in: BatchInput, rows: Iterable[tuple[int, Any
         # Every record of the batch was judged, and every penalty version it leaves has its
         # repair notice (两书同达), as it was written (_write_chunk), in this transaction.
         session.flush()
+    _take_over(session, rt, batch.id, batch_in, calendar)
     return summary
+
+
+# Record types a domain takes over once the batch is written: each accepted or changed row
+# becomes that domain's own object, in the batch's transaction ("module:function", imported
+# when needed: the domain reads the ingest tables).
+TAKEN_OVER = {"commitment": "xinyong.commitments.intake:from_batch"}
+
+
+def _take_over(session: Session, rt: RecordType, batch_id: int, batch_in: BatchInput,
+               calendar: WorkingCalendar) -> None:
+    target = TAKEN_OVER.get(rt.id)
+    if target is None:
+        return
+    from importlib import import_module
+
+    module, name = target.split(":")
+    getattr(import_module(module), name)(session, batch_id, operator=batch_in.operator,
+                                         calendar=calendar, today=batch_in.received_on)
 
 
 class _Row(NamedTuple):

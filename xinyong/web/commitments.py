@@ -155,7 +155,8 @@ def determine(request: Request, code: CodePath, session: SessionDep, actor: Acto
         on = None
     try:
         commitments.determine(session, actor, code, commitments.Determination(
-            fulfilment, on, unfulfilled_content or None, liability_pursued or None))
+            fulfilment, on, unfulfilled_content or None, liability_pursued or None),
+            secret=request.app.state.settings.secret_key)
     except XinyongError as exc:
         session.rollback()
         return _cases(request, session, actor, error=exc.message)

@@ -41,7 +41,14 @@ COUNTS_TTL_S = 60.0  # the home page counts scan every record: cache them briefl
 COLUMN_TYPES = ("licence", "penalty")
 # The fields a column shows beside subject, document, date and source, by record type.
 COLUMN_FIELDS: dict[str, tuple[str, ...]] = {"penalty": ("违法行为类型", "处罚内容"),
-                                             "licence": ("许可类别", "许可内容")}
+                                             "licence": ("许可类别", "许可内容"),
+                                             "commitment_breach": ("承诺类型", "承诺事由",
+                                                                   "违诺责任追究内容")}
+# Column headings for the document number, decision date and provider where a type names
+# them otherwise than a decision does (违诺: 承诺编码, 认定日期, 认定单位).
+COLUMN_HEADS: dict[str, tuple[str, str, str]] = {
+    "commitment_breach": ("承诺编码", "认定日期", "认定单位")}
+DEFAULT_HEADS = ("决定文书号", "决定日期", "数据来源单位")
 LATEST = 5  # latest published decisions per type on the home page
 # The list columns on the home page (xinyong.web.lists): path, name, what it is.
 LIST_COLUMNS = (("/lists/serious_dishonesty", "严重失信主体名单", "依法认定的严重失信主体"),
@@ -181,4 +188,5 @@ def column_page(record_type: str, request: Request, session: SessionDep, catalog
     return render(request, "column.html", {
         "title": f"{p.name}专栏", "col": p, "params": params, "as_of": day,
         "as_of_given": given, "actor": actor, "extra": COLUMN_FIELDS.get(record_type, ()),
+        "heads": COLUMN_HEADS.get(record_type, DEFAULT_HEADS),
         "json_url": f"/api/v1/columns/{record_type}?" + qs(api)})

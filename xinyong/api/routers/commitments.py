@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from xinyong import commitments
 from xinyong.accounts import Actor, Permission, authorize, can
-from xinyong.api.deps import ActorDep, PurposeDep, SessionDep, require
+from xinyong.api.deps import ActorDep, PurposeDep, SessionDep, SettingsDep, require
 from xinyong.api.params import refuse_unknown_query
 from xinyong.commitments import reads
 from xinyong.commitments.document import commitment_pdf
@@ -65,6 +65,9 @@ class CommitmentOut(BaseModel):
     verified_late: bool | None
     consequence_label: str | None
     breach_published_until: date | None
+    breach_record_id: int | None = Field(
+        None,
+        description="违诺产生的违背信用承诺失信信息记录编号（公示期内见 /api/v1/records/{id}）")
 
 
 class CommitmentList(BaseModel):
@@ -188,10 +191,10 @@ class DeterminationIn(BaseModel):
 @router.post("/api/v1/commitments/{code}/determination", response_model=CommitmentOut,
              summary="受理单位认定承诺履行状态（核查结论及日期）")
 def determination(code: Code, body: DeterminationIn, session: SessionDep,
-                  actor: Verifier) -> CommitmentOut:
+                  actor: Verifier, settings: SettingsDep) -> CommitmentOut:
     c = commitments.determine(session, actor, code, commitments.Determination(
         body.fulfilment, body.determined_on, body.unfulfilled_content,
-        body.liability_pursued))
+        body.liability_pursued), secret=settings.secret_key)
     return out(reads.view(c))
 
 

@@ -89,7 +89,7 @@ def writable_types(actor: Actor, catalog: Catalog) -> list[RecordType]:
     if not can(actor, Permission.RECORDS_WRITE):
         return []
     return [rt for rt in catalog.record_types.values()
-            if actor.role == Role.ADMIN or rt.owner_department_class == actor.department_class]
+            if actor.role == Role.ADMIN or rt.sent_by(actor.department_class)]
 
 
 @router.get("/desk", response_class=HTMLResponse)
