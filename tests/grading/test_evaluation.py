@@ -149,3 +149,12 @@ def test_a_broken_commitment_counts_against_the_grade(engine, settings, company)
     assert lines["commitments_broken"] == (1.0, -10.0)
     before = {ind: v for ind, v, _p in _grade(engine, date(2026, 11, 15)).contributions}
     assert before["commitments_broken"] == 0.0
+
+
+def test_the_stored_broken_state_is_the_commitments_domains():
+    """Grading reads the commitment table by its stored state: the value must stay the one
+    the commitments domain writes."""
+    from xinyong.commitments import rules
+    from xinyong.grading.sources import BROKEN_COMMITMENT
+
+    assert rules.BROKEN == BROKEN_COMMITMENT

@@ -3,8 +3,7 @@
 * `from_batch`: the rows of a `commitment` batch (信用承诺信息, sent by file, upload page or
   API like any record type) become, or update, commitments. The ingest path calls it after
   the batch's records are written, in the same transaction.
-* `breach_record`: a breach becomes a 违背信用承诺失信信息 record (type `commitment_breach`)
-  through the same ingest path, judged for publication like any record.
+The other way out to the catalog, a breach as a 违背信用承诺失信信息 record, is breach.py.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from xinyong.core.errors import Invalid, Problem
 from xinyong.core.workdays import WorkingCalendar
 from xinyong.departments.service import find_department
 
-SENT_TYPE, BREACH_TYPE = "commitment", "commitment_breach"
+SENT_TYPE = "commitment"
 KIND_BY_LABEL = {label: kind for kind, label in rules.KINDS.items()}
 DISCLOSURE_BY_LABEL = {label: d for d, label in rules.DISCLOSURES.items()}
 CATEGORY_BY_LABEL = {"法人及非法人组织": "legal", "个体工商户": "individual"}
@@ -91,43 +90,3 @@ def from_batch(session: Session, batch_id: int, *, operator: str, calendar: Work
         created += 1
     session.flush()
     return created, updated
-
-
-def breach_row(c: Commitment) -> dict[str, Any]:
-    """The 违背信用承诺失信信息 row of a broken commitment, by catalog field name."""
-    return {
-        "subject_name": c.committer_name,
-        "subject_category": rules.CATEGORIES.get(c.committer_category, "法人及非法人组织"),
-        "subject_uscc": c.committer_code, "document_number": c.code,
-        "commitment_kind": rules.KINDS[c.kind], "reason": c.reason,
-        "fulfilment": rules.FULFILMENTS[c.fulfilment or "not_kept"],
-        "unfulfilled_content": c.unfulfilled_content,
-        "liability_pursued": c.liability_pursued,
-        "decision_date": c.determined_on.isoformat() if c.determined_on else None,
-        "publish_until": (c.breach_published_until.isoformat()
-                          if c.breach_published_until else None),
-        "accepting_name": c.accepting_name, "provider_name": c.determined_by_name,
-        "provider_uscc": c.determined_by_uscc}
-
-
-def breach_record(session: Session, actor: Actor, c: Commitment, *, secret: str,
-                  calendar: WorkingCalendar, today: date) -> int:
-    """Send the breach of `c` through the ingest path as one record of `commitment_breach`
-    (provider: the 认定单位), audited as a batch; link it to the commitment."""
-    from xinyong.catalog import default_catalog
-    from xinyong.ingest import BatchInput, Record, ingest
-    from xinyong.ingest.runner import audit_batch
-
-    rt = default_catalog().get(BREACH_TYPE)
-    provider = c.determined_by_uscc or c.accepting_uscc
-    summary = ingest(session, BatchInput(
-        record_type=rt, provider_uscc=provider, operator=actor.name[:100],
-        channel="commitment", received_on=today, file_name=c.code,
-        provider_name=c.determined_by_name or c.accepting_name, atomic=True),
-        [(1, breach_row(c))], calendar=calendar, secret=secret, today=today)
-    audit_batch(session, actor, summary, "commitment")
-    rid = session.scalar(select(Record.id).where(
-        Record.record_type == BREACH_TYPE, Record.natural_key == c.code)
-        .order_by(Record.id.desc()).limit(1))
-    c.breach_record_id = rid
-    return int(rid or 0)

@@ -274,7 +274,7 @@ def determine(session: Session, actor: Actor, code: str, d: Determination, *, se
     creates its dishonesty record (catalog type commitment_breach, through the ingest path,
     with the publication window of the rules; `secret` is the settings' key for identifier
     hashing) and asks for the subject's grade to be re-evaluated."""
-    from xinyong.commitments.intake import breach_record
+    from xinyong.commitments.breach import breach_record
 
     data = rules_data or load_rules()
     today = today or clock.today()

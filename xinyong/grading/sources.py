@@ -19,6 +19,7 @@ from xinyong.core.db import load_all_tables
 
 PERSON = "person"
 INDUSTRY_TYPE = "industry_evaluation"
+BROKEN_COMMITMENT = "broken"  # xinyong.commitments.rules.BROKEN, as stored
 
 # name -> ibis schema of the relation (the computation is written against these).
 SCHEMAS: dict[str, dict[str, str]] = {
@@ -37,14 +38,14 @@ SCHEMAS: dict[str, dict[str, str]] = {
 def commitments_broken_source(subject_ids: Sequence[int] | None) -> Select[Any] | None:
     """Broken or false commitments (部分履行 / 全部未履行, as xinyong.commitments determines
     them) as (subject_id, broken_on = the determination day): the set-based form of
-    `commitments.reads.broken_within`, so the indicator is one aggregate like the others."""
-    from xinyong.commitments import Commitment, rules
-
-    return _narrow(select(Commitment.subject_id.label("subject_id"),
-                          Commitment.determined_on.label("broken_on"))
-                   .where(Commitment.state == rules.BROKEN,
-                          Commitment.determined_on.is_not(None)),
-                   Commitment.subject_id, subject_ids)
+    `commitments.reads.broken_within`, read from the table like every other source here
+    (grading imports no other domain's code: commitments asks grading for re-evaluations)."""
+    commitment = load_all_tables().tables["commitment"]
+    return _narrow(select(commitment.c.subject_id.label("subject_id"),
+                          commitment.c.determined_on.label("broken_on"))
+                   .where(commitment.c.state == BROKEN_COMMITMENT,
+                          commitment.c.determined_on.is_not(None)),
+                   commitment.c.subject_id, subject_ids)
 
 
 def _narrow(stmt: Select[Any], column: Any, subject_ids: Sequence[int] | None) -> Select[Any]:

@@ -6,10 +6,10 @@ from xinyong.monitoring.export import scorecard_xlsx
 from xinyong.monitoring.model import (
     DIMENSION_LABELS,
     Indicator,
-    Period,
     format_value,
     load_indicators,
 )
+from xinyong.monitoring.period import Period
 from xinyong.monitoring.service import (
     SCOPES,
     ComputeResult,

@@ -17,7 +17,7 @@ from xinyong.core.masking import mask_name
 from xinyong.departments.tables import Department
 from xinyong.ingest.tables import Batch, Provider, Record
 from xinyong.measures.tables import CheckFeedback, CheckPrompt
-from xinyong.monitoring.model import Period
+from xinyong.monitoring.period import Period
 from xinyong.monitoring.service import indicator
 from xinyong.monitoring.sources import EFFECTIVE_OBJECTION
 from xinyong.objections.tables import Objection

@@ -12,7 +12,8 @@ from xinyong import audit
 from xinyong.accounts import Actor, Permission, authorize
 from xinyong.monitoring.charts import bar_chart
 from xinyong.monitoring.drill import DrillTable, drill
-from xinyong.monitoring.model import Period, load_indicators
+from xinyong.monitoring.model import load_indicators
+from xinyong.monitoring.period import Period
 from xinyong.monitoring.service import (
     Figure,
     Scorecard,

@@ -18,10 +18,10 @@ from xinyong.documents.tabular import Column, XlsxWriter
 from xinyong.monitoring.model import (
     DIMENSION_LABELS,
     Indicator,
-    Period,
     format_value,
     load_indicators,
 )
+from xinyong.monitoring.period import Period
 from xinyong.monitoring.service import Figure, department_names, figures
 
 ReportKind = Literal["industry", "region"]

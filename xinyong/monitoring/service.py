@@ -13,7 +13,8 @@ from xinyong.accounts import Actor
 from xinyong.core import clock
 from xinyong.core.errors import Conflict, NotFound
 from xinyong.departments.tables import Department
-from xinyong.monitoring.model import Indicator, Period, format_value, load_indicators
+from xinyong.monitoring.model import Indicator, format_value, load_indicators
+from xinyong.monitoring.period import Period
 from xinyong.monitoring.sources import SOURCES, aggregate, registry_keys
 from xinyong.monitoring.tables import IndicatorValue
 

@@ -23,7 +23,7 @@ from xinyong.ingest.tables import Batch, Provider, Record
 from xinyong.lists.tables import ListEntry
 from xinyong.measures.tables import CheckFeedback
 from xinyong.monitoring import providers
-from xinyong.monitoring.model import Period
+from xinyong.monitoring.period import Period
 from xinyong.objections.tables import Objection
 from xinyong.repair.tables import RepairApplication
 from xinyong.screening.tables import ScreeningCheck

@@ -25,7 +25,8 @@ from xinyong.core.workdays import load_calendar
 from xinyong.ingest.tables import Provider, Record
 from xinyong.lists.tables import ListEntry
 from xinyong.monitoring import providers
-from xinyong.monitoring.model import LegalBasis, Period
+from xinyong.monitoring.model import LegalBasis
+from xinyong.monitoring.period import Period
 from xinyong.monitoring.tables import IndicatorValue, MonitoringWarning
 from xinyong.subjects.tables import Subject
 
