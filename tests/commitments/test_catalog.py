@@ -146,8 +146,9 @@ def test_a_commitment_file_becomes_commitments_and_names_its_bad_row(engine, set
     assert (body["updated"], body["accepted"], body["rejected"]) == (1, 0, 1)
     [e] = body["errors"]
     assert (e["row"], e["field"], e["rule"]) == (2, "承诺事由", "required")
-    # A provider that is not a registered department cannot accept commitments: the batch
-    # is refused whole, naming the field and the rule.
+    # An enterprise code is no accepting unit (an organ or social organisation not yet in
+    # the department registry is, see below): the batch is refused whole, naming the
+    # field and the rule.
     stranger = dict(changed, 承诺书编号="SP-5", 承诺受理单位统一社会信用代码=COMPANY_2)
     r = client_as(settings, ADMIN).post(
         f"/api/v1/batches/commitment?atomic=false&provider={COMPANY_2}", json=[stranger])
@@ -167,3 +168,23 @@ def test_a_commitment_file_becomes_commitments_and_names_its_bad_row(engine, set
         again = s.scalar(select(Commitment).where(Commitment.code == voluntary.code))
         assert again.reason == "申请食品经营许可证"
         assert len(list(s.scalars(select(Commitment)))) == 2
+
+
+def test_an_organ_not_yet_registered_accepts_under_its_own_code(engine, settings):
+    """兰州市城关区市场监督管理局 sends its commitments before the credit office has entered it
+    in the department registry: accepted, the 承诺编码 begins with the division code inside
+    its USCC (620100)."""
+    from xinyong.subjects.uscc import make
+
+    organ = make("11", "620100", "01367005")
+    with unit_of_work(engine) as s:
+        setup(s)
+    row = dict(zip(HEADERS, _row("LZ-1", "容缺受理型", "可向社会公开"), strict=True))
+    row.update({"承诺受理单位": "兰州市城关区市场监督管理局", "承诺受理单位统一社会信用代码": organ})
+    r = client_as(settings, ADMIN).post(
+        f"/api/v1/batches/commitment?atomic=true&provider={organ}", json=[row])
+    assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+    with unit_of_work(engine) as s:
+        [c] = s.scalars(select(Commitment)).all()
+        assert c.code.startswith("620100") and c.accepting_name == "兰州市城关区市场监督管理局"
+        assert c.verify_due is not None  # 容缺受理: the department's verification task

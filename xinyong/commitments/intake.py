@@ -20,9 +20,14 @@ from xinyong.commitments.model import load_rules
 from xinyong.commitments.tables import Commitment
 from xinyong.core.errors import Invalid, Problem
 from xinyong.core.workdays import WorkingCalendar
+from xinyong.departments import region_of
 from xinyong.departments.service import find_department
 
 SENT_TYPE = "commitment"
+# USCC registration authorities whose holders may accept commitments without being in the
+# department registry: 1 机构编制 (organs, public institutions), 5 民政 (social organisations,
+# for 行业自律型). An enterprise (9) never accepts one.
+ACCEPTING_REGISTRARS = ("1", "5")
 KIND_BY_LABEL = {label: kind for kind, label in rules.KINDS.items()}
 DISCLOSURE_BY_LABEL = {label: d for d, label in rules.DISCLOSURES.items()}
 CATEGORY_BY_LABEL = {"法人及非法人组织": "legal", "个体工商户": "individual"}
@@ -57,13 +62,20 @@ def from_batch(session: Session, batch_id: int, *, operator: str, calendar: Work
         uscc = data["provider_uscc"]
         if uscc not in departments:
             dept = find_department(session, uscc)
-            if dept is None:
-                message = (f"承诺受理单位「{uscc}」不是平台登记的部门，不能受理信用承诺"
-                           "（请先在部门管理中登记该单位）")
+            if dept is not None:
+                departments[uscc] = (dept.code, dept.name, dept.region_code)
+            elif uscc[:1] in ACCEPTING_REGISTRARS:
+                # Not yet in the department registry: an organ, public institution or social
+                # organisation accepts commitments under its own code, whose division code
+                # is the accepting place (as the registry would default it).
+                departments[uscc] = (uscc, data["provider_name"], region_of(uscc))
+            else:
+                message = (f"承诺受理单位「{uscc}」既不是平台登记的部门，也不是机关、事业单位"
+                           "或社会组织的代码，不能受理信用承诺（请核对受理单位代码，或先在"
+                           "部门管理中登记该单位）")
                 raise Invalid(message, code="accepting_department_unknown", errors=[
                     Problem(None, "承诺受理单位统一社会信用代码", "department_registered",
                             message, uscc)])
-            departments[uscc] = (dept.code, dept.name, dept.region_code)
         kind = KIND_BY_LABEL[data["commitment_kind"]]
         disclosure = DISCLOSURE_BY_LABEL[data["disclosure"]]
         made_on = date.fromisoformat(data["decision_date"])
