@@ -180,7 +180,8 @@ def test_an_organ_not_yet_registered_accepts_under_its_own_code(engine, settings
     with unit_of_work(engine) as s:
         setup(s)
     row = dict(zip(HEADERS, _row("LZ-1", "容缺受理型", "可向社会公开"), strict=True))
-    row.update({"承诺受理单位": "兰州市城关区市场监督管理局", "承诺受理单位统一社会信用代码": organ})
+    row.update({"承诺受理单位": "兰州市城关区市场监督管理局",
+                "承诺受理单位统一社会信用代码": organ})
     r = client_as(settings, ADMIN).post(
         f"/api/v1/batches/commitment?atomic=true&provider={organ}", json=[row])
     assert r.status_code == 200 and r.json()["accepted"] == 1, r.text

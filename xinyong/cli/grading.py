@@ -88,7 +88,8 @@ def matters_command(as_json: Annotated[bool, typer.Option("--json")] = False) ->
         return
     table = Table("事项", "名称", "实施部门类别", "依据")
     for r in rows:
-        table.add_row(r["id"], r["name"], r["department_class"], "；".join(r["legal_basis"]))
+        table.add_row(str(r["id"]), str(r["name"]), str(r["department_class"]),
+                      "；".join(r["legal_basis"]))
     out.print(table)
 
 

@@ -6,7 +6,15 @@ from __future__ import annotations
 from xinyong.commitments import rules
 from xinyong.commitments.model import load_rules
 from xinyong.commitments.tables import Commitment, CommitmentSignature
-from xinyong.documents import Document, Heading, KeyValues, Paragraph, Signature, cn_date
+from xinyong.documents import (
+    Block,
+    Document,
+    Heading,
+    KeyValues,
+    Paragraph,
+    Signature,
+    cn_date,
+)
 
 
 def commitment_document(c: Commitment, sig: CommitmentSignature | None) -> Document:
@@ -18,7 +26,7 @@ def commitment_document(c: Commitment, sig: CommitmentSignature | None) -> Docum
              ("承诺受理单位", c.accepting_name), ("承诺作出日期", cn_date(c.made_on)),
              ("承诺有效期", cn_date(c.valid_until) if c.valid_until else "长期"),
              ("公开类型", rules.DISCLOSURES[c.disclosure])]
-    blocks = [KeyValues(tuple(facts)), Heading("承诺内容"), Paragraph(c.content),
+    blocks: list[Block] = [KeyValues(tuple(facts)), Heading("承诺内容"), Paragraph(c.content),
               Heading("违诺责任"), Paragraph(c.liability), Heading("依据"),
               Paragraph((template or kind).cite())]
     if sig is not None:

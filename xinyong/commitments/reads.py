@@ -140,7 +140,7 @@ def coverage(session: Session, as_of: date | None = None,
         firms = dict(session.execute(select(Subject.region_code, func.count()).where(
             Subject.kind.in_(ENTERPRISE_KINDS), Subject.merged_into_id.is_(None),
             Subject.region_code.is_not(None)).group_by(Subject.region_code)).tuples().all())
-        for region in sorted(set(made) | set(firms), key=str):
+        for region in sorted({r for r in set(made) | set(firms) if r is not None}):
             n, f, e = made.get(region, 0), kept.get(region, 0), firms.get(region, 0)
             out.append(CoverageRow(region, region, n, f, e,
                                    round((n + f) / e, 4) if e else None))

@@ -56,7 +56,7 @@ def _as_date(value: Any) -> date | None:
 
 
 def _rows_spark(session: Session, model: EvaluationModel, as_of: date,
-                subject_ids: Sequence[int] | None, spark: Any) -> Iterable[dict[str, Any]]:
+                subject_ids: Sequence[int] | None, spark: Any) -> Iterable[Sequence[Any]]:
     """The sources read from the database and handed to Spark as temporary views (on a
     cluster they would be read from the export or JDBC), then the same expression."""
     from pyspark.sql import types as T
@@ -173,6 +173,7 @@ def _write(session: Session, grading_run: GradeRun, model: EvaluationModel,
     n_cols = len(output_columns(model))
     now, key, day, rid = clock.now(), model.key, grading_run.as_of, grading_run.id
     dbapi = session.connection().connection.driver_connection
+    assert dbapi is not None  # a live connection of the session's transaction
     columns = ("run_id, subject_id, model_key, as_of, score, grade, override, contributions, "
                "computed_at")
 

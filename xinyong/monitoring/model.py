@@ -70,8 +70,8 @@ class Indicator(_Strict):
     denominator: Count | None = None
     target: Target
     dimensions: list[Dimension] = Field(min_length=1)
-    periods: list[Literal["month", "quarter"]] = Field(default_factory=lambda: ["month",
-                                                                                  "quarter"])
+    periods: list[Literal["month", "quarter"]] = Field(
+        default_factory=lambda: ["month", "quarter"])  # type: ignore[arg-type]
     drill: str | None = None
     source: str = Field(min_length=2)
     legal_basis: LegalBasis

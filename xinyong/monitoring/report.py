@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from xinyong.catalog import default_catalog
 from xinyong.core import clock
 from xinyong.core.errors import Conflict
-from xinyong.documents import BarChart, Document, Heading, Paragraph, Table, render_pdf
+from xinyong.documents import BarChart, Block, Document, Heading, Paragraph, Table, render_pdf
 from xinyong.documents.tabular import Column, XlsxWriter
 from xinyong.monitoring.model import (
     DIMENSION_LABELS,
@@ -78,7 +78,8 @@ def build(session: Session, kind: str, period: str) -> Report:
 
 
 def report_pdf(report: Report, authority: str) -> bytes:
-    p, blocks = report.period, []
+    p = report.period
+    blocks: list[Block] = []
     blocks.append(Paragraph(
         f"本报告依据平台按月、按季度计算并保存的信用监测指标数值编制，统计期为{p.label}"
         f"（{p.start.isoformat()}至{p.end.isoformat()}），按{DIMENSION_LABELS[report.dimension]}"
@@ -128,15 +129,15 @@ def report_xlsx(report: Report) -> bytes:
         Column("分子"), Column("分母"), Column("数值"), Column("目标"), Column("是否达标")])
     for s in report.sections:
         unit = s.indicator.unit
-        rows = ([("全市", s.total)] if s.total else []) + s.breakdown
+        rows: list[tuple[str, Figure]] = ([("全市", s.total)] if s.total else []) + s.breakdown
         for label, f in rows:
             sheet.row([s.indicator.name, label, f.numerator, f.denominator, f.shown(unit),
                        s.indicator.target.label(unit),
                        {True: "达标", False: "未达标", None: ""}[f.met]])
     months = book.sheet("各月趋势", [Column("指标", width=30), Column("月份"), Column("数值")])
     for s in report.sections:
-        for m, f in s.months:
-            months.row([s.indicator.name, m.key, f.shown(s.indicator.unit) if f else "未计算"])
+        for m, mf in s.months:
+            months.row([s.indicator.name, m.key, mf.shown(s.indicator.unit) if mf else "未计算"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

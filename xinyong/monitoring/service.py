@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
@@ -69,7 +69,7 @@ def compute(session: Session, actor: Actor, period: str, *, recompute: bool = Fa
                     "met": ind.target.met(value), "no_data": no_data,
                     "computed_at": now, "computed_by": actor.name})
     if rows:
-        session.execute(IndicatorValue.__table__.insert(), rows)
+        session.execute(insert(IndicatorValue), rows)
     audit.append(session, actor, "monitoring.compute", details={
         "period": p.key, "indicators": used, "values": len(rows), "recompute": bool(existing)})
     return ComputeResult(p.key, used, len(rows), bool(existing), skipped)

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from xinyong import audit
@@ -196,7 +196,7 @@ def raise_warnings(session: Session, actor: Actor, *, as_of: date | None = None
                      "due_on": cal.add_working_days(day, rule.response_days), "state": OPEN,
                      "created_at": now})
     if rows:
-        session.execute(MonitoringWarning.__table__.insert(), rows)
+        session.execute(insert(MonitoringWarning), rows)
     audit.append(session, actor, "monitoring.warnings.raise", details={
         "as_of": day.isoformat(), "raised": len(rows), "already": len(hits) - len(rows)})
     return RaiseResult(len(rows), len(hits) - len(rows))

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from xinyong import audit
@@ -214,8 +214,9 @@ def scan(session: Session, *, now: datetime | None = None) -> int:
             WatchEvent.subscription_id.in_({r["subscription_id"] for r in rows}))).tuples())
         rows = [r for r in rows if (r["subscription_id"], r["kind"], r["ref_id"]) not in seen]
     if rows:
-        session.execute(WatchEvent.__table__.insert(), rows)
-    session.execute(subs.update().where(subs.c.active.is_(True)).values(scanned_at=now))
+        session.execute(insert(WatchEvent), rows)
+    session.execute(update(Subscription).where(Subscription.active.is_(True))
+                    .values(scanned_at=now))
     return len(rows)
 
 

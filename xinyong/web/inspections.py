@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from xinyong.accounts import Permission
+from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, SessionDep
 from xinyong.api.routers.inspections import draw_model
 from xinyong.core.errors import XinyongError
@@ -20,8 +21,8 @@ RUN = (Permission.INSPECTIONS_RUN,)
 REFUSED = "双随机抽查由检查部门的监管检查人员办理。"
 
 
-def _index(request: Request, actor, session, error: str | None = None, status: int = 200
-           ) -> Response:
+def _index(request: Request, actor: Actor, session: Session, error: str | None = None,
+           status: int = 200) -> Response:
     return render(request, "inspections.html", {
         "title": "双随机抽查", "actor": actor, "matters": list(ins.matters().values()),
         "draws": [draw_model(session, d) for d in ins.list_draws(session, actor)],

@@ -89,9 +89,9 @@ def delete_subscription(subscription_id: DbId, session: SessionDep, actor: Watch
 def inbox(session: SessionDep, actor: Watcher) -> list[EventOut]:
     events = watch.inbox(session, actor)
     attempts = watch.attempts_of(session, [e.id for e in events])
-    return [EventOut(id=e.id, subscription_id=e.subscription_id, kind=e.kind,  # type: ignore[arg-type]
+    return [EventOut(id=e.id, subscription_id=e.subscription_id, kind=e.kind,
                      kind_label=watch.KIND_LABELS[e.kind], what=e.what,
-                     occurred_on=e.occurred_on, state=e.state,  # type: ignore[arg-type]
+                     occurred_on=e.occurred_on, state=e.state,
                      attempts=[AttemptOut(attempt=a.attempt, at=a.at, status_code=a.status_code,
                                           ok=a.ok) for a in attempts.get(e.id, [])])
             for e in events]
