@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import COMPANY
 from tests.web.conftest import ARGS, CHROMIUM, serving
@@ -174,7 +175,8 @@ def test_a_subject_files_an_objection_and_a_repair_application(browser, site_dat
         assert "已推送至认定单位" in page.locator("h1").inner_text()
 
         page.goto("/me")
-        assert "修复申请 #" in page.content() and "异议 #" in page.content()
+        expect(page.locator("main")).to_contain_text("修复申请 #")
+        expect(page.locator("main")).to_contain_text("异议 #")
         with page.expect_download() as dl:
             page.locator("tr").filter(has_text="示市监处罚〔2026〕50号").get_by_role(
                 "link", name="信用修复告知书（PDF）").click()

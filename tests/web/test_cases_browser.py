@@ -5,6 +5,7 @@ database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.accounts.helpers import make_account
@@ -56,7 +57,10 @@ def test_a_data_officer_decides_an_objection_from_the_queue(browser, engine, set
         entry = page.locator(".results li").filter(has_text=DOC2)
         assert "异议处理中（提供单位核查）" in entry.inner_text()
         entry.get_by_role("link", name=f"异议 #{objection_id}").click()
-        assert "罚款金额登记有误" in page.content()
+        # The click starts a navigation: wait for the objection page rather than read the
+        # document mid-load (page.content() is empty then).
+        page.wait_for_url(f"**/cases/objections/{objection_id}")
+        expect(page.locator("main")).to_contain_text("罚款金额登记有误")
         assert page.get_by_role("link", name="缴款凭证.pdf").is_visible()
         # Nothing wider than the phone: the page reads without scrolling sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
