@@ -32,6 +32,14 @@ def test_template_has_chinese_headers_and_guidance(tmp_path):
                for c in row)
 
 
+def test_template_format_follows_the_file_name(tmp_path):
+    out = tmp_path / "处罚模板.csv"
+    assert runner.invoke(app, ["template", "penalty", "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8-sig").startswith("行政相对人名称,")
+    clash = runner.invoke(app, ["template", "penalty", "--format", "xlsx", "-o", str(out)])
+    assert clash.exit_code == 2 and "不一致" in clash.output
+
+
 def test_template_round_trips_through_ingest(engine, settings, tmp_path):
     out = tmp_path / "t.xlsx"
     runner.invoke(app, ["template", "penalty", "-o", str(out)])

@@ -59,6 +59,15 @@ def test_subject_page_sections_masking_and_as_of(client):
     assert client.get(f"/subjects/{COMPANY}", params={"as_of": "bad"}).status_code == 422
 
 
+def test_credit_file_sections_follow_the_national_directory(client):
+    """行政许可 and 行政处罚 (行政管理信息) come before 信用承诺 information, and a type whose
+    name already ends in 信息 is not titled 「…信息信息」."""
+    html = client.get(f"/subjects/{COMPANY}").text
+    order = [html.index(h) for h in ("行政许可信息", "行政处罚信息", "违背信用承诺失信信息")]
+    assert order == sorted(order)
+    assert "信息信息" not in html
+
+
 def test_columns_filter_by_department_region_and_date(client):
     html = client.get("/columns/penalty", params={"as_of": "2026-12-01"}).text
     assert "行政处罚专栏" in html and "共 26 条" in html

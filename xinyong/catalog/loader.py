@@ -19,6 +19,27 @@ from xinyong.catalog.model import REQUIRED_ROLES, DepartmentClass, DepartmentCla
 from xinyong.core.errors import ConfigError
 
 DATA_DIR = Path(__file__).parent / "data"
+
+# The categories of 全国公共信用信息基础目录（2024年版） in the directory's order
+# (reference/standards.md §5), and the ten administrative acts of 行政管理信息 in the order the
+# directory names them. Record types are kept in this order, so the credit file, the site's
+# columns and the report list 行政许可 and 行政处罚 before the rest, as 信用中国 does.
+CATALOG_CATEGORIES = (
+    "登记注册基本信息", "司法裁判及执行信息", "行政管理信息", "职称和职业信息",
+    "经营（活动）异常名录（状态）信息", "知识产权信息", "严重失信主体名单信息", "合同履行信息",
+    "信用承诺及履行情况信息", "信用评价结果信息", "遵守法律法规情况信息", "诚实守信相关荣誉信息",
+    "市场主体自愿提供的信用信息")
+ADMINISTRATIVE_ACTS = ("许可", "处罚", "强制", "确认", "征收", "给付", "裁决", "补偿", "奖励",
+                       "检查")
+
+
+def _display_key(rt: RecordType) -> tuple[int, int, str]:
+    category = rt.catalog_category.replace("及其", "及")
+    cat = (CATALOG_CATEGORIES.index(category) if category in CATALOG_CATEGORIES
+           else len(CATALOG_CATEGORIES))
+    act = next((i for i, a in enumerate(ADMINISTRATIVE_ACTS) if a in rt.name),
+               len(ADMINISTRATIVE_ACTS))
+    return cat, act, rt.id
 CLASSES_FILE = Path("departments") / "classes.yaml"
 
 
@@ -175,7 +196,8 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         record_types[rt.id] = rt
     if not record_types:
         raise ConfigError(f"{directory}: no record types found", code="catalog_empty")
-    return Catalog(record_types, classes)
+    ordered = dict(sorted(record_types.items(), key=lambda kv: _display_key(kv[1])))
+    return Catalog(ordered, classes)
 
 
 @cache

@@ -110,13 +110,21 @@ def catalog_show(record_type: str) -> None:
 
 @app.command()
 def template(record_type: str,
-             fmt: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
+             fmt: Annotated[str | None, typer.Option(
+                 "--format", help="xlsx or csv (default: from the -o suffix, else xlsx)")] = None,
              output: Annotated[Path | None, typer.Option("-o", "--output")] = None) -> None:
     """Write the upload template of a record type (Chinese headers)."""
     with reported():
         rt = default_catalog().get(record_type)
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    # `-o 模板.csv` means a CSV: writing XLSX bytes under a .csv name gives a clerk a file
+    # that Excel opens as garbage.
+    fmt = fmt or (suffix if suffix in ("xlsx", "csv") else "xlsx")
     if fmt not in ("xlsx", "csv"):
         err.print("[red]--format 只能是 xlsx 或 csv[/]")
+        raise typer.Exit(2)
+    if suffix in ("xlsx", "csv") and suffix != fmt:
+        err.print(f"[red]--format {fmt} 与输出文件扩展名 .{suffix} 不一致[/]")
         raise typer.Exit(2)
     path = output or Path(f"{rt.name}模板.{fmt}")
     write_template(rt, path, fmt)

@@ -103,6 +103,14 @@ templates.env.filters["rule_set"] = rule_set_label
 templates.env.filters["clock_rule"] = clock_rule_label
 
 
+def info_title(name: str) -> str:
+    """「行政处罚」→「行政处罚信息」, but 「违背信用承诺失信信息」 stays as it is (no 信息信息)."""
+    return name if name.endswith("信息") else f"{name}信息"
+
+
+templates.env.filters["info"] = info_title
+
+
 def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200,
            headers: dict[str, str] | None = None) -> Response:
     """Render `name` (extending base.html). `actor` in `ctx` is who the header shows."""
