@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.factories import COMPANY, COMPANY_2
+from tests.factories import COMPANY, COMPANY_2, penalty
+from tests.ingest.helpers import push
+from xinyong.subjects.uscc import make
 from xinyong.api.app import create_app
 
 WRONG = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")
@@ -66,6 +68,15 @@ def test_credit_file_sections_follow_the_national_directory(client):
     order = [html.index(h) for h in ("行政许可信息", "行政处罚信息", "违背信用承诺失信信息")]
     assert order == sorted(order)
     assert "信息信息" not in html
+
+
+def test_an_individual_business_shows_its_operator_masked(client, engine, settings):
+    shop = make("92", "420502", "MA4PQRT8")  # 宜昌市西陵区, 个体工商户
+    push(engine, settings, "penalty", [penalty(
+        subject_name="宜昌市西陵区李记小吃店", subject_category="个体工商户", subject_uscc=shop,
+        legal_representative="李秀英", document_number="宜西市监罚〔2026〕24号")])
+    html = client.get(f"/subjects/{shop}").text
+    assert "<dt>经营者</dt><dd>李**</dd>" in html and "李秀英" not in html
 
 
 def test_columns_filter_by_department_region_and_date(client):
