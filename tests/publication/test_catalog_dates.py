@@ -145,7 +145,7 @@ def test_a_type_not_yet_in_force_and_a_type_gone_from_the_files(engine, settings
     default_catalog.cache_clear()
     url = f"/api/v1/subjects/{COMPANY}"
     assert [s["record_type"] for s in client.get(url, params={"as_of": BEFORE}).json()[
-        "sections"]] == ["commitment_breach", "penalty"]
+        "sections"]] == ["penalty", "commitment_breach"]
     assert len(client.get(url, params={"as_of": AFTER}).json()["sections"]) == 3
     # A type whose file was removed: its records are simply not public; nothing breaks.
     (catalog_dir / "penalty.yaml").unlink()
