@@ -53,11 +53,11 @@ def test_a_department_reads_what_the_catalog_shares_and_the_subject_sees_it(engi
         assert r.status_code == 200, r.text
         body = r.json()
         # licensing class: its own licence records plus penalties (penalty.shared_to),
-        # industry evaluation results and commitment breaches (their shared_to); not the raw
-        # commitment rows, which only the credit office reads (their 公开类型 is the
-        # commitments domain's).
+        # industry evaluation results, commitment breaches and 双随机 inspection results
+        # (their shared_to); not the raw commitment rows, which only the credit office reads
+        # (their 公开类型 is the commitments domain's).
         assert sorted(body["record_types"]) == ["commitment_breach", "industry_evaluation",
-                                                "licence", "penalty"]
+                                                "inspection_result", "licence", "penalty"]
         assert {i["record_type"] for i in body["items"]} == {"licence", "penalty"}
     with client_as(settings, None, base_url="https://testserver") as c:
         c.get("/login")

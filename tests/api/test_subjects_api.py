@@ -112,9 +112,11 @@ def test_subject_errors(client):
 def test_columns_counts_and_late(client, settings):
     body = client.get("/api/v1/columns/penalty", params={"as_of": "2026-12-01"}).json()
     assert body["total"] == 2 and body["providers"]
-    # Every public column is counted, an empty one with 0 (违背信用承诺失信信息 here).
+    # Every public column is counted, an empty one with 0 (违背信用承诺失信信息 and
+    # 双随机抽查结果信息 here).
     assert client.get("/api/v1/publication/counts", params={"as_of": "2026-12-01"}).json()[
-        "counts"] == {"commitment_breach": 0, "licence": 2, "penalty": 2}
+        "counts"] == {"commitment_breach": 0, "inspection_result": 0, "licence": 2,
+                      "penalty": 2}
     _error(client.get("/api/v1/columns/penalty", params={"region": "x"}), 422,
            "region_invalid")
     # Late publication is for the credit office, not the public.

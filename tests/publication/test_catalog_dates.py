@@ -97,10 +97,11 @@ def test_a_retired_type_leaves_the_public_site_without_a_404(engine, settings, c
         body = client.get(f"/api/v1/subjects/{COMPANY}", params={"as_of": day}).json()
         return {s["record_type"]: s["total"] for s in body["sections"]}
 
-    # Every public type has its section (违背信用承诺失信信息 empty here).
-    assert sections(BEFORE) == {"commitment_breach": 0, "licence": 1, "penalty": 1}
+    # Every public type has its section (违背信用承诺失信信息, 双随机抽查结果信息 empty here).
+    assert sections(BEFORE) == {"commitment_breach": 0, "inspection_result": 0, "licence": 1,
+                                "penalty": 1}
     # The file still answers, without the type.
-    assert sections(AFTER) == {"commitment_breach": 0, "licence": 1}
+    assert sections(AFTER) == {"commitment_breach": 0, "inspection_result": 0, "licence": 1}
     record_id = client.get(f"/api/v1/subjects/{COMPANY}/records",
                            params={"type": "penalty", "as_of": BEFORE}).json()["items"][0]["id"]
     assert client.get(f"/api/v1/records/{record_id}", params={"as_of": BEFORE}).status_code \
@@ -145,8 +146,8 @@ def test_a_type_not_yet_in_force_and_a_type_gone_from_the_files(engine, settings
     default_catalog.cache_clear()
     url = f"/api/v1/subjects/{COMPANY}"
     assert [s["record_type"] for s in client.get(url, params={"as_of": BEFORE}).json()[
-        "sections"]] == ["penalty", "commitment_breach"]
-    assert len(client.get(url, params={"as_of": AFTER}).json()["sections"]) == 3
+        "sections"]] == ["penalty", "inspection_result", "commitment_breach"]
+    assert len(client.get(url, params={"as_of": AFTER}).json()["sections"]) == 4
     # A type whose file was removed: its records are simply not public; nothing breaks.
     (catalog_dir / "penalty.yaml").unlink()
     default_catalog.cache_clear()

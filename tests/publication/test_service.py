@@ -116,7 +116,8 @@ def test_natural_persons_are_not_published(engine, settings):
     push(engine, settings, "penalty", [penalty(), person_penalty()], received_on=RECEIVED)
     day = date(2026, 12, 1)
     with unit_of_work(engine) as s:
-        assert counts_by_type(s, day) == {"commitment_breach": 0, "licence": 0, "penalty": 1}
+        assert counts_by_type(s, day) == {"commitment_breach": 0, "inspection_result": 0,
+                                          "licence": 0, "penalty": 1}
         page = list_column(s, "penalty", day)
         assert [r.subject_name for r in page.items] == ["示范市华盛食品有限公司"]
         person_rid = s.scalar(select(Record.id).where(Record.subject_name == "张三"))

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from tests.accounts.helpers import ACTORS, make_account, make_key
-from tests.factories import COMPANY, OTHER_PROVIDER, PROVIDER, penalty
+from tests.factories import COMPANY, COMPANY_2, OTHER_PROVIDER, PROVIDER, penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import doc, proposal
 from xinyong import commitments, notices
@@ -170,7 +170,7 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
                                                      encoding="utf-8-sig")
     # 双随机 (issue 18): two inspectors of the staff actors' department and two draws, each
     # with a task awaiting its result (one for the API, one for the page).
-    from xinyong.grading import inspections
+    from xinyong import inspections
 
     for name in ("inspector_a", "inspector_b"):
         make_account(engine, name, Role.INSPECTOR, department=PROVIDER)
@@ -179,6 +179,8 @@ def seed(engine: Engine, settings: Settings) -> dict[str, Any]:
             d = inspections.draw(s, ACTORS[Role.INSPECTOR], "annual_report", seed=1)
             ids[f"draw_{tag}"] = d.id
             ids[f"task_{tag}"] = inspections.get_draw(s, ACTORS[Role.INSPECTOR], d.id)[1][0].id
+        ids["avoidance"] = inspections.declare(s, ACTORS[Role.DATA_OFFICER], COMPANY_2,
+                                               "曾在该企业任职", account="inspector_b").id
     return ids
 
 

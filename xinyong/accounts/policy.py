@@ -56,6 +56,7 @@ class Permission(StrEnum):
     WARNINGS_RESPOND = "warnings:respond"  # a department: read and answer its warnings
     WATCH_SUBSCRIBE = "watch:subscribe"  # watch subjects (departments, enterprises)
     INSPECTIONS_RUN = "inspections:run"  # the inspector's department: 双随机 draws, results
+    INSPECTIONS_AVOIDANCE = "inspections:avoidance"  # declare 回避 (inspector, data officer)
 
 
 P = Permission
@@ -81,7 +82,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     P.COMMITMENTS_MANAGE: "督办信用承诺核查和查看承诺覆盖率",
     P.MONITORING_READ: "查看信用监测和考核", P.MONITORING_MANAGE: "计算信用监测指标",
     P.WARNINGS_RESPOND: "查看和反馈风险预警", P.WATCH_SUBSCRIBE: "关注信用主体",
-    P.INSPECTIONS_RUN: "双随机抽查"}
+    P.INSPECTIONS_RUN: "双随机抽查", P.INSPECTIONS_AVOIDANCE: "申报检查回避"}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUBLIC: frozenset({P.PUBLIC_READ}),
     Role.SUBJECT: frozenset({P.PUBLIC_READ, P.OWN_FILE_READ, P.OBJECTIONS_FILE,
@@ -90,10 +91,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DATA_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_WRITE, P.RECORDS_READ_SHARED,
                                   P.QUALITY_READ, P.OBJECTIONS_DECIDE, P.REPAIR_DECIDE,
                                   P.LISTS_DECIDE, P.COMMITMENTS_VERIFY, P.WARNINGS_RESPOND,
-                                  P.WATCH_SUBSCRIBE}),
+                                  P.WATCH_SUBSCRIBE, P.INSPECTIONS_AVOIDANCE}),
     Role.CASE_OFFICER: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.CHECKS_RUN,
                                   P.CHECKS_FEEDBACK}),
-    Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.INSPECTIONS_RUN}),
+    Role.INSPECTOR: frozenset({P.PUBLIC_READ, P.RECORDS_READ_SHARED, P.INSPECTIONS_RUN,
+                               P.INSPECTIONS_AVOIDANCE}),
     Role.ADMIN: frozenset(Permission),
     # Automatic steps are recorded in its name; it is never authorised to do anything.
     Role.SYSTEM: frozenset(),

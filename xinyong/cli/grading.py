@@ -79,7 +79,7 @@ inspections_app = typer.Typer(help="双随机抽查 (random inspections drawn by
 @inspections_app.command("matters")
 def matters_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """检查事项清单: the inspection matters, their department class and legal basis."""
-    from xinyong.grading import inspections as ins
+    from xinyong import inspections as ins
 
     rows = [{"id": m.id, "name": m.name, "department_class": m.department_class,
              "legal_basis": [b.cite() for b in m.legal_basis]} for m in ins.matters().values()]
@@ -101,8 +101,8 @@ def draw_command(
         no_grades: Annotated[bool, typer.Option("--no-grades", help="不按信用等级")] = False,
         as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Draw a sample for MATTER as DEPARTMENT (re-run with --seed to verify a draw)."""
+    from xinyong import inspections as ins
     from xinyong.accounts import Actor, Role
-    from xinyong.grading import inspections as ins
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:
         from xinyong.departments import find_department
@@ -130,8 +130,8 @@ def share_command(ctx: typer.Context,
                   year: Annotated[int | None, typer.Option(help="年度（默认今年）")] = None,
                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """信用关联度: the share of the year's draws that used credit grades (goal ≥ 80 %)."""
+    from xinyong import inspections as ins
     from xinyong.core import clock
-    from xinyong.grading import inspections as ins
 
     y = year or clock.today().year
     with reported(as_json), unit_of_work(engine(ctx)) as session:

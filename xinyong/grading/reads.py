@@ -2,8 +2,9 @@
 (its own grade, explained, with how to improve), departments with a declared purpose (an
 audited read), never the public site. No grade of a natural person: asking refuses.
 
-Contracts (notes/common.md): `latest_grade(session, subject_id, as_of)` and
-`industry_results(session, subject_id, as_of)`.
+Contracts (notes/common.md): `latest_grade(session, subject_id, as_of)`,
+`industry_results(session, subject_id, as_of)`, and for whole populations (the 双随机 draw of
+xinyong.inspections) `latest_grades(session, as_of)` and `scale_in_force(on)`.
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
 from xinyong.accounts import Actor, DeclaredPurpose
 from xinyong.core import clock
 from xinyong.core.errors import Forbidden, NotFound
-from xinyong.grading.model import EvaluationModel, model_by_key
+from xinyong.grading.model import (
+    DEFAULT_MODEL,
+    EvaluationModel,
+    default_models,
+    model_by_key,
+    model_for,
+)
 from xinyong.grading.sources import INDUSTRY_TYPE, PERSON
 from xinyong.grading.tables import GradeResult
 from xinyong.ingest import Record
@@ -110,6 +117,26 @@ def latest_grade(session: Session, subject_id: int, as_of: date | None = None
                              .order_by(GradeResult.as_of.desc(), GradeResult.id.desc())
                              .limit(1)).first()
     return view_of(result, model_by_key(result.model_key)) if result else None
+
+
+def latest_grades(session: Session, as_of: date | None = None) -> dict[int, str]:
+    """subject id -> the grade of its latest result as of `as_of` (default today), for every
+    evaluated organisation at once (a set-based read; internal, like every grade)."""
+    day = as_of or clock.today()
+    latest = (select(GradeResult.subject_id, func.max(GradeResult.id).label("rid"))
+              .where(GradeResult.as_of <= day)
+              .group_by(GradeResult.subject_id).subquery())
+    return dict(session.execute(
+        select(latest.c.subject_id, GradeResult.grade)
+        .join(GradeResult, GradeResult.id == latest.c.rid)).tuples().all())
+
+
+def scale_in_force(on: date | None = None) -> str:
+    """The id of the grade scale (four_level, five_level…) of the default model in force."""
+    try:
+        return model_for(on or clock.today(), DEFAULT_MODEL).scale.id
+    except NotFound:
+        return next(iter(default_models())).scale.id
 
 
 def industry_results(session: Session, subject_id: int, as_of: date | None = None

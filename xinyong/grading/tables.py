@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from xinyong.core import clock
@@ -73,39 +73,3 @@ class GradeResult(Base):
     contributions: Mapped[list[Any]] = mapped_column(JSON)
     computed_at: Mapped[datetime] = mapped_column(DateTime)
 
-
-class InspectionDraw(Base):
-    """One 双随机 draw: the matter, the department, the seed anyone can re-run it with, the
-    ratios per grade it used and whether grades were used (the 80 % indicator)."""
-
-    __tablename__ = "inspection_draw"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    matter_id: Mapped[str] = mapped_column(String(60), index=True)
-    department_code: Mapped[str] = mapped_column(String(18), index=True)
-    seed: Mapped[int] = mapped_column(Integer)
-    drawn_on: Mapped[date] = mapped_column(Date)
-    used_grades: Mapped[bool] = mapped_column(Boolean)
-    ratios: Mapped[dict[str, Any]] = mapped_column(JSON)
-    population: Mapped[int] = mapped_column(Integer)
-    sampled: Mapped[int] = mapped_column(Integer)
-    created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class InspectionTask(Base):
-    """One sampled subject with its two inspectors and, once recorded, the result. A result
-    is published (抽查结果公示) when recorded."""
-
-    __tablename__ = "inspection_task"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    draw_id: Mapped[int] = mapped_column(ForeignKey("inspection_draw.id"), index=True)
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)
-    grade: Mapped[str | None] = mapped_column(String(2))
-    inspector_1: Mapped[int | None] = mapped_column(Integer)
-    inspector_2: Mapped[int | None] = mapped_column(Integer)
-    result: Mapped[str | None] = mapped_column(String(40))
-    result_note: Mapped[str | None] = mapped_column(String(1000))
-    result_on: Mapped[date | None] = mapped_column(Date)
-    published_on: Mapped[date | None] = mapped_column(Date, index=True)

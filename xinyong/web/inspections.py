@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from xinyong import inspections as ins
 from xinyong.accounts import Actor, Permission
 from xinyong.api.deps import ActorDep, SessionDep
 from xinyong.api.routers.inspections import draw_model
 from xinyong.core.errors import XinyongError
-from xinyong.grading import inspections as ins
 from xinyong.web.auth.csrf import csrf_token, form_csrf
 from xinyong.web.pages import gate, render
 
@@ -61,7 +61,7 @@ def show_draw(request: Request, draw_id: int, actor: ActorDep, session: SessionD
         return refused
     d = draw_model(session, *ins.get_draw(session, actor, draw_id))
     return render(request, "inspection_draw.html", {
-        "title": f"抽查 {d.id}", "actor": actor, "d": d, "results": ins.RESULTS,
+        "title": f"抽查 {d.id}", "actor": actor, "d": d, "results": ins.results(),
         "csrf_token": csrf_token(request), "json_url": f"/api/v1/inspections/draws/{d.id}"})
 
 
@@ -73,7 +73,8 @@ async def result(request: Request, task_id: int, actor: ActorDep,
         return refused
     form = await request.form()
     t = ins.record_result(session, actor, task_id, str(form.get("result") or ""),
-                          str(form.get("note") or "") or None)
+                          str(form.get("note") or "") or None,
+                          secret=request.app.state.settings.secret_key)
     return RedirectResponse(f"/inspections/draws/{t.draw_id}#task-{t.id}", status_code=303)
 
 

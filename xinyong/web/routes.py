@@ -43,11 +43,13 @@ COLUMN_TYPES = ("licence", "penalty")
 COLUMN_FIELDS: dict[str, tuple[str, ...]] = {"penalty": ("违法行为类型", "处罚内容"),
                                              "licence": ("许可类别", "许可内容"),
                                              "commitment_breach": ("承诺类型", "承诺事由",
-                                                                   "违诺责任追究内容")}
+                                                                   "违诺责任追究内容"),
+                                             "inspection_result": ("检查事项", "检查结果")}
 # Column headings for the document number, decision date and provider where a type names
 # them otherwise than a decision does (违诺: 承诺编码, 认定日期, 认定单位).
 COLUMN_HEADS: dict[str, tuple[str, str, str]] = {
-    "commitment_breach": ("承诺编码", "认定日期", "认定单位")}
+    "commitment_breach": ("承诺编码", "认定日期", "认定单位"),
+    "inspection_result": ("抽查任务编号", "检查结果日期", "检查机关")}
 DEFAULT_HEADS = ("决定文书号", "决定日期", "数据来源单位")
 LATEST = 5  # latest published decisions per type on the home page
 # The list columns on the home page (xinyong.web.lists): path, name, what it is.

@@ -1,5 +1,7 @@
 """双随机、一公开: the matters (public), draws and results (the inspector's department, audited),
-the published results (抽查结果公示, public) and the share of draws that used grades."""
+回避 declarations (the inspector or the department's data officer, audited), the published
+results (抽查结果公示, public: read from the `inspection_result` records) and the share of draws
+that used grades."""
 
 from __future__ import annotations
 
@@ -12,16 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
+from xinyong import inspections as ins
 from xinyong.accounts import Actor, Permission
-from xinyong.api.deps import SessionDep, require, run_and_commit
+from xinyong.api.deps import SessionDep, SettingsDep, require, run_and_commit
 from xinyong.core import clock
 from xinyong.core.db import load_all_tables
-from xinyong.grading import inspections as ins
-from xinyong.grading.tables import InspectionDraw, InspectionTask
+from xinyong.inspections import InspectionDraw, InspectionTask
 from xinyong.subjects import Subject
 
 router = APIRouter(prefix="/api/v1", tags=["inspections"])
 Inspector = Annotated[Actor, Depends(require(Permission.INSPECTIONS_RUN))]
+Declarer = Annotated[Actor, Depends(require(Permission.INSPECTIONS_AVOIDANCE))]
+# The catalog's inspection_result.result codes (a test keeps the two equal).
 Result = Literal["合格", "不合格", "发现问题已责令整改", "未发现问题",
                  "未发现开展本次抽查涉及的经营活动", "通过登记的住所（经营场所）无法联系",
                  "不配合检查"]
@@ -44,6 +48,7 @@ class TaskPublic(BaseModel):
     result: str | None
     result_note: str | None
     result_on: date | None
+    record_id: int | None = Field(None, description="公示的双随机抽查结果信息记录")
 
 
 class DrawPublic(BaseModel):
@@ -57,6 +62,7 @@ class DrawPublic(BaseModel):
     ratios: dict[str, float]
     population: int
     sampled: int
+    excluded_avoidance: int = Field(0, description="因检查人员申报回避而排除的人员选派次数")
     tasks: list[TaskPublic] = []
 
 
@@ -82,8 +88,32 @@ class ResultPublished(BaseModel):
     uscc: str
     matter: str
     department_code: str
+    department_name: str
     result: str
     published_on: date
+    record_id: int
+
+
+class AvoidanceCreate(BaseModel):
+    subject_uscc: str = Field(min_length=18, max_length=18, description="回避的检查对象代码")
+    reason: str = Field(min_length=2, max_length=500, description="回避事由")
+    inspector: str | None = Field(None, max_length=100,
+                                  description="检查人员账户（数据报送员代为申报时填写）")
+
+
+class AvoidancePublic(BaseModel):
+    id: int
+    inspector: str
+    subject_uscc: str
+    reason: str
+    declared_by: str
+    declared_at: str
+    withdrawn_at: str | None
+
+
+class AvoidanceList(BaseModel):
+    items: list[AvoidancePublic]
+    total: int
 
 
 class ShareOut(BaseModel):
@@ -105,7 +135,7 @@ def draw_model(session: Session, d: InspectionDraw, tasks: list[InspectionTask] 
     out = DrawPublic(id=d.id, matter=d.matter_id, matter_name=m.name if m else d.matter_id,
                      department_code=d.department_code, seed=d.seed, drawn_on=d.drawn_on,
                      used_grades=d.used_grades, ratios=d.ratios, population=d.population,
-                     sampled=d.sampled)
+                     sampled=d.sampled, excluded_avoidance=d.excluded_avoidance or 0)
     if tasks:
         people = {i for t in tasks for i in (t.inspector_1, t.inspector_2) if i}
         names = _names(session, people)
@@ -115,7 +145,8 @@ def draw_model(session: Session, d: InspectionDraw, tasks: list[InspectionTask] 
             id=t.id, subject_uscc=subjects[t.subject_id].uscc or "",
             subject_name=subjects[t.subject_id].name, grade=t.grade,
             inspectors=[names.get(i, str(i)) for i in (t.inspector_1, t.inspector_2) if i],
-            result=t.result, result_note=t.result_note, result_on=t.result_on) for t in tasks]
+            result=t.result, result_note=t.result_note, result_on=t.result_on,
+            record_id=t.result_record_id) for t in tasks]
     return out
 
 
@@ -161,11 +192,14 @@ async def get_draw(draw_id: Annotated[int, Path(ge=1, le=2**31 - 1)], session: S
 
 @router.post("/inspections/tasks/{task_id}/result", response_model=TaskPublic)
 async def record_result(task_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: ResultRequest,
-                        session: SessionDep, actor: Inspector) -> TaskPublic:
-    """Record a sampled subject's result; it is published (抽查结果公示) the same day."""
+                        session: SessionDep, actor: Inspector,
+                        settings: SettingsDep) -> TaskPublic:
+    """Record a sampled subject's result; it is published (抽查结果公示) the same day as a
+    双随机抽查结果信息 record (`record_id`), with the department as its source."""
 
     def work() -> TaskPublic:
-        t = ins.record_result(session, actor, task_id, body.result, body.note)
+        t = ins.record_result(session, actor, task_id, body.result, body.note,
+                              secret=settings.secret_key)
         d = session.get(InspectionDraw, t.draw_id)
         assert d is not None
         return draw_model(session, d, [t]).tasks[0]
@@ -190,5 +224,55 @@ async def grade_share(session: SessionDep, actor: Inspector,
 
 @router.get("/public/inspection-results", response_model=list[ResultPublished])
 def published(session: SessionDep) -> list[ResultPublished]:
-    """抽查结果公示: recorded results, newest first (public)."""
+    """抽查结果公示: the results public today, newest first (read from the records)."""
     return [ResultPublished(**r.__dict__) for r in ins.published_results(session)]
+
+
+def _avoidance(d: ins.Declaration) -> AvoidancePublic:
+    return AvoidancePublic(id=d.id, inspector=d.inspector, subject_uscc=d.subject_uscc,
+                           reason=d.reason, declared_by=d.declared_by,
+                           declared_at=d.declared_at.isoformat(timespec="seconds"),
+                           withdrawn_at=d.withdrawn_at.isoformat(timespec="seconds")
+                           if d.withdrawn_at else None)
+
+
+@router.get("/inspections/avoidances", response_model=AvoidanceList)
+async def list_avoidances(session: SessionDep, actor: Declarer) -> AvoidanceList:
+    """回避 declarations in force: an inspector's own, the department's for its data officer
+    (audited read)."""
+
+    def work() -> AvoidanceList:
+        items = [_avoidance(d) for d in ins.list_declarations(session, actor)]
+        return AvoidanceList(items=items, total=len(items))
+
+    return await run_and_commit(session, work)
+
+
+@router.post("/inspections/avoidances", response_model=AvoidancePublic, status_code=201)
+async def declare_avoidance(body: AvoidanceCreate, session: SessionDep,
+                            actor: Declarer) -> AvoidancePublic:
+    """Declare 回避: the inspector (or, named by the department's data officer, one of its
+    inspectors) is never assigned to the subject in a draw (audited write)."""
+
+    def work() -> AvoidancePublic:
+        row = ins.declare(session, actor, body.subject_uscc, body.reason,
+                          account=body.inspector)
+        [d] = [d for d in ins.list_declarations(session, actor) if d.id == row.id]
+        return _avoidance(d)
+
+    return await run_and_commit(session, work)
+
+
+@router.post("/inspections/avoidances/{avoidance_id}/withdrawal",
+             response_model=AvoidancePublic)
+async def withdraw_avoidance(avoidance_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                             session: SessionDep, actor: Declarer) -> AvoidancePublic:
+    """Withdraw a 回避 declaration (kept, dated: past draws stay reproducible)."""
+
+    def work() -> AvoidancePublic:
+        ins.withdraw(session, actor, avoidance_id)
+        [d] = [d for d in ins.list_declarations(session, actor, include_withdrawn=True)
+               if d.id == avoidance_id]
+        return _avoidance(d)
+
+    return await run_and_commit(session, work)

@@ -1,5 +1,6 @@
 """双随机: the draw respects the ratio per grade, re-runs from its seed, assigns two inspectors
-of the department; results are published; the share of draws that used grades."""
+of the department; results are recorded once, from the catalog's list; the share of draws that
+used grades. (Publication as records: test_publishing.py; 回避: test_avoidance.py.)"""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from sqlalchemy import insert, select
 
 from tests.accounts.helpers import make_account
 from tests.factories import PROVIDER
+from xinyong import inspections as ins
 from xinyong.accounts import Actor, Role
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Conflict, Invalid
 from xinyong.grading import GradeResult, GradeRun
-from xinyong.grading import inspections as ins
-from xinyong.grading.tables import InspectionTask
+from xinyong.inspections import InspectionTask
 from xinyong.subjects import Subject
 from xinyong.subjects.uscc import make
 
@@ -73,18 +74,20 @@ def test_draw_by_grade_reproducible_from_its_seed(engine, inspector):
             ins.draw(s, inspector, "annual_report", seed=-1)
 
 
-def test_results_recorded_and_published(engine, inspector):
+def test_results_recorded_and_published(engine, settings, inspector):
     draw_id, tasks = _sample(engine, inspector, 1)
+    key = settings.secret_key
     with unit_of_work(engine) as s:
         _, rows = ins.get_draw(s, inspector, draw_id)
-        ins.record_result(s, inspector, rows[0].id, "发现问题已责令整改", "标签不规范")
+        ins.record_result(s, inspector, rows[0].id, "发现问题已责令整改", "标签不规范", secret=key)
         with pytest.raises(Conflict):
-            ins.record_result(s, inspector, rows[0].id, "合格")
+            ins.record_result(s, inspector, rows[0].id, "合格", secret=key)
         with pytest.raises(Invalid):
-            ins.record_result(s, inspector, rows[1].id, "优秀")
+            ins.record_result(s, inspector, rows[1].id, "优秀", secret=key)
     with unit_of_work(engine) as s:
         pub = ins.published_results(s)
         assert [(p.result, p.matter) for p in pub] == [("发现问题已责令整改", "企业公示信息抽查")]
+        assert pub[0].record_id == s.get(InspectionTask, rows[0].id).result_record_id
 
 
 def test_too_few_inspectors(engine):
