@@ -1,5 +1,6 @@
 """Issue 18 in a real browser: an inspector's department draws a sample and records a
-result; the subject sees its grade and the explanation on /me."""
+result, which the public then finds on the subject's credit file (抽查结果公示 as a record);
+the subject sees its grade and the explanation on /me."""
 
 from __future__ import annotations
 
@@ -50,6 +51,15 @@ def test_inspectors_draw_and_record_and_the_subject_sees_its_grade(browser, engi
         assert "发现问题已责令整改" in page.locator("#tasks").inner_text()
         page.goto("/inspections/results")
         assert "发现问题已责令整改" in page.locator("main").inner_text()
+        context.close()
+
+        # Anyone: the subject's public credit file shows the result, with its source.
+        context = browser.new_context(base_url=url, locale="zh-CN", java_script_enabled=False)
+        page = context.new_page()
+        page.goto(f"/subjects/{COMPANY}")
+        shown = page.locator("main").inner_text()
+        assert "双随机抽查结果信息" in shown and "发现问题已责令整改" in shown
+        assert "示范市市场监督管理局" in shown
         context.close()
 
         context = browser.new_context(base_url=url, locale="zh-CN", java_script_enabled=False)
