@@ -216,6 +216,8 @@ ROUTES: dict[tuple[str, str], Call] = {
         WRITE, "/api/v1/inspections/tasks/{task_api}/result", json={"result": "合格"}),
     ("POST", "/inspections/draws"): Call(WRITE, data={"matter": "annual_report", "seed": "4"}),
     ("GET", "/api/v1/inspections/avoidances"): Call(READ),
+    ("POST", "/inspections/avoidances"): Call(WRITE, data={
+        "subject_uscc": "{company}", "reason": "近亲属在该企业任职"}),
     ("POST", "/api/v1/inspections/avoidances"): Call(WRITE, json={
         "subject_uscc": "{company}", "reason": "近亲属在该企业任职", "inspector": "inspector_a"}),
     ("POST", "/api/v1/inspections/avoidances/{avoidance_id}/withdrawal"): Call(

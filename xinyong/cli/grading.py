@@ -116,13 +116,57 @@ def draw_command(
         _, tasks = ins.get_draw(session, actor, d.id)
         summary = {"draw_id": d.id, "matter": d.matter_id, "seed": d.seed,
                    "population": d.population, "sampled": d.sampled,
-                   "used_grades": d.used_grades,
+                   "used_grades": d.used_grades, "excluded_avoidance": d.excluded_avoidance,
                    "subjects": [[t.subject_id, t.grade] for t in tasks]}
     if as_json:
         print_json(summary)
         return
     out.print(f"抽查 {summary['draw_id']}：随机种子 {summary['seed']}，检查对象 "
-              f"{summary['population']} 户，抽中 {summary['sampled']} 户")
+              f"{summary['population']} 户，抽中 {summary['sampled']} 户，因回避排除检查人员 "
+              f"{summary['excluded_avoidance']} 人次")
+
+
+@inspections_app.command("avoid")
+def avoid_command(
+        ctx: typer.Context,
+        inspector: Annotated[str, typer.Option(help="检查人员账户")],
+        uscc: Annotated[str, typer.Option(help="回避的检查对象统一社会信用代码")],
+        reason: Annotated[str, typer.Option(help="回避事由")],
+        as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Declare 回避 for INSPECTOR: never assigned to the subject USCC in a draw (audited)."""
+    from xinyong import inspections as ins
+
+    actor = operator_actor(getpass.getuser())
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        row = ins.declare(session, actor, uscc, reason, account=inspector)
+        summary = {"avoidance_id": row.id, "inspector": inspector,
+                   "subject_uscc": row.subject_uscc}
+    if as_json:
+        print_json(summary)
+        return
+    out.print(f"回避申报 {summary['avoidance_id']}：{inspector} 不参与对 "
+              f"{summary['subject_uscc']} 的抽查")
+
+
+@inspections_app.command("avoidances")
+def avoidances_command(ctx: typer.Context,
+                       as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The 回避 declarations in force (audited read)."""
+    from xinyong import inspections as ins
+
+    actor = operator_actor(getpass.getuser())
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        rows = [{"id": d.id, "inspector": d.inspector, "subject_uscc": d.subject_uscc,
+                 "reason": d.reason, "declared_by": d.declared_by,
+                 "declared_at": d.declared_at.isoformat(timespec="seconds")}
+                for d in ins.list_declarations(session, actor)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("编号", "检查人员", "检查对象", "事由", "申报人", "申报时间")
+    for r in rows:
+        table.add_row(*(str(v) for v in r.values()))
+    out.print(table)
 
 
 @inspections_app.command("share")

@@ -26,6 +26,7 @@ def _index(request: Request, actor: Actor, session: Session, error: str | None =
     return render(request, "inspections.html", {
         "title": "双随机抽查", "actor": actor, "matters": list(ins.matters().values()),
         "draws": [draw_model(session, d) for d in ins.list_draws(session, actor)],
+        "avoidances": ins.list_declarations(session, actor),
         "csrf_token": csrf_token(request), "error": error,
         "json_url": "/api/v1/inspections/draws"}, status)
 
@@ -53,6 +54,24 @@ async def new_draw(request: Request, actor: ActorDep, session: SessionDep) -> Re
         message = exc.message if isinstance(exc, XinyongError) else "随机种子应为整数"
         return _index(request, actor, session, message, 422)
     return RedirectResponse(f"/inspections/draws/{d.id}", status_code=303)
+
+
+@router.post("/inspections/avoidances", response_class=HTMLResponse,
+             dependencies=[Depends(form_csrf)])
+async def declare_avoidance(request: Request, actor: ActorDep,
+                            session: SessionDep) -> Response:
+    """The inspector's own 回避 declaration (the API twin: POST /api/v1/inspections/avoidances,
+    where a data officer also declares for its inspectors)."""
+    if (refused := gate(request, actor, RUN, REFUSED)) is not None:
+        return refused
+    form = await request.form()
+    try:
+        ins.declare(session, actor, str(form.get("subject_uscc") or ""),
+                    str(form.get("reason") or ""))
+    except XinyongError as exc:
+        session.rollback()
+        return _index(request, actor, session, exc.message, 422)
+    return RedirectResponse("/inspections#avoidances", status_code=303)
 
 
 @router.get("/inspections/draws/{draw_id}", response_class=HTMLResponse)
