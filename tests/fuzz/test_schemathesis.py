@@ -68,6 +68,7 @@ SEMANTIC = {
     "made_on_future", "valid_until_before_made", "determination_incomplete",
     "determined_in_future", "determined_before_made",  # a commitment's dates and 履行状态
     "window_invalid",  # a report's query window: ?since= not after today
+    "inspector_required",  # a data officer's 回避 declaration names the inspector it is for
 }
 PROBE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

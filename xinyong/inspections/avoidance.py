@@ -69,7 +69,7 @@ def declare(session: Session, actor: Actor, subject_uscc: str, reason: str, *,
     try:
         code = validate(subject_uscc).code
     except UsccError as exc:
-        raise Invalid(f"统一社会信用代码无效：{exc}", code="uscc_invalid") from None
+        raise Invalid(f"统一社会信用代码无效：{exc}", code=exc.rule) from None
     text = " ".join((reason or "").split())
     if len(text) < 2 or len(text) > REASON_MAX:
         raise Invalid(f"请填写回避事由（2至{REASON_MAX}字）", code="reason_required")

@@ -17,6 +17,7 @@ from xinyong.api.params import refuse_unknown_query
 from xinyong.api.routers.subjects import AsOf, PublicReader
 from xinyong.api.types import MATTERS, one_of
 from xinyong.core import clock
+from xinyong.core.errors import Invalid
 from xinyong.documents.tabular import csv_bytes
 from xinyong.lists import default_list_kinds
 from xinyong.lists.public import (
@@ -166,6 +167,8 @@ def measures(_actor: PublicReader,
         cat.check_matter(matter)
         items = [m for m in items if matter in m.matters]
     if tier:
+        if tier not in TIER_LABELS:  # the schema's enum, which FastAPI does not enforce
+            raise Invalid("措施类别应为：" + "、".join(TIER_LABELS), code="tier_invalid")
         items = [m for m in items if m.tier == tier]
     return {"items": [measure_out(m) for m in items], "total": len(items),
             "matters": cat.matters, "tiers": TIER_LABELS,
