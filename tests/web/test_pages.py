@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from tests.factories import COMPANY, COMPANY_2, penalty
 from tests.ingest.helpers import push
-from xinyong.subjects.uscc import make
 from xinyong.api.app import create_app
+from xinyong.subjects.uscc import make
 
 WRONG = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")
 
