@@ -12,6 +12,7 @@ from tests.factories import (
     COMPANY,
     PERSON_ID,
     PROVIDER,
+    chinese_rows,
     penalty,
     person_penalty,
     write_csv,
@@ -138,6 +139,45 @@ def test_unknown_column_refuses_the_file(engine, settings, tmp_path):
         _run(engine, settings, path)
     assert exc.value.code == "bad_header"
     assert any(p.rule == "unknown_column" and p.field == "内部意见" for p in exc.value.errors)
+    assert _count(engine, Batch) == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_title_above_the_header_is_skipped_and_rows_keep_their_numbers(
+        engine, settings, tmp_path, fmt):
+    """Department exports put 「XX局2026年11月行政处罚信息」 (merged cells) and a blank line
+    above the header; the rows are still found, and an error names the row the clerk sees."""
+    from openpyxl import Workbook
+
+    headers, body = chinese_rows("penalty", [ROWS[0], penalty(document_number="X2",
+                                                              fine_amount="-1")])
+    lines = [["示范市市场监督管理局2026年11月行政处罚信息"], [], headers,
+             *[["" if v is None else v for v in line] for line in body]]
+    path = tmp_path / f"处罚.{fmt}"
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(lines)
+    else:
+        wb = Workbook()
+        for line in lines:
+            wb.active.append(line)  # type: ignore[union-attr]
+        wb.save(path)
+    summary, errors = _run(engine, settings, path)
+    assert (summary.accepted, summary.rejected) == (1, 1) and errors is not None
+    rows = list(csv.reader(errors.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][:3] == ["5", "罚款金额(万元)", "decimal_min"]  # title, blank, header, row 4
+
+
+def test_a_header_under_too_many_title_rows_is_refused_naming_its_row(engine, settings,
+                                                                       tmp_path):
+    headers, body = chinese_rows("penalty", [ROWS[0]])
+    path = tmp_path / "p.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([["标题"]] * 6 + [headers, *body])
+    with pytest.raises(Invalid) as exc:
+        _run(engine, settings, path)
+    assert exc.value.code == "bad_header"
+    assert {p.row for p in exc.value.errors} == {6}
     assert _count(engine, Batch) == 0
 
 

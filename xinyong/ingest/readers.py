@@ -2,7 +2,8 @@
 
 Rows come out keyed by the catalog's English field name, whatever header language the file
 used (Chinese header, English name or national field code). Rows are numbered as a
-spreadsheet shows them: the header is row 1, the first data row is row 2; JSON rows from 1.
+spreadsheet shows them: the header is row 1 (or the row after a title, see MAX_TITLE_ROWS),
+the first data row the next; JSON rows from 1.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def _norm_header(h: Any) -> str:
     return unicodedata.normalize("NFKC", str(h or "")).strip().replace(" ", "").lower()
 
 
-def header_map(rt: RecordType, headers: list[Any]) -> dict[int, str]:
-    """Column index -> field name; refuse unknown or duplicate columns (file-level error)."""
+def header_map(rt: RecordType, headers: list[Any], row: int = 1) -> dict[int, str]:
+    """Column index -> field name; refuse unknown or duplicate columns (file-level error).
+    `row`: the header's row number as the spreadsheet shows it (after any title rows)."""
     lookup: dict[str, str] = {}
     for f in rt.fields:
         for alias in (f.header, f.name, f.code):
@@ -50,21 +52,41 @@ def header_map(rt: RecordType, headers: list[Any]) -> dict[int, str]:
             continue
         name = lookup.get(key)
         if name is None:
-            problems.append(Problem(row=1, field=str(h), rule="unknown_column",
+            problems.append(Problem(row=row, field=str(h), rule="unknown_column",
                                     message=f"列「{h}」不在「{rt.name}」目录中"))
         elif name in mapping.values():
-            problems.append(Problem(row=1, field=str(h), rule="duplicate_column",
+            problems.append(Problem(row=row, field=str(h), rule="duplicate_column",
                                     message=f"列「{h}」重复"))
         else:
             mapping[i] = name
     missing = [f.header for f in rt.fields if f.required and f.name not in mapping.values()]
     for header in missing:
-        problems.append(Problem(row=1, field=header, rule="missing_column",
+        problems.append(Problem(row=row, field=header, rule="missing_column",
                                 message=f"缺少必填列「{header}」"))
     if problems:
         raise Invalid(f"文件表头与「{rt.name}」目录不符，整批未导入", code="bad_header",
                       errors=problems)
     return mapping
+
+
+# Department exports often carry a title above the header (「XX局2026年11月行政许可信息」 in
+# merged cells) or blank rows: up to this many such rows are skipped before the header.
+MAX_TITLE_ROWS = 5
+
+
+def _is_title(cells: Any) -> bool:
+    """A row with at most one filled cell: a title or a blank line, never a header (every
+    record type has several required columns)."""
+    return sum(1 for c in cells if c is not None and str(c).strip()) <= 1
+
+
+def _header_row(rows: Iterator[Any]) -> tuple[int, list[Any]]:
+    """(row number, header cells): the first row that is not a title, within the first
+    MAX_TITLE_ROWS + 1 rows; a file with nothing else is empty."""
+    for n, cells in enumerate(rows, start=1):
+        if not _is_title(cells) or n > MAX_TITLE_ROWS:
+            return n, list(cells)
+    raise Invalid("文件为空（没有表头行）", code="empty_file")
 
 
 def file_sha256(path: Path) -> str:
@@ -97,11 +119,9 @@ def _csv_rows(path: Path, rt: RecordType, encoding: str) -> Iterator[tuple[int, 
     try:
         with path.open("r", encoding=encoding, newline="") as fh:
             reader = csv.reader(fh)
-            headers = next(reader, None)
-            if headers is None:
-                raise Invalid("文件为空", code="empty_file")
-            mapping = header_map(rt, headers)
-            for n, cells in enumerate(reader, start=2):  # noqa: B007 - n is reported below
+            first, headers = _header_row(reader)
+            mapping = header_map(rt, headers, first)
+            for n, cells in enumerate(reader, start=first + 1):  # noqa: B007 - reported below
                 if not any(c.strip() for c in cells):
                     continue
                 yield n, {name: cells[i] if i < len(cells) else None
@@ -139,11 +159,9 @@ def xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
 
 def _xlsx_rows(path: Path, rt: RecordType) -> Iterator[tuple[int, dict[str, Any]]]:
     rows = xlsx_rows(path)
-    headers = next(rows, None)
-    if headers is None:
-        raise Invalid("文件为空", code="empty_file")
-    mapping = header_map(rt, list(headers))
-    for n, cells in enumerate(rows, start=2):
+    first, headers = _header_row(rows)
+    mapping = header_map(rt, headers, first)
+    for n, cells in enumerate(rows, start=first + 1):
         if all(c is None or str(c).strip() == "" for c in cells):
             continue
         yield n, {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
