@@ -114,17 +114,23 @@ def main() -> None:
     lat: list[float] = []
     commits: list[float] = []
     t_all = time.perf_counter()
+    by_class: dict[str, list[float]] = defaultdict(list)
     for i in range(args.singles):
         r = reqs[(i * 7919) % len(reqs)]
+        cls = qs[(i * 7919) % len(reqs)][2]
         t0 = time.perf_counter()
         with unit_of_work(engine) as s:
             run_check(s, r, ACTOR)
             t1 = time.perf_counter()
         commits.append(time.perf_counter() - t1)
         lat.append((time.perf_counter() - t0) * 1000)
+        by_class[cls].append(lat[-1])
     wall = time.perf_counter() - t_all
     lat.sort()
     print(f"  p50 {statistics.median(lat):.2f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.2f} ms")
+    for cls, v in sorted(by_class.items(), key=lambda kv: -statistics.mean(kv[1])):
+        print(f"  {cls:40} n={len(v):4} mean {statistics.mean(v):6.2f} ms "
+              f"max {max(v):6.2f} ms")
     tracer.calls["COMMIT (session.commit, close)"] = commits
     tracer.report(args.singles, wall)
     print(f"batch of {args.batch} in one transaction:")

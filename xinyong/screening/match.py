@@ -387,23 +387,47 @@ def member(col: ColumnElement[Any] | InstrumentedAttribute[Any], name: str,
     array on PostgreSQL; pass it through `bound`): a chunk of applicants looks up thousands
     of values, and binding each one separately cost more than the lookups themselves."""
     if dialect == "postgresql":
-        return col == any_(bindparam(name, type_=postgresql.ARRAY(item)))
+        return col == any_(_array(name, item))
     if dialect == "sqlite":
         values = func.json_each(bindparam(name, type_=String())).table_valued("value")
         return col.in_(select(values.c.value))
     return col.in_(bindparam(name, expanding=True))
 
 
+def _array(name: str, item: TypeEngine[Any]) -> ColumnElement[Any]:
+    """PostgreSQL: an array parameter, bound as the text of an array literal (`bound`)."""
+    return sql_cast(bindparam(name, type_=String()), postgresql.ARRAY(item))
+
+
 def bound(dialect: str, values: Iterable[object]) -> object:
-    """The parameter value of a `member` list."""
+    """The parameter value of a `member` list (or of `_each`)."""
     items = sorted(set(values))  # type: ignore[type-var]
-    return json.dumps(items, ensure_ascii=False) if dialect == "sqlite" else items
+    if dialect == "sqlite":
+        return json.dumps(items, ensure_ascii=False)
+    if dialect == "postgresql":
+        return array_literal(items)
+    return items
+
+
+def array_literal(items: Sequence[object]) -> str:
+    """PostgreSQL's text form of an array of integers or strings, made in one pass: the
+    driver adapting a list value by value took 4-6 ms of CPU for the 7,000 blocks or cores
+    of a chunk of a batch, more than the server took to look them up. Strings are quoted;
+    JSON quotes them the same way unless it escapes a character (a quote, a backslash or a
+    control character), and then each is quoted here."""
+    if all(isinstance(v, int) for v in items):
+        return "{" + ",".join(map(str, items)) + "}"
+    text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    if "\\" not in text:
+        return "{" + text[1:-1] + "}"
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in items) + "}"
 
 
 def _each(name: str, item: TypeEngine[Any]) -> Any:
     """PostgreSQL: the values of an array parameter as rows (column `v`)."""
-    return func.unnest(bindparam(name, type_=postgresql.ARRAY(item))).table_valued(
-        "v").render_derived(name=f"each_{name}")
+    return func.unnest(_array(name, item)).table_valued("v").render_derived(
+        name=f"each_{name}")
 
 
 def _probes(values: Any, inner: Select[Any]) -> Select[Any]:
