@@ -14,6 +14,7 @@ pre-ping), BEGIN and COMMIT are counted too. Python time is the rest of the wall
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -80,6 +81,26 @@ class Tracer:
         self.calls.clear()
 
 
+def backend_cpu(engine: Any) -> tuple[set[int], float]:
+    """The server processes of the pool's connections and their CPU seconds so far (from
+    /proc: robust to other load on the machine, unlike wall times)."""
+    pids = set()
+    with engine.connect() as conn:
+        pids.add(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+    return pids, cpu_of(pids)
+
+
+def cpu_of(pids: set[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--registered", type=int, default=200_000)
@@ -111,6 +132,8 @@ def main() -> None:
             run_check(s, r, ACTOR)
     tracer.attach(engine)
     print(f"single checks ({args.singles}), one transaction each:")
+    pids, server0 = backend_cpu(engine) if args.backend == "postgresql" else (set(), 0.0)
+    client0 = time.process_time()
     lat: list[float] = []
     commits: list[float] = []
     t_all = time.perf_counter()
@@ -126,6 +149,8 @@ def main() -> None:
         lat.append((time.perf_counter() - t0) * 1000)
         by_class[cls].append(lat[-1])
     wall = time.perf_counter() - t_all
+    print(f"  CPU per check: client {(time.process_time() - client0) / args.singles * 1000:.2f}"
+          f" ms, server {(cpu_of(pids) - server0) / args.singles * 1000:.2f} ms")
     lat.sort()
     print(f"  p50 {statistics.median(lat):.2f} ms, p99 {lat[int(len(lat) * 0.99) - 1]:.2f} ms")
     for cls, v in sorted(by_class.items(), key=lambda kv: -statistics.mean(kv[1])):
@@ -135,8 +160,11 @@ def main() -> None:
     tracer.report(args.singles, wall)
     print(f"batch of {args.batch} in one transaction:")
     t0 = time.perf_counter()
+    server0, client0 = cpu_of(pids), time.process_time()
     with unit_of_work(engine) as s:
         run_checks(s, [reqs[i % len(reqs)] for i in range(args.batch)], ACTOR)
+    print(f"  CPU: client {time.process_time() - client0:.3f} s, server "
+          f"{cpu_of(pids) - server0:.3f} s")
     tracer.report(args.batch, time.perf_counter() - t0)
     if args.profile:
         import cProfile

@@ -3,6 +3,7 @@ the matter, reviewed false matches remembered, feedback recorded and reported.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -11,6 +12,8 @@ from sqlalchemy import select
 from tests.factories import penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import ACME, CASE_OFFICER, OFFICER, OTHER, add_subject, doc, proposal
+from xinyong import audit
+from xinyong.audit import AuditEntry
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
@@ -282,3 +285,12 @@ def test_a_large_batch_answers_as_single_checks_and_stores_each(engine):
             prompts = s.scalars(select(CheckPrompt.measure_id)
                                 .where(CheckPrompt.check_id == result["id"])).all()
             assert sorted(prompts) == sorted(m["measure_id"] for m in result["measures"])
+        # Audited: one entry per subject concerned (one without a subject for a clear
+        # check), the chain intact as read back from the database.
+        audited = s.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == audit.CHECK_RUN)).all()
+        ids = [json.loads(d)["check_id"] for d in audited]
+        assert all(ids.count(r["id"]) == max(1, len({h["uscc"] for h in r["hits"]}
+                                                    | {r["applicant_code"]} - {None}))
+                   for r in batch)
+        assert audit.verify(s).ok

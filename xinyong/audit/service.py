@@ -40,6 +40,7 @@ _SQLITE_LOCK = text("UPDATE audit_entry SET seq = seq WHERE 1 = 0")
 _HEAD = select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
 _PG_LOCK_SQL = "SELECT pg_advisory_xact_lock(%s)"  # the same two on the driver (_locked_head)
 _HEAD_SQL = "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+COPY_FROM = 50  # entries of one append from which PostgreSQL writes them with COPY
 _INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 
 # Engines whose appends write a signed checkpoint every N entries (audit.checkpoint.enable):
@@ -176,9 +177,26 @@ def append_many(session: Session, actor: Actor, action: str, entries: Sequence[E
         row = _row(last + i, prev, constant, entry, now, texts[entry.purpose])
         rows.append(row)
         prev = row["hash"]
-    conn.execute(_INSERT, rows)
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
+        _copy(conn, rows)
+    else:
+        conn.execute(_INSERT, rows)
     _checkpoint(session, conn, rows)
     return len(rows)
+
+
+def _copy(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL: write the entries of a batch with COPY in the transaction (ten thousand
+    from a batch check). The time is written as text to the microsecond, as hashed."""
+    raw: Any = conn.connection.dbapi_connection
+    columns = list(rows[0])
+    at = columns.index("at")
+    with raw.cursor() as cur, cur.copy(
+            f"COPY audit_entry ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            values = list(row.values())
+            values[at] = values[at].isoformat(sep=" ", timespec="microseconds")
+            copy.write_row(values)
 
 
 def _fields(e: AuditEntry) -> dict[str, Any]:

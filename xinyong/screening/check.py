@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from typing import Any, cast
 
@@ -570,18 +570,17 @@ def _copy_checks(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     writer = BulkWriter(session)
     ids = writer.allocate_ids(ScreeningCheck.__tablename__, len(rows))
     columns = list(rows[0])
-    writer.insert(ScreeningCheck.__tablename__, ["id", *columns], (
-        (check_id, *(_copy_value(row[c]) for c in columns))
-        for check_id, row in zip(ids, rows, strict=True)))
+    at, result = columns.index("created_at"), columns.index("result")
+
+    def values(check_id: int, row: dict[str, Any]) -> list[Any]:
+        out = [check_id, *row.values()]
+        out[1 + at] = iso_datetime(out[1 + at])
+        out[1 + result] = json.dumps(out[1 + result], ensure_ascii=False)
+        return out
+
+    writer.insert(ScreeningCheck.__tablename__, ["id", *columns],
+                  (values(i, row) for i, row in zip(ids, rows, strict=True)))
     return ids
-
-
-def _copy_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime):
-        return iso_datetime(value)
-    return value
 
 
 
