@@ -11,7 +11,9 @@ quietly replaced by a name match.
 Lookups go through the `screening_name` and `screening_block` index (see tables.py), never a
 scan: per chunk of applicants one query for codes, one for exact and variant names (keys and
 cores, joined to the subject), and one for the typo candidates of the names not found that
-way (deletions and blocks, rules.probes), each list bound as one parameter. Natural persons
+way (deletions and blocks, rules.probes), each list bound as one parameter. On PostgreSQL a
+batch's chunk probes the index once per value (`_probes`): priced as a list against the
+statistics, a few hundred values were looked up by scanning the table. Natural persons
 are not in the index: a person is never matched on a name alone. Whether a fuzzy hit is shown
 at all is the check's decision (check.py shows only those with credit information).
 """
