@@ -3,18 +3,23 @@ the matter, reviewed false matches remembered, feedback recorded and reported.""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import penalty
 from tests.ingest.helpers import push
 from tests.lists.helpers import ACME, CASE_OFFICER, OFFICER, OTHER, add_subject, doc, proposal
+from xinyong import audit
+from xinyong.audit import AuditEntry
 from xinyong.core import clock
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid, NotFound, RuleViolation
 from xinyong.lists import decide, notify, propose, publish
 from xinyong.measures import (
+    CheckPrompt,
     FeedbackItem,
     case_rows,
     default_measures,
@@ -23,7 +28,13 @@ from xinyong.measures import (
     record_feedback,
 )
 from xinyong.measures.rules import Fact, triggered_measures
-from xinyong.screening.check import CheckRequest, review_match, run_check, run_checks
+from xinyong.screening.check import (
+    CheckRequest,
+    get_check,
+    review_match,
+    run_check,
+    run_checks,
+)
 from xinyong.subjects.uscc import make
 
 NAME = "示范市华盛食品有限公司"
@@ -238,3 +249,48 @@ def test_batch_returns_one_result_per_applicant(engine):
         assert [m["measure_id"] for m in results[3]["hits"][0]["pending_measures"]] == [
             "bidding_ban_serious"]
         assert len({r["id"] for r in results}) == 4
+
+
+def test_a_large_batch_answers_as_single_checks_and_stores_each(engine):
+    """A batch large enough for PostgreSQL's set-based path (candidates probed value by
+    value, checks written with COPY) answers every applicant as a check of its own would,
+    and stores each result and prompt under its own check."""
+    with unit_of_work(engine) as s:
+        _listed(s, **ART17)
+        _listed(s, OTHER, "示范市远航物流有限公司")
+        add_subject(s, make("91", "350203", "MA2XKL77"), "示范市华盛食品有限责任公司")
+        kinds = [CheckRequest("bidding", uscc=ACME),
+                 CheckRequest("bidding", name=NAME),
+                 CheckRequest("bidding", name="示範市華盛食品有限公司"),  # variant
+                 CheckRequest("bidding", name="示范市华胜食品有限公司"),  # typo
+                 CheckRequest("bidding", name="示范市远行物流有限公司"),  # typo
+                 CheckRequest("bidding", name="示范市华盛食品有限责任公司"),  # a sibling
+                 CheckRequest("bidding", name="示范市不存在有限公司")]
+        requests = [kinds[i % len(kinds)] for i in range(70)]
+        singles = [run_check(s, r, CASE_OFFICER, today=TODAY) for r in kinds]
+        batch = run_checks(s, requests, CASE_OFFICER, today=TODAY)
+
+        def seen(result):
+            return {k: v for k, v in result.items() if k not in ("id", "checked_at")}
+
+        assert [seen(r) for r in batch] == [seen(singles[i % len(kinds)])
+                                           for i in range(len(requests))]
+        assert [r["status"] for r in singles] == ["hit"] * 6 + ["clear"]
+        assert singles[3]["hits"][0]["method"] == "fuzzy"
+        assert len({r["id"] for r in batch}) == len(requests)
+        for request, result in zip(requests, batch, strict=True):
+            stored = get_check(s, result["id"])
+            assert (stored.query_uscc, stored.query_name) == (request.uscc, request.name)
+            assert stored.result == {k: v for k, v in result.items() if k != "id"}
+            prompts = s.scalars(select(CheckPrompt.measure_id)
+                                .where(CheckPrompt.check_id == result["id"])).all()
+            assert sorted(prompts) == sorted(m["measure_id"] for m in result["measures"])
+        # Audited: one entry per subject concerned (one without a subject for a clear
+        # check), the chain intact as read back from the database.
+        audited = s.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == audit.CHECK_RUN)).all()
+        ids = [json.loads(d)["check_id"] for d in audited]
+        assert all(ids.count(r["id"]) == max(1, len({h["uscc"] for h in r["hits"]}
+                                                    | {r["applicant_code"]} - {None}))
+                   for r in batch)
+        assert audit.verify(s).ok

@@ -8,12 +8,17 @@ from __future__ import annotations
 from datetime import date
 from itertools import product
 
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from tests.lists.helpers import CASE_OFFICER, OFFICER, proposal
 from xinyong.core.db import unit_of_work
 from xinyong.lists import decide, notify, propose
 from xinyong.screening.check import CheckRequest, run_check, run_checks
+from xinyong.screening.match import array_literal
 from xinyong.screening.names import parse
 from xinyong.screening.rules import blocks, deletions
 from xinyong.subjects import SubjectRef, resolve_subjects
@@ -124,3 +129,22 @@ def test_blocks_delete_each_character_of_the_trade_name_and_industry():
     assert deletions(parse("乌鲁木齐天山建设集团有限公司").core)[0] == "乌鲁木齐|山建设|"
     assert len(deletions(parse("新疆维吾尔自治区天山路桥工程有限公司").core)) == 6
     assert deletions(parse("华为有限公司").core) == [] and blocks("|华为|") == frozenset()
+
+
+@examples(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",),
+                                      blacklist_characters="\x00"), max_size=12)),
+       st.lists(st.integers(-2**63, 2**63 - 1)))
+def test_array_parameters_reach_postgresql_unchanged(engine, texts, numbers):
+    """The check binds its lists of names, cores and blocks as the text of one array
+    literal: whatever a name contains (quotes, backslashes, braces, commas, spaces, control
+    characters, NULL as a word), the server reads back exactly the values sent."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        got = conn.execute(text("SELECT CAST(:t AS text[]), CAST(:n AS bigint[])"),
+                           {"t": array_literal(sorted(set(texts))),
+                            "n": array_literal(sorted(set(numbers)))}).one()
+    assert list(got[0]) == sorted(set(texts))
+    assert list(got[1]) == sorted(set(numbers))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong import audit
@@ -438,15 +439,22 @@ def _in_force(entry: ListEntry, today: date) -> bool:
     return entry.listed_until is None or entry.listed_until > today
 
 
+@cache
+def _in_force_stmt() -> Select[tuple[ListEntry]]:
+    """Built once (every check runs it; building it cost more than running it)."""
+    return (select(ListEntry).where(ListEntry.subject_id.in_(bindparam("ids", expanding=True)),
+                                    ListEntry.state.in_(bindparam("states", expanding=True)))
+            .order_by(ListEntry.id))
+
+
 def in_force_for(session: Session, subject_ids: list[int], today: date
                  ) -> dict[int, list[ListEntry]]:
     """List entries that have effect today, by subject (what the check looks at)."""
     found: dict[int, list[ListEntry]] = {}
     if not subject_ids:
         return found
-    for entry in session.scalars(select(ListEntry).where(
-            ListEntry.subject_id.in_(subject_ids), ListEntry.state.in_(rules.IN_FORCE))
-            .order_by(ListEntry.id)):
+    for entry in session.scalars(_in_force_stmt(), {"ids": subject_ids,
+                                                    "states": list(rules.IN_FORCE)}):
         if _in_force(entry, today):
             found.setdefault(entry.subject_id, []).append(entry)
     return found

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from xinyong.core import clock
@@ -83,12 +84,19 @@ def repaired_ids(session: Session, record_ids: Iterable[int], day: date) -> set[
     """Records repaired by `day` (a live repair override in effect): no longer shared or used
     by checks, whatever their window (Order 36 Art. 3: 停止共享和使用)."""
     out: set[int] = set()
-    o = RecordOverride
     for part in _chunks(record_ids):
-        out.update(session.scalars(select(o.record_id).where(
-            o.record_id.in_(part), o.reason == REPAIRED, o.voided_on.is_(None),
-            o.effective_on <= day)))
+        out.update(session.scalars(_repaired_stmt(), {"ids": part, "day": day}))
     return out
+
+
+# Built once, as _disputed_stmt below: every check runs them, and building one cost more than
+# running it.
+@cache
+def _repaired_stmt() -> Select[tuple[int]]:
+    o = RecordOverride
+    return select(o.record_id).where(o.record_id.in_(bindparam("ids", expanding=True)),
+                                     o.reason == REPAIRED, o.voided_on.is_(None),
+                                     o.effective_on <= bindparam("day"))
 
 
 def hidden_by_voided_repair(session: Session, day: date,
@@ -136,7 +144,7 @@ def close_dispute(session: Session, *, case_kind: str, case_id: int, on: date) -
     session.flush()
 
 
-def _open_on(day: date) -> ColumnElement[bool]:
+def _open_on(day: date | BindParameter[date]) -> ColumnElement[bool]:
     return (Dispute.opened_on <= day) & or_(Dispute.closed_on.is_(None),
                                             Dispute.closed_on > day)
 
@@ -147,8 +155,8 @@ def disputed_records(session: Session, record_ids: Iterable[int],
     day = day or clock.today()
     out: set[int] = set()
     for part in _chunks(record_ids):
-        out.update(i for i in session.scalars(select(Dispute.record_id).where(
-            Dispute.record_id.in_(part), _open_on(day))) if i is not None)
+        out.update(i for i in session.scalars(_disputed_stmt("record"),
+                                              {"ids": part, "day": day}) if i is not None)
     return out
 
 
@@ -158,6 +166,13 @@ def disputed_entries(session: Session, entry_ids: Iterable[int],
     day = day or clock.today()
     out: set[int] = set()
     for part in _chunks(entry_ids):
-        out.update(i for i in session.scalars(select(Dispute.list_entry_id).where(
-            Dispute.list_entry_id.in_(part), _open_on(day))) if i is not None)
+        out.update(i for i in session.scalars(_disputed_stmt("list_entry"),
+                                              {"ids": part, "day": day}) if i is not None)
     return out
+
+
+@cache
+def _disputed_stmt(of: str) -> Select[tuple[int | None]]:
+    col = Dispute.record_id if of == "record" else Dispute.list_entry_id
+    return select(col).where(col.in_(bindparam("ids", expanding=True)),
+                             _open_on(bindparam("day")))

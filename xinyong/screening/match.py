@@ -11,7 +11,9 @@ quietly replaced by a name match.
 Lookups go through the `screening_name` and `screening_block` index (see tables.py), never a
 scan: per chunk of applicants one query for codes, one for exact and variant names (keys and
 cores, joined to the subject), and one for the typo candidates of the names not found that
-way (deletions and blocks, rules.probes), each list bound as one parameter. Natural persons
+way (deletions and blocks, rules.probes), each list bound as one parameter. On PostgreSQL a
+batch's chunk probes the index once per value (`_probes`): priced as a list against the
+statistics, a few hundred values were looked up by scanning the table. Natural persons
 are not in the index: a person is never matched on a name alone. Whether a fuzzy hit is shown
 at all is the check's decision (check.py shows only those with credit information).
 """
@@ -43,8 +45,10 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
     union_all,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.dml import ReturningDelete
@@ -78,6 +82,9 @@ PERSON = "person"
 RANGE_SPAN = 20000  # ids of pending runs read per query when indexing them
 RANGES_PER_QUERY = 200
 INDEX_LOCK = 0x5C4EE41D  # PostgreSQL advisory lock key of the name index (see _lock)
+JIT_OFF_FROM = 20  # applicants from which a batch turns PostgreSQL's JIT off (match_many)
+PROBE_FROM = 20  # names of a chunk from which PostgreSQL probes value by value (_probing)
+_JIT_OFF = text("SET LOCAL jit = off")
 
 @dataclass(frozen=True)
 class Applicant:
@@ -382,23 +389,80 @@ def member(col: ColumnElement[Any] | InstrumentedAttribute[Any], name: str,
     array on PostgreSQL; pass it through `bound`): a chunk of applicants looks up thousands
     of values, and binding each one separately cost more than the lookups themselves."""
     if dialect == "postgresql":
-        return col == any_(bindparam(name, type_=postgresql.ARRAY(item)))
+        return col == any_(_array(name, item))
     if dialect == "sqlite":
         values = func.json_each(bindparam(name, type_=String())).table_valued("value")
         return col.in_(select(values.c.value))
     return col.in_(bindparam(name, expanding=True))
 
 
+def _array(name: str, item: TypeEngine[Any]) -> ColumnElement[Any]:
+    """PostgreSQL: an array parameter, bound as the text of an array literal (`bound`)."""
+    return sql_cast(bindparam(name, type_=String()), postgresql.ARRAY(item))
+
+
 def bound(dialect: str, values: Iterable[object]) -> object:
-    """The parameter value of a `member` list."""
+    """The parameter value of a `member` list (or of `_each`)."""
     items = sorted(set(values))  # type: ignore[type-var]
-    return json.dumps(items, ensure_ascii=False) if dialect == "sqlite" else items
+    if dialect == "sqlite":
+        return json.dumps(items, ensure_ascii=False)
+    if dialect == "postgresql":
+        return array_literal(items)
+    return items
+
+
+def array_literal(items: Sequence[object]) -> str:
+    """PostgreSQL's text form of an array of integers or strings, made in one pass: the
+    driver adapting a list value by value took 4-6 ms of CPU for the 7,000 blocks or cores
+    of a chunk of a batch, more than the server took to look them up. Strings are quoted;
+    JSON quotes them the same way unless it escapes a character (a quote, a backslash or a
+    control character), and then each is quoted here."""
+    if all(isinstance(v, int) for v in items):
+        return "{" + ",".join(map(str, items)) + "}"
+    text = json.dumps(items, ensure_ascii=False, separators=(",", ":"))
+    if "\\" not in text:
+        return "{" + text[1:-1] + "}"
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in items) + "}"
+
+
+def _each(name: str, item: TypeEngine[Any]) -> Any:
+    """PostgreSQL: the values of an array parameter as rows (column `v`)."""
+    return func.unnest(_array(name, item)).table_valued("v").render_derived(
+        name=f"each_{name}")
+
+
+def _probes(values: Any, inner: Select[Any]) -> Select[Any]:
+    """PostgreSQL: `inner` (which compares an indexed column with `values.c.v`) run once per
+    value, as an index probe each. The planner otherwise prices a list of a few hundred
+    values against its statistics and, at a million names, scans the table instead (a
+    parallel scan of screening_name per chunk of a batch); a LATERAL subquery behind an
+    optimisation fence (OFFSET 0) cannot be turned into such a join."""
+    probe = inner.offset(0).lateral()
+    return select(*probe.c).select_from(values).join(probe, true())
+
+
+def _probing(dialect: str, applicants: int) -> bool:
+    """Whether the candidate statements of a chunk probe the index value by value
+    (`_probes`): on PostgreSQL from PROBE_FROM applicants. Below that the plain form is
+    planned with index scans anyway, and planned faster (0.1 ms of a single check)."""
+    return dialect == "postgresql" and applicants >= PROBE_FROM
 
 
 @cache
-def _exact_stmt(dialect: str) -> Select[_Row]:
+def _exact_stmt(dialect: str, probing: bool) -> Select[_Row] | CompoundSelect[_Row]:
     """Indexed names with one of the keys or cores, with their subject. Built once per
-    dialect: constructing a statement costs more than running it."""
+    dialect: constructing a statement costs more than running it. Probing (`_probing`):
+    one index probe per key and per core; a name found both ways comes twice, which the
+    caller's dictionaries absorb."""
+    if probing:
+        def named(col: InstrumentedAttribute[str], values: Any) -> Select[_Row]:
+            return (select(*_NAME_COLS, *_SUBJECT_COLS)
+                    .join(Subject, Subject.id == ScreeningName.subject_id)
+                    .where(col == values.c.v, Subject.kind != PERSON))
+        keys, cores = _each("keys", String()), _each("cores", String())
+        return union_all(_probes(keys, named(ScreeningName.key, keys)),
+                         _probes(cores, named(ScreeningName.core, cores)))
     return (select(*_NAME_COLS, *_SUBJECT_COLS)
             .join(Subject, Subject.id == ScreeningName.subject_id)
             .where(or_(member(ScreeningName.key, "keys", String(), dialect),
@@ -406,30 +470,41 @@ def _exact_stmt(dialect: str) -> Select[_Row]:
                    Subject.kind != PERSON))
 
 
-_TYPO_STMTS: dict[tuple[str, str], CompoundSelect[_TypoRow]] = {}
+_TYPO_STMTS: dict[tuple[str, bool, str], CompoundSelect[_TypoRow]] = {}
 
 
-def _typo_stmt(dialect: str, scope: FuzzyScope | None) -> CompoundSelect[_TypoRow]:
+def _typo_stmt(dialect: str, probing: bool, scope: FuzzyScope | None
+               ) -> CompoundSelect[_TypoRow]:
     """Indexed names one typo away: those whose core is one of the deletions (the query has
     an extra character), and those in one of the blocks (a character replaced or missing),
     each with the block it was reached by, within the scope. Without their subjects: most
     are compared and dropped, and only the rest are looked up (`_subjects_stmt`). Built once
     per dialect and scope."""
-    cache_key = (dialect, scope.key if scope else "")
+    cache_key = (dialect, probing, scope.key if scope else "")
     stmt = _TYPO_STMTS.get(cache_key)
     if stmt is None:
         def within(subject_id: InstrumentedAttribute[int]) -> list[ColumnElement[bool]]:
             return [scope.clause(subject_id, dialect)] if scope else []
 
-        by_core = (select(*_NAME_COLS, null().label("block"))
-                   .where(member(ScreeningName.core, "cores", String(), dialect),
-                          *within(ScreeningName.subject_id)))
         # The scope on the block's own subject column: names of subjects outside it are
         # never read.
-        by_block = (select(*_NAME_COLS, ScreeningBlock.block)
-                    .join(ScreeningName, ScreeningName.id == ScreeningBlock.name_id)
-                    .where(member(ScreeningBlock.block, "blocks", BigInteger(), dialect),
-                           *within(ScreeningBlock.subject_id)))
+        if probing:  # one index probe per core and per block (_probes)
+            cores, blocks_ = _each("cores", String()), _each("blocks", BigInteger())
+            by_core = _probes(cores, select(*_NAME_COLS, sql_cast(null(), BigInteger).label(
+                "block")).where(
+                ScreeningName.core == cores.c.v, *within(ScreeningName.subject_id)))
+            by_block = _probes(blocks_, select(*_NAME_COLS, ScreeningBlock.block)
+                               .join(ScreeningName, ScreeningName.id == ScreeningBlock.name_id)
+                               .where(ScreeningBlock.block == blocks_.c.v,
+                                      *within(ScreeningBlock.subject_id)))
+        else:
+            by_core = (select(*_NAME_COLS, null().label("block"))
+                       .where(member(ScreeningName.core, "cores", String(), dialect),
+                              *within(ScreeningName.subject_id)))
+            by_block = (select(*_NAME_COLS, ScreeningBlock.block)
+                        .join(ScreeningName, ScreeningName.id == ScreeningBlock.name_id)
+                        .where(member(ScreeningBlock.block, "blocks", BigInteger(), dialect),
+                               *within(ScreeningBlock.subject_id)))
         stmt = _TYPO_STMTS[cache_key] = union_all(by_core, by_block)
     return stmt
 
@@ -454,6 +529,11 @@ def match_many(session: Session, applicants: Sequence[Applicant], *,
     hits are limited to the subjects in `fuzzy_scope` (all when None)."""
     results = [MatchResult(a) for a in applicants]
     dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and len(applicants) >= JIT_OFF_FROM:
+        # A chunk's probes of thousands of values are priced above jit_above_cost, and
+        # compiling them took 10-40 ms a statement, more than running them. Until the end
+        # of this transaction only.
+        session.execute(_JIT_OFF)
     # 1. Codes: validate, then one lookup per chunk.
     for r in results:
         raw = _nfkc(r.applicant.uscc)
@@ -497,7 +577,7 @@ def _match_exact(session: Session, dialect: str, part: list[tuple[MatchResult, _
     by_key: dict[str, list[NameRow]] = {}
     by_core: dict[str, list[NameRow]] = {}
     info: dict[int, SubjectInfo] = {}
-    for t in session.execute(_exact_stmt(dialect), {
+    for t in session.execute(_exact_stmt(dialect, _probing(dialect, len(part))), {
             "keys": bound(dialect, (p.parsed.canonical for _r, p in part
                                     if p.parsed.canonical)),
             "cores": bound(dialect, (p.parsed.core for _r, p in part))}):
@@ -529,7 +609,7 @@ def _match_typos(session: Session, dialect: str, unknown: list[tuple[MatchResult
     by_block: dict[int, list[NameRow]] = {}
     params = {"cores": bound(dialect, (d for _r, p in unknown for d in p.dels)),
               "blocks": bound(dialect, (h for _r, p in unknown for h in p.hashes))}
-    for t in session.execute(_typo_stmt(dialect, scope),
+    for t in session.execute(_typo_stmt(dialect, _probing(dialect, len(unknown)), scope),
                              params | (scope.params(dialect) if scope else {})):
         row, block = NameRow(*t[:7]), t[7]
         if block is None:
@@ -566,7 +646,9 @@ def _hits(r: MatchResult, graded: Iterable[tuple[NameRow, Graded]],
         old = best.get(row.subject_id)
         if old is None or hit.score > old.score:
             best[row.subject_id] = hit
-    return sorted(best.values(), key=lambda h: (-h.score, h.name))
+    # The subject last: two subjects of the same registered name keep one order, whatever
+    # order the statement returned their rows in.
+    return sorted(best.values(), key=lambda h: (-h.score, h.name, h.subject_id))
 
 
 def _legal_rep(hit: Hit, given: str | None) -> None:

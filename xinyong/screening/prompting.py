@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from xinyong.core.masking import mask_name
@@ -129,12 +130,19 @@ def persons_for(session: Session, keys: dict[str, tuple[str, str | None]],
     return out
 
 
+@cache
+def _persons_stmt() -> Select[tuple[ListEntryPerson]]:
+    """Built once: every check with a listed hit runs it."""
+    return (select(ListEntryPerson)
+            .where(ListEntryPerson.entry_id.in_(bindparam("ids", expanding=True)))
+            .order_by(ListEntryPerson.id))
+
+
 def entry_persons(session: Session, entry_ids: Iterable[int]) -> dict[int, list[ListEntryPerson]]:
     ids = sorted(set(entry_ids))
     found: dict[int, list[ListEntryPerson]] = {}
     for i in range(0, len(ids), CHUNK):
-        for p in session.scalars(select(ListEntryPerson).where(
-                ListEntryPerson.entry_id.in_(ids[i:i + CHUNK])).order_by(ListEntryPerson.id)):
+        for p in session.scalars(_persons_stmt(), {"ids": ids[i:i + CHUNK]}):
             found.setdefault(p.entry_id, []).append(p)
     return found
 
