@@ -59,3 +59,20 @@ def test_a_wrong_check_digit_names_its_rule_in_the_row_problem(engine, settings)
     assert summary.rejected == 1
     assert [(p.rule, p.field) for p in problems] == [("person_id_check_digit", "证件号码")]
     assert "校验位" in problems[0].message and wrong not in problems[0].message
+
+
+def test_the_words_and_codes_departments_write_for_the_id_type_are_the_code_table(
+        engine, settings):
+    """「居民身份证」 and the GA/T 517 code 「111」 are the national table's 身份证: the number is
+    checked as a resident ID (a wrong check digit refused, naming the rule), and stored under
+    身份证."""
+    wrong = BODY + str((int(check_digit(BODY), 36) + 1) % 10)
+    summary, problems = push(engine, settings, "penalty", [
+        person_penalty(subject_name="李四", subject_id_type="居民身份证",
+                       subject_id_number=LANZHOU_1980, document_number="兰市监处罚〔2026〕41号"),
+        person_penalty(subject_name="王五", subject_id_type="111", subject_id_number=wrong,
+                       document_number="兰市监处罚〔2026〕42号")], received_on=date(2026, 11, 27))
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert [(p.row, p.rule) for p in problems] == [(2, "person_id_check_digit")]
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Record)).data["subject_id_type"] == "身份证"

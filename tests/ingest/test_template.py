@@ -42,7 +42,7 @@ def test_coded_fields_have_drop_down_lists_from_the_catalog(tmp_path) -> None:
     assert drop_downs["证件类型"][1] == "information"
     _, _, licence = _template(tmp_path, "licence")
     assert licence["许可类别"][0] == ["普通", "特许", "认可", "核准", "登记", "其他"]
-    assert licence["当前状态"][0] == ["有效", "无效"]
+    assert licence["当前状态"] == (["有效", "无效"], "stop")  # 「1」 accepted at ingest only
 
 
 def test_conditionally_required_headers_spell_out_the_condition(tmp_path) -> None:

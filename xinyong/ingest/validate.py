@@ -370,6 +370,8 @@ class RowValidator:
     def _person_id(self, row: int, spec: FieldSpec, text: str,
                    texts: Mapping[str, str | None]) -> tuple[Any, Problem | None]:
         id_type = texts.get(spec.id_type_field or "") or RESIDENT_ID
+        if spec.id_type_field:  # 「居民身份证」, 「111」: the type table's own word
+            id_type = (self.rt.field(spec.id_type_field).aliases or {}).get(id_type, id_type)
         if id_type == RESIDENT_ID:
             try:
                 text = validate_resident_id(text, today=self.today)
