@@ -99,6 +99,28 @@ def test_legacy_dates_and_aliases_are_normalised(engine, settings):
         ("2026-11-20", "有效", "普通")
 
 
+@pytest.mark.parametrize(("written", "stored"), [
+    ("警告、罚款", ["警告", "罚款"]),
+    ("罚款；吊销许可证", ["罚款", "吊销许可证件"]),  # the 2021 word as departments shorten it
+    ("01,02", ["警告", "罚款"]),  # Zhejiang's numeric codes
+    ("没收违法所得、没收非法财物", ["没收违法所得、没收非法财物"]),  # one code of the 2019 table
+])
+def test_penalty_categories_as_departments_write_them(engine, settings, written, stored):
+    summary, problems = push(engine, settings, "penalty", [penalty(
+        penalty_categories=written, fine_amount="0.2" if "罚款" in stored else None,
+        confiscation_amount="0.1" if "没收违法所得、没收非法财物" in stored else None,
+        licence_revoked="食品经营许可证JY13502030012345" if "吊销许可证件" in stored else None)])
+    assert summary.accepted == 1, problems
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Record.data))["penalty_categories"] == stored
+
+
+def test_a_category_outside_the_table_is_still_refused_by_name(engine, settings):
+    summary, problems = push(engine, settings, "penalty",
+                             [penalty(penalty_categories="警告、训诫")])
+    assert summary.rejected == 1 and problems[0].rule == "enum" and "训诫" in problems[0].message
+
+
 @pytest.mark.parametrize("written", ["2026年11月20日", "2026年11月20", "２０２６年１１月２０日",
                                      "2026 年 11 月 20 日", "20261120", "2026.11.20"])
 def test_dates_as_official_documents_print_them_are_accepted(engine, settings, written):

@@ -65,9 +65,9 @@ def template_columns(rt: RecordType) -> list[Column]:
     return [Column(
         f.header, comment=f"{f.code}：{_guidance(rt, f)}", required=f.required,
         choices=tuple(f.codes or ()) if f.type in ("enum", "enum_set") else (),
-        # "其他-…" values and code sets are accepted beyond the list itself. Aliases (「居民身份证」,
-        # 「1」) are for files other systems export: a clerk filling the template picks the
-        # table's own word, so they do not loosen the drop-down.
+        # "其他-…" values and code sets are accepted beyond the list itself. Aliases
+        # (「居民身份证」, 「1」) are for files other systems export: a clerk filling the
+        # template picks the table's own word, so they do not loosen the drop-down.
         strict=f.type == "enum" and not f.other_prefix,
         width=max(12, min(40, len(f.header) * 2.2 + 2)))
         for f in rt.fields]

@@ -28,7 +28,7 @@ from xinyong.subjects.uscc import PLACEHOLDER, UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
-_SET_SPLIT = re.compile(r"[;;,,|]")
+_SET_SPLIT = re.compile("[;\uff1b,\uff0c|\uff5c]")  # ; ， | in half and full width
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
 _MEMO = 4096  # entries per field memo: bounded, so memory stays flat on any file
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -339,12 +339,24 @@ class RowValidator:
             order = {c: i for i, c in enumerate(spec.codes or [])}
 
             sets: dict[str, list[str]] = {}  # few distinct combinations: remembered
+            aliases = spec.aliases or {}
 
             def parse_enum_set(row: int, text: str) -> Any:
                 hit = sets.get(text)
                 if hit is not None:
                     return list(hit)  # a fresh list: the row's values are its own
-                parts = [s for s in (q.strip() for q in _SET_SPLIT.split(text)) if s]
+                parts = []
+                for q in (q.strip() for q in _SET_SPLIT.split(text)):
+                    q = aliases.get(q, q)
+                    # 「警告、罚款」: 、 separates codes too, unless the whole is one code of
+                    # the 2019 table (「没收违法所得、没收非法财物」).
+                    if q not in order and "、" in q:
+                        pieces = [aliases.get(x.strip(), x.strip()) for x in q.split("、")]
+                        if all(x in order for x in pieces):
+                            parts.extend(pieces)
+                            continue
+                    if q:
+                        parts.append(q)
                 bad = [q for q in parts if q not in order]
                 if bad or not parts:
                     raise _Rejected(p(row, spec, "enum", f"「{h}」含有代码表以外的值："
