@@ -115,6 +115,23 @@ def test_penalty_categories_as_departments_write_them(engine, settings, written,
         assert s.scalar(select(Record.data))["penalty_categories"] == stored
 
 
+@pytest.mark.parametrize("marker", ["/", "无", "-", "——"])
+def test_a_not_applicable_mark_in_a_code_cell_is_empty(engine, settings, marker):
+    """A natural person's 统一社会信用代码 and 法定代表人证件类型 written 「/」 or 「无」 are
+    empty cells, not wrong codes; in a required code cell the mark is still refused as
+    missing, and free text keeps what was written."""
+    summary, problems = push(engine, settings, "penalty", [
+        person_penalty(subject_uscc=marker, remarks=marker),
+        penalty(document_number="示市监处罚〔2026〕77号", legal_representative_id_type=marker),
+        penalty(document_number="示市监处罚〔2026〕78号", authority_uscc=marker)])
+    assert (summary.accepted, summary.rejected) == (2, 1), problems
+    assert [(p.row, p.field, p.rule) for p in problems] == [(3, "处罚机关统一社会信用代码",
+                                                             "required")]
+    with unit_of_work(engine) as s:
+        person = s.scalar(select(Record.data).where(Record.subject_name == "张三"))
+    assert person["subject_uscc"] is None and person["remarks"] == marker
+
+
 def test_a_category_outside_the_table_is_still_refused_by_name(engine, settings):
     summary, problems = push(engine, settings, "penalty",
                              [penalty(penalty_categories="警告、训诫")])

@@ -33,6 +33,11 @@ _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
 _MEMO = 4096  # entries per field memo: bounded, so memory stays flat on any file
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RESIDENT_ID = "身份证"
+# What clerks write in a cell that does not apply (自然人's 统一社会信用代码, a 证件类型 not
+# given). In code, date, number and ID cells it means empty: such a cell was refused
+# before (the rules then say whether the field may be empty). Free text keeps it as written.
+NOT_APPLICABLE = frozenset({"/", "／", "\\", "-", "－", "--", "—", "——", "无", "空", "暂无",
+                            "N/A", "n/a", "null", "NULL"})
 
 
 @dataclass
@@ -148,6 +153,7 @@ class RowValidator:
         self.provider_uscc = provider_uscc
         self.secret = secret
         self.fields = rt.fields
+        self._coded = frozenset(f.name for f in rt.fields if f.type != "string" or f.identifier)
         # Only fields with a rule beyond their type need the per-row condition pass.
         self._conditional = [f for f in rt.fields if f.required or f.required_when
                              or f.empty_when or f.placeholder_for]
@@ -204,6 +210,8 @@ class RowValidator:
                 if converted is None:
                     continue
                 text = converted
+            if text in NOT_APPLICABLE and name in self._coded:
+                continue  # 「/」「无」 in a code, date or number cell: left empty, not a value
             texts[name] = text
             if parse is None:
                 values[name], problem = self._person_id(row, spec, text, texts)
