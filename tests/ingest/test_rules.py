@@ -132,6 +132,16 @@ def test_a_not_applicable_mark_in_a_code_cell_is_empty(engine, settings, marker)
     assert person["subject_uscc"] is None and person["remarks"] == marker
 
 
+def test_fine_amounts_in_the_columns_unit_written_out_and_in_yuan(engine, settings):
+    summary, problems = push(engine, settings, "penalty", [
+        penalty(fine_amount="5万元"), penalty(document_number="示市监处罚〔2026〕79号",
+                                             fine_amount="50,000元")])
+    assert (summary.accepted, summary.rejected) == (1, 1)
+    assert problems[0].rule == "decimal_unit" and "换算为万元（5）" in problems[0].message
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Record.data))["fine_amount"] == "5"
+
+
 def test_a_category_outside_the_table_is_still_refused_by_name(engine, settings):
     summary, problems = push(engine, settings, "penalty",
                              [penalty(penalty_categories="警告、训诫")])

@@ -306,7 +306,21 @@ class RowValidator:
             plain = low is None or low <= 0
 
             def parse_decimal(row: int, text: str) -> Any:
-                text = text.replace(",", "")
+                text = text.replace(",", "").replace("，", "")
+                if text.endswith(("万元", "万")):  # the column's own unit, written out
+                    text = text.removesuffix("元").removesuffix("万").strip()
+                elif text.endswith("元"):
+                    # Yuan in a 万元 column: converting would guess what the clerk meant;
+                    # say what the number would be in 万元 instead.
+                    yuan = text.removesuffix("元").removeprefix("人民币").strip()
+                    try:
+                        wan = format((Decimal(yuan) / 10000).normalize(), "f")
+                    except InvalidOperation:
+                        wan = None  # 「两千元」: not a number at all, said below
+                    if wan is not None:
+                        raise _Rejected(p(row, spec, "decimal_unit",
+                                          f"「{h}」以万元为单位，请将「{text}」换算为万元（{wan}）",
+                                          text))
                 # (28 digits at most: beyond, normalize() rounds to the context precision.)
                 if plain and len(text) <= 28 and _PLAIN_DECIMAL.match(text):
                     whole, _dot, frac = text.partition(".")
