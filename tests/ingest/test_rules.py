@@ -91,12 +91,15 @@ def test_placeholder_with_registration_number_is_accepted(engine, settings):
 def test_legacy_dates_and_aliases_are_normalised(engine, settings):
     summary, problems = push(engine, settings, "licence",
                              [licence(decision_date="2026/11/20", status="1",
-                                      licence_category="0")])
-    assert summary.accepted == 1, problems
+                                      licence_category="0"),
+                              licence(document_number="示市监许〔2026〕88号",
+                                      licence_category="普通许可")])
+    assert summary.accepted == 2, problems
     with unit_of_work(engine) as s:
-        data = s.scalar(select(Record.data))
+        data, other = s.scalars(select(Record.data).order_by(Record.id))
     assert (data["decision_date"], data["status"], data["licence_category"]) == \
         ("2026-11-20", "有效", "普通")
+    assert other["licence_category"] == "普通"  # 「普通许可」, 行政许可法 Art. 12's wording
 
 
 @pytest.mark.parametrize(("written", "stored"), [
