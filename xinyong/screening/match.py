@@ -117,7 +117,7 @@ class Hit:
             if self.steps:
                 text += "，经" + "、".join(STEP_LABELS.get(s, s) for s in self.steps) + "规范化"
         text += f"；得分 {self.score:.2f}"
-        return text + "".join(";" + n for n in self.notes)
+        return text + "".join("；" + n for n in self.notes)
 
 
 class NameRow(NamedTuple):
