@@ -187,7 +187,14 @@ def _hash_id(secret: str | None, raw: str) -> tuple[str, str]:
 
 def _subject(session: Session, kind: ListKind, p: Proposal, secret: str | None) -> Subject:
     if not p.subject_id_number:
-        return get_subject(session, p.uscc)
+        subject = get_subject(session, p.uscc)
+        if not kind.admits(subject.uscc):
+            raise RuleViolation(f"「{subject.name}」不能列入「{kind.name}」：{kind.subject_refusal}",
+                                code="subject_not_admitted")
+        return subject
+    if not kind.admits(None):
+        raise RuleViolation(f"自然人不能列入「{kind.name}」：{kind.subject_refusal}",
+                            code="subject_not_admitted")
     basis = kind.basis(p.legal_basis_id)
     assert basis is not None
     if not basis.persons_listed:
