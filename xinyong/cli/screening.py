@@ -283,7 +283,7 @@ def lists_import(
     department: Annotated[str | None, typer.Option(help="接收部门名称")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """导入其他机关决定的名单（列入、移出）: all rows or none; refused rows name row, field, rule."""
+    """导入其他机关决定的名单（列入、移出）: all rows or none; refusals name row, field, rule."""
     from xinyong.lists.received import import_received
 
     with reported(as_json), unit_of_work(engine(ctx)) as session:

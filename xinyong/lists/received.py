@@ -133,9 +133,10 @@ def import_received(session: Session, kind_id: str, rows: Iterable[Mapping[str, 
     for row, data in enumerate(rows, start=first_row):
         op = _text(data, "操作")
         if op not in (LIST, REMOVE):
-            check.refuse(row, "操作", "operation_invalid", f"第{row}行：操作须为「列入」或「移出」", op)
+            check.refuse(row, "操作", "operation_invalid",
+                         f"第{row}行：操作须为「列入」或「移出」", op)
             continue
-        need = ("统一社会信用代码", "决定书文号", "决定日期", "作出决定机关")
+        need: tuple[str, ...] = ("统一社会信用代码", "决定书文号", "决定日期", "作出决定机关")
         need += ("列入原因",) if op == LIST else ("移出原因", "列入决定书文号")
         if not check.required(row, data, *need):
             continue
