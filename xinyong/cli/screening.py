@@ -274,9 +274,9 @@ def lists_propose(
 @lists_app.command("import")
 def lists_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV (UTF-8) or XLSX: 操作, 统一社会信用代码, "
-                                              "列入原因, 决定书文号, 决定日期, 作出决定机关, "
-                                              "移出原因, 列入决定书文号")],
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8) or XLSX，列：操作、统一社会信用代码、"
+                                              "列入原因、决定书文号、决定日期、作出决定机关、"
+                                              "移出原因、列入决定书文号")],
     kind: Annotated[str, typer.Option("--kind", help="a received list kind, e.g. "
                                                      "abnormal_operations")],
     operator: Annotated[str | None, typer.Option()] = None,
