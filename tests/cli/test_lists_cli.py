@@ -76,3 +76,43 @@ def test_check_confirm_prompts_the_measures_of_a_confirmed_variant(engine, setti
         "check-confirm", str(first["id"]), str(first["hits"][0]["subject_id"]),
         "--reason", "核对营业执照代码一致", "--json"], env=env))
     assert [m["measure_id"] for m in confirmed["measures"]] == ["procurement_ban_serious"]
+
+
+def test_lists_import_applies_a_file_of_decisions_or_names_each_refused_row(engine, settings,
+                                                                          tmp_path):
+    from tests.lists.test_received import ANNUAL
+
+    with unit_of_work(engine) as s:
+        add_subject(s, ACME, "宜昌市三峡禾丰商贸有限公司")
+    env = _env(settings)
+    header = ["操作", "统一社会信用代码", "企业名称", "列入原因", "决定书文号", "决定日期",
+              "作出决定机关"]
+
+    def write(name, *rows):
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(header)
+            w.writerows(rows)
+        return str(path)
+
+    day = (clock.today() - timedelta(days=30)).isoformat()
+    bad = write("bad.csv", ["列入", ACME, "", "长期停业", "宜市监异列〔2026〕15号", day,
+                            "宜昌市市场监督管理局"])
+    refused = runner.invoke(app, ["lists", "import", bad, "--kind", "abnormal_operations",
+                                  "--json"], env=env)
+    assert refused.exit_code == 2
+    body = json.loads(refused.stdout.strip().splitlines()[-1])
+    assert [(p["row"], p["field"], p["rule"]) for p in body["errors"]] == [
+        (2, "列入原因", "reason_unknown")]
+    good = write("good.csv", ["列入", ACME, "", ANNUAL, "宜市监异列〔2026〕15号", day,
+                              "宜昌市市场监督管理局"])
+    done = _json(runner.invoke(app, ["lists", "import", good, "--kind", "abnormal_operations",
+                                     "--department", "宜昌市市场监督管理局", "--json"], env=env))
+    assert len(done["listed"]) == 1 and done["removed"] == []
+    check = _json(runner.invoke(app, ["check", "--uscc", ACME, "--matter", "procurement",
+                                      "--json"], env=env))
+    assert [m["measure_id"] for m in check["measures"]] == ["abnormal_operations_restriction"]
+    licensing = _json(runner.invoke(app, ["check", "--uscc", ACME, "--matter", "licensing",
+                                          "--licence-kind", "other", "--json"], env=env))
+    assert licensing["measures"] == []

@@ -18,7 +18,8 @@ LISTED = date(2026, 3, 2)
 
 def listing(kind: str, basis: str, *, decided: date = LISTED, until: date | None = None,
             role: str | None = None) -> Fact:
-    years = {"serious_dishonesty": 3, "red": 3, "watch": 1, "judgment_defaulter": 2}[kind]
+    years = {"serious_dishonesty": 3, "red": 3, "watch": 1, "judgment_defaulter": 2,
+             "abnormal_operations": 3}[kind]
     return Fact("list", 1, kind, f"{kind}/{basis}", decided_on=decided, basis=basis,
                 document_date=date(decided.year, 1, 15) if decided.month > 1 else decided,
                 listed_until=until or decided.replace(year=decided.year + years), role=role)
@@ -89,6 +90,7 @@ DEFAULTER = listing("judgment_defaulter", "spc_defaulter_rules")
 WATCH = listing("watch", "guobanfa_2019_35")
 RED = listing("red", "guofa_2016_33")
 RED_TAX = listing("red", "tax_a_grade")
+ABNORMAL = listing("abnormal_operations", "abnormal_annual_report")
 
 # measure id -> (inside, just outside); the comment says what the legal text draws.
 CASES: dict[str, tuple[Case, Case]] = {
@@ -145,6 +147,9 @@ CASES: dict[str, tuple[Case, Case]] = {
     # 141号 二(四) / Art. 18 (国有土地出让); not the SAMR Order 44 list.
     "land_supply_restriction": (Case([DEFAULTER], "land"), Case([SD44], "land")),
     "financing_reference": (Case([SD44], "financing"), Case([WATCH], "financing")),
+    # 企业信息公示暂行条例 Art. 18: procurement, bidding, land transfer, honours; not licensing.
+    "abnormal_operations_restriction": (Case([ABNORMAL], "procurement"),
+                                        Case([ABNORMAL], "licensing", "other")),
     "fast_track_exclusion": (Case([WATCH], "licensing", "other"),
                              Case([RED], "licensing", "other")),
     # 33号 incentives for 诚信典型; an A-grade taxpayer gets the tax incentives only.
@@ -170,6 +175,28 @@ def test_inside_and_just_outside_the_scope(measure_id):
     inside, outside = CASES[measure_id]
     assert prompted(measure_id, inside)
     assert not prompted(measure_id, outside)
+
+
+def test_the_art18_measure_on_the_abnormal_operations_list_follows_its_four_matters():
+    """Every listing reason, in each matter Art. 18 names; never licensing, subsidies or
+    inspection; the day the listing ends, no longer; the serious list (the other half of
+    Art. 18) prompts the measures it already had, not this one a second time."""
+    mid = "abnormal_operations_restriction"
+    for basis in ("abnormal_annual_report", "abnormal_ordered_disclosure",
+                  "abnormal_false_disclosure", "abnormal_unreachable", "coop_annual_report"):
+        fact = listing("abnormal_operations", basis)
+        for matter in ("procurement", "bidding", "land", "honours"):
+            assert prompted(mid, Case([fact], matter)), (basis, matter)
+        for matter in ("subsidy", "inspection", "financing", "appointment", "commitment"):
+            assert not prompted(mid, Case([fact], matter)), (basis, matter)
+    ended = listing("abnormal_operations", "abnormal_annual_report", until=TODAY)
+    assert not prompted(mid, Case([ended], "procurement"))
+    assert not prompted(mid, Case([SD17], "procurement"))
+    assert prompted("procurement_ban_serious", Case([SD17], "procurement"))
+    # Nothing else the catalog holds fires on this list: the law draws only Art. 18.
+    others = [m for m in default_measures().measures if m != mid]
+    for matter in ("procurement", "bidding", "land", "honours", "licensing", "subsidy"):
+        assert not any(prompted(m, Case([ABNORMAL], matter, "other")) for m in others)
 
 
 def test_food_licence_bar_only_for_food_licences_and_five_years_from_the_decision():

@@ -160,8 +160,9 @@ def _ring(settings):
 
 
 def test_sections_without_a_source_yet_fill_from_their_mapping(engine, settings, monkeypatch):
-    """经营异常名录, 司法判决及执行信息 and 其他信息 have no list kind or record type on the
-    platform yet: mapped to one (as a future list kind would be), they fill like the others."""
+    """司法判决及执行信息 and 其他信息 have no list kind or record type on the platform yet:
+    mapped to one (as a future list kind would be), they fill like the others (经营异常名录
+    has its own kind now: tests/lists/test_received.py)."""
     from xinyong.reports import content
 
     monkeypatch.setattr(content, "LIST_SECTIONS", {

@@ -96,3 +96,43 @@ def test_the_subject_applies_for_early_removal_and_the_department_approves(engin
     with unit_of_work(engine) as s:
         assert get_entry(s, entry_id).state == "removed"
     assert NAME not in web(settings).get("/lists/serious_dishonesty").text
+
+
+def test_the_abnormal_operations_column_shows_reason_department_date_and_number(engine,
+                                                                                  settings):
+    """经营异常名录 (received from market regulation): its column in the public menu, the
+    列入原因 column with the department, date and document number, the same in the JSON twin;
+    gone from both the day of its 移出 decision, still in the credit office's list."""
+    from datetime import date
+
+    from tests.accounts.helpers import client_as
+    from tests.lists.test_received import ANNUAL, SAMR, _listing, _removal
+    from xinyong.lists import list_entries
+    from xinyong.lists.received import import_received
+
+    with unit_of_work(engine) as s:
+        add_subject(s, COMPANY, NAME)
+        import_received(s, "abnormal_operations", [_listing(COMPANY)], SAMR,
+                        today=date(2026, 11, 2))
+    public = client_as(settings, None)
+    home = public.get("/").text
+    assert 'href="/lists/abnormal_operations"' in home and "经营异常名录" in home
+    page = public.get("/lists/abnormal_operations?as_of=2026-11-02").text
+    assert '<th scope="col">列入原因</th>' in page
+    row = page[page.index('id="entry-'):]
+    for text in (NAME, ANNUAL, "宜昌市市场监督管理局", "宜市监异列〔2026〕15号", "2026-07-10"):
+        assert text in row, text
+    twin = public.get("/api/v1/public/lists/abnormal_operations?as_of=2026-11-02").json()
+    [item] = twin["items"]
+    assert (item["reason"], item["document_number"], item["issuing_body"]) == (
+        ANNUAL, "宜市监异列〔2026〕15号", "宜昌市市场监督管理局")
+    with unit_of_work(engine) as s:
+        import_received(s, "abnormal_operations",
+                        [_removal(统一社会信用代码=COMPANY)], SAMR, today=date(2026, 11, 25))
+    after = public.get("/lists/abnormal_operations?as_of=2026-11-25").text
+    assert NAME not in after and "没有符合条件的公示名单" in after
+    assert public.get("/api/v1/public/lists/abnormal_operations?as_of=2026-11-25"
+                      ).json()["total"] == 0
+    with unit_of_work(engine) as s:
+        [kept] = list_entries(s, list_kind="abnormal_operations")
+        assert kept.state == "removed"

@@ -271,6 +271,48 @@ def lists_propose(
         _entry_out(entry, as_json)
 
 
+@lists_app.command("import")
+def lists_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8) or XLSX，列：操作、统一社会信用代码、"
+                                              "列入原因、决定书文号、决定日期、作出决定机关、"
+                                              "移出原因、列入决定书文号")],
+    kind: Annotated[str, typer.Option("--kind", help="a received list kind, e.g. "
+                                                     "abnormal_operations")],
+    operator: Annotated[str | None, typer.Option()] = None,
+    department: Annotated[str | None, typer.Option(help="接收部门名称")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """导入其他机关决定的名单（列入、移出）: all rows or none; refusals name row, field, rule."""
+    from xinyong.lists.received import import_received
+
+    with reported(as_json), unit_of_work(engine(ctx)) as session:
+        rows = _read_table(file)
+        done = import_received(session, kind, rows, _operator(operator, department))
+        data = {"listed": [e.id for e in done.listed], "removed": [e.id for e in done.removed]}
+        if as_json:
+            print_json(data)
+        else:
+            out.print(f"列入 {len(done.listed)} 条，移出 {len(done.removed)} 条")
+
+
+def _read_table(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise Invalid(f"文件不存在： {path}", code="file_missing")
+    if path.suffix.lower() == ".xlsx":
+        table = [list(r) for r in xlsx_rows(path)]
+    else:
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                table = list(csv.reader(fh))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise Invalid(f"{path.name}：不是 UTF-8 编码的 CSV 文件", code="bad_file") from exc
+    if not table:
+        raise Invalid(f"{path.name}：文件为空", code="file_empty")
+    header = [str(h or "").strip() for h in table[0]]
+    return [dict(zip(header, r, strict=False)) for r in table[1:]]
+
+
 def _step(ctx: typer.Context, action: str, entry_id: int, reason: str, operator: str | None,
           as_json: bool, outcome: str | None = None, consideration: str | None = None) -> None:
     from xinyong import lists

@@ -41,6 +41,9 @@ class ListBasis(_Strict):
     # A basis with its own period or early-removal rule (else the kind's).
     period_years: int | None = Field(None, gt=0)
     early_removal: EarlyRemoval | None = None
+    # The listing reason this basis is, where a kind lists on a closed set of reasons (列入原因
+    # of the 经营异常名录): shown with the entry and matched by a received row.
+    reason: str | None = Field(None, min_length=4)
 
     @model_validator(mode="after")
     def _published_persons_are_listed(self) -> ListBasis:
@@ -84,6 +87,22 @@ class ListKind(_Strict):
     note: str | None = None
     publication: Publication
     legal_bases: list[ListBasis] = Field(min_length=1)
+    # Only subjects whose code starts with one of these may be listed (None: any), refused
+    # with `subject_refusal` (经营异常名录: enterprises and cooperatives, not 个体工商户).
+    subject_uscc_prefixes: list[str] | None = None
+    subject_refusal: str | None = Field(None, min_length=4)
+
+    @model_validator(mode="after")
+    def _refusal_stated(self) -> ListKind:
+        if self.subject_uscc_prefixes and not self.subject_refusal:
+            raise ValueError("a kind limited to some subjects states why (subject_refusal)")
+        return self
+
+    def admits(self, uscc: str | None) -> bool:
+        """Whether a subject with this code may be listed on this kind."""
+        if not self.subject_uscc_prefixes:
+            return True
+        return uscc is not None and uscc[:2] in self.subject_uscc_prefixes
 
     @model_validator(mode="after")
     def _severity_for_punishment(self) -> ListKind:

@@ -64,6 +64,7 @@ class PublicEntry:
     removal_date: date | None  # the day it leaves the list (expiry), or was removed
     removal_reason: str | None
     under_objection: bool = False
+    reason: str | None = None  # 列入原因, where the kind lists on declared reasons
 
     @property
     def href(self) -> str:
@@ -109,7 +110,8 @@ def _to_public(e: ListEntry, s: Subject, day: date) -> PublicEntry:
         legal_basis=basis.cite() if basis else e.legal_basis_id,
         department=e.department_name, listed_on=e.decided_on, published_on=e.published_on,
         removal_date=removed or e.listed_until,
-        removal_reason=REMOVAL_LABELS.get(e.removal_reason or "") if removed else None)
+        removal_reason=REMOVAL_LABELS.get(e.removal_reason or "") if removed else None,
+        reason=basis.reason if basis else None)
 
 
 def _mark_disputed(session: Session, items: list[PublicEntry], day: date

@@ -187,17 +187,24 @@ def _hash_id(secret: str | None, raw: str) -> tuple[str, str]:
 
 def _subject(session: Session, kind: ListKind, p: Proposal, secret: str | None) -> Subject:
     if not p.subject_id_number:
-        return get_subject(session, p.uscc)
+        subject = get_subject(session, p.uscc)
+        if not kind.admits(subject.uscc):
+            raise RuleViolation(f"「{subject.name}」不能列入「{kind.name}」："
+                                f"{kind.subject_refusal}", code="subject_not_admitted")
+        return subject
+    if not kind.admits(None):
+        raise RuleViolation(f"自然人不能列入「{kind.name}」：{kind.subject_refusal}",
+                            code="subject_not_admitted")
     basis = kind.basis(p.legal_basis_id)
     assert basis is not None
     if not basis.persons_listed:
         raise RuleViolation(f"依据{basis.cite()}不能将自然人列入「{kind.name}」",
                             code="person_subject_not_allowed")
     key, _masked = _hash_id(secret, p.subject_id_number)
-    subject = session.scalar(select(Subject).where(Subject.person_key == key))
-    if subject is None:
+    person = session.scalar(select(Subject).where(Subject.person_key == key))
+    if person is None:
         raise NotFound("平台没有该自然人的信用档案（按身份证件号码）", code="subject_not_found")
-    return subject
+    return person
 
 
 def propose(session: Session, p: Proposal, actor: Actor, *, today: date | None = None,

@@ -101,7 +101,8 @@ def _record_item(r: PublicRecord, marks: list[str]) -> dict[str, Any]:
 
 
 def _list_item(e: PublicEntry) -> dict[str, Any]:
-    fields = [["名单", e.list_name], ["列入依据文书", e.document_type],
+    fields = [["名单", e.list_name], *([["列入原因", e.reason]] if e.reason else []),
+              ["列入依据文书", e.document_type],
               ["文书编号", e.document_number], ["作出机关", e.issuing_body],
               ["设定依据", e.legal_basis], ["列入日期", e.listed_on.isoformat()],
               ["公示日期", e.published_on.isoformat()]]

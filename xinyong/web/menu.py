@@ -41,6 +41,8 @@ PUBLIC_MENU: tuple[Entry, ...] = (
     Entry("/lists/red", "诚信典型红名单", (P.PUBLIC_READ,), "守信激励对象"),
     Entry("/lists/judgment_defaulter", "失信被执行人", (P.PUBLIC_READ,),
           "人民法院公布的失信被执行人"),
+    Entry("/lists/abnormal_operations", "经营异常名录", (P.PUBLIC_READ,),
+          "市场监督管理部门列入经营异常名录的企业和农民专业合作社"),
     Entry("/measures", "惩戒措施", (P.PUBLIC_READ,), "失信惩戒措施基础清单"),
     Entry("/commitments", "信用承诺", (P.PUBLIC_READ,), "公开的信用承诺及履约践诺情况"),
     Entry("/notices", "通知公告", (P.PUBLIC_READ,), "信用办发布的通知公告"),

@@ -55,7 +55,9 @@ LATEST = 5  # latest published decisions per type on the home page
 # The list columns on the home page (xinyong.web.lists): path, name, what it is.
 LIST_COLUMNS = (("/lists/serious_dishonesty", "严重失信主体名单", "依法认定的严重失信主体"),
                 ("/lists/red", "诚信典型红名单", "守信激励对象"),
-                ("/lists/judgment_defaulter", "失信被执行人", "人民法院公布的失信被执行人"))
+                ("/lists/judgment_defaulter", "失信被执行人", "人民法院公布的失信被执行人"),
+                ("/lists/abnormal_operations", "经营异常名录",
+                 "市场监督管理部门列入经营异常名录的企业和农民专业合作社"))
 PublicReader = Annotated[Actor, Depends(require(Permission.PUBLIC_READ))]
 AsOfParam = Annotated[str | None, Query(description="YYYY-MM-DD")]
 PageParam = Annotated[str | None, Query()]

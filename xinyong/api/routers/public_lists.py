@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from xinyong.api.deps import SessionDep
 from xinyong.api.params import refuse_unknown_query
@@ -56,6 +56,7 @@ class ListEntryPublic(BaseModel):
     removal_date: date | None
     removal_reason: str | None
     under_objection: bool
+    reason: str | None = Field(None, description="列入原因（经营异常名录等按声明的原因列入的名单）")
 
 
 class ListColumnPublic(BaseModel):
