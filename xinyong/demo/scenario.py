@@ -1,0 +1,361 @@
+"""The demo's work after its files are ingested: every capability of the platform shown with
+data made the way the departments and the credit office make it, through the domain services.
+
+`populate` registers the departments (as `xinyong departments add`), their inspectors (as
+`accounts create --no-password`: no account has a password), reports the tax bureau's
+纳税信用 results through the ingest path, runs the listing procedure (拟列入 → 告知 → 陈述申辩期
+→ 认定 → 公示, the court list received as the courts send it), signs, receives and determines
+commitments (one broken: its 违诺 record), grades the registry, draws a 双随机 sample and records
+results (public records), computes the past months' monitoring figures and publishes notices.
+Every step is audited as the services audit it; staff act as the demo operator ("demo") of
+their department. Dates are working days before the demo's `today`, as the procedure's rules
+allow them; the same seed and data give the same content. A database that holds the scenario
+already is left as it is (`Populated.already`).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xinyong import commitments, departments, grading, inspections, lists, monitoring, notices
+from xinyong.accounts import Actor, Role
+from xinyong.accounts.service import NewAccount, create_account
+from xinyong.catalog import default_catalog
+from xinyong.core import clock
+from xinyong.core.workdays import WorkingCalendar, load_calendar
+from xinyong.demo.generate import CITY, CITY_CODE, PROVIDERS
+from xinyong.ingest import BatchInput, Record, ingest
+from xinyong.ingest.runner import audit_batch
+from xinyong.ingest.tables import Provider
+from xinyong.subjects.tables import Subject
+from xinyong.subjects.uscc import make as make_uscc
+
+OPERATOR = "demo"
+CREDIT_OFFICE = (make_uscc("11", CITY_CODE, "MB0C2601"), f"{CITY}发展和改革委员会（信用办）")
+COURT = f"{CITY}中级人民法院"
+DISTRICT_COURTS = ("思明区人民法院", "湖里区人民法院", "集美区人民法院")
+INSPECTORS = (("scj-jc01", "陈志明"), ("scj-jc02", "林晓燕"), ("scj-jc03", "黄建国"))
+TAX_GRADES = (("A", 15), ("B", 50), ("M", 20), ("C", 10), ("D", 5))
+MONTHS = 3  # monitoring: the complete months before the demo's month
+STEPS = ("登记部门和检查人员", "报送纳税信用评价结果", "办理严重失信主体名单",
+         "办理诚信典型红名单", "接收失信被执行人名单", "信用承诺", "公共信用综合评价",
+         "双随机抽查和结果公示", "计算信用监测指标", "发布通知公告")
+
+
+@dataclass
+class Populated:
+    """What the scenario made (or `already`: the database held it, nothing was made)."""
+
+    already: bool = False
+    departments: int = 0
+    industry_results: int = 0
+    listings: dict[str, int] | None = None
+    commitments: int = 0
+    breaches: int = 0
+    graded: int = 0
+    sampled: int = 0
+    results: int = 0
+    periods: list[str] | None = None
+    notices: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class _Days:
+    """Working days counted back from the demo's today."""
+
+    def __init__(self, calendar: WorkingCalendar, today: date) -> None:
+        self.calendar, self.today = calendar, today
+
+    def back(self, n: int) -> date:
+        """The n-th working day before today (0: today if it is one, else the one before)."""
+        day, left = self.today, n
+        while not self.calendar.is_workday(day) or left > 0:
+            if self.calendar.is_workday(day):
+                left -= 1
+            day -= timedelta(days=1)
+        return day
+
+    def after(self, day: date, n: int) -> date:
+        return min(self.calendar.add_working_days(day, n), self.back(0))
+
+
+def _actor(role: Role, code: str, name: str, cls: str = "enforcement") -> Actor:
+    return Actor(role=role, name=OPERATOR, department_uscc=code, department_class=cls,
+                 department_name=name, client="demo")
+
+
+def already_populated(session: Session) -> bool:
+    return departments.find_department(session, CREDIT_OFFICE[0]) is not None
+
+
+class _Scenario:
+    def __init__(self, session: Session, *, seed: int, today: date, secret: str) -> None:
+        self.s, self.today, self.secret = session, today, secret
+        self.rng = random.Random(f"{seed}:scenario")
+        self.seed = seed
+        self.calendar = load_calendar(session)
+        self.days = _Days(self.calendar, today)
+        self.office = Actor(role=Role.ADMIN, name=OPERATOR, department_uscc=CREDIT_OFFICE[0],
+                            department_class="credit_office", department_name=CREDIT_OFFICE[1],
+                            client="demo")
+        self.dept = {p.key: (p.code, p.name) for p in PROVIDERS}
+        self.done = Populated(listings={})
+        orgs = select(Subject).where(Subject.kind == "organisation", Subject.uscc.is_not(None),
+                                     Subject.merged_into_id.is_(None)).order_by(Subject.uscc)
+        self.orgs = list(session.scalars(orgs))
+        self.used: set[int] = set()  # subjects on a punishment list
+
+    def officer(self, key: str) -> Actor:
+        code, name = self.dept[key]
+        return _actor(Role.DATA_OFFICER, code, name)
+
+    # ------------------------------------------------------------ departments, accounts
+    def register(self) -> None:
+        add = departments.add_department
+        add(self.s, self.office, departments.NewDepartment(
+            code=CREDIT_OFFICE[0], name=CREDIT_OFFICE[1], department_class="credit_office"))
+        for p in PROVIDERS:
+            add(self.s, self.office, departments.NewDepartment(
+                code=p.code, name=p.name, department_class="enforcement",
+                region_code=p.region))
+        self.done.departments = len(PROVIDERS) + 1
+        for login, person in INSPECTORS:
+            create_account(self.s, self.office, NewAccount(
+                name=login, role=Role.INSPECTOR, display_name=person,
+                department=self.dept["scj"][0]))
+
+    # ------------------------------------------------------------ industry evaluations
+    def industry_results(self) -> None:
+        """纳税信用 results of the previous year, published by the tax bureau in April."""
+        year = self.today.year - 1 if self.today >= date(self.today.year, 4, 20) \
+            else self.today.year - 2
+        decided = self.calendar.add_working_days(date(year + 1, 4, 14), 1)
+        code, name = self.dept["swj"]
+        grades = [g for g, w in TAX_GRADES for _ in range(w)]
+        rows = []
+        for i, subject in enumerate(self.orgs):
+            if self.rng.random() > 0.6:
+                continue
+            rows.append((len(rows) + 1, {
+                "subject_name": subject.name, "subject_category": "法人及非法人组织",
+                "subject_uscc": subject.uscc,
+                "legal_representative": subject.legal_representative or "未登记",
+                "document_number": f"示税信评〔{year}〕{i + 1:05d}号",
+                "evaluation_kind": "纳税信用", "evaluation_year": str(year),
+                "grade": self.rng.choice(grades), "decision_date": decided.isoformat(),
+                "valid_from": decided.isoformat(),
+                "valid_to": (date(decided.year + 1, 4, 30)).isoformat(),
+                "authority_name": name, "authority_uscc": code,
+                "provider_name": name, "provider_uscc": code}))
+        received = self.calendar.add_working_days(decided, 3)
+        summary = ingest(self.s, BatchInput(
+            record_type=default_catalog().get("industry_evaluation"), provider_uscc=code,
+            operator=OPERATOR, channel="api", received_on=received,
+            file_name=f"纳税信用评价结果{year}.json", provider_name=name, atomic=True),
+            rows, calendar=self.calendar, secret=self.secret, today=received)
+        audit_batch(self.s, self.officer("swj"), summary, "api")
+        self.done.industry_results = summary.accepted
+
+    def a_grade(self) -> list[Subject]:
+        ids = {sid for sid, data in self.s.execute(select(Record.subject_id, Record.data).where(
+            Record.record_type == "industry_evaluation")).tuples() if data.get("grade") == "A"}
+        return [o for o in self.orgs if o.id in ids]
+
+    # ------------------------------------------------------------ lists
+    def _count(self, kind: str) -> None:
+        assert self.done.listings is not None
+        self.done.listings[kind] = self.done.listings.get(kind, 0) + 1
+
+    def serious(self) -> None:
+        """SAMR listings on its heaviest penalties: proposed, notified, decided after the
+        statement period, published; one still in its statement period."""
+        code, name = self.dept["scj"]
+        provider = self.s.scalar(select(Provider.id).where(Provider.uscc == code))
+        penalties = list(self.s.execute(
+            select(Record.subject_id, Record.natural_key, Record.decision_date)
+            .where(Record.record_type == "penalty", Record.provider_id == provider)
+            .order_by(Record.decision_date.desc(), Record.id)).tuples())
+        by_id = {o.id: o for o in self.orgs}
+        picked: list[tuple[Subject, str, date]] = []
+        for sid, number, decided in penalties:
+            if sid in by_id and sid not in self.used and decided < self.days.back(40):
+                picked.append((by_id[sid], number, decided))
+                self.used.add(sid)
+            if len(picked) == 4:
+                break
+        actor = self.officer("scj")
+        for i, (subject, number, decided) in enumerate(picked):
+            pending = i == len(picked) - 1 and len(picked) > 1
+            start = self.days.back(2) if pending else self.days.back(30 - 4 * i)
+            entry = lists.propose(self.s, lists.Proposal(
+                "serious_dishonesty", subject.uscc or "", lists.LegalDocument(
+                    "行政处罚决定书", number, decided, name), "samr_order_44",
+                "因同一性质违法行为受到较重行政处罚，且拒不履行处罚决定，属于"
+                "《市场监督管理严重违法失信名单管理办法》规定的严重违法失信行为",
+                persons=(lists.NamedPerson(subject.legal_representative, "法定代表人"),)
+                if subject.legal_representative else ()),
+                actor, today=start, secret=self.secret)
+            lists.notify(self.s, entry.id, actor, "已通过电子送达方式送达列入告知书", today=start)
+            self._count("serious_dishonesty")
+            if pending:
+                continue
+            assert entry.statement_until is not None
+            decide_on = self.days.after(entry.statement_until, 2)
+            lists.decide(self.s, entry.id, actor, "listed",
+                         "陈述申辩期内当事人未提出陈述申辩，经集体讨论决定列入", today=decide_on)
+            lists.publish(self.s, entry.id, actor, "依法在信用网站公示",
+                          today=self.days.after(decide_on, 1))
+
+    def red(self) -> None:
+        """The tax bureau's A-grade taxpayers, and the credit office's honours."""
+        a_grade = [o for o in self.a_grade() if o.id not in self.used]
+        chosen = a_grade[:: max(1, len(a_grade) // 5)][:5]
+        code, name = self.dept["swj"]
+        actor = self.officer("swj")
+        for i, subject in enumerate(chosen):
+            on = self.days.back(20 - 2 * i)
+            entry = lists.propose(self.s, lists.Proposal(
+                "red", subject.uscc or "", lists.LegalDocument(
+                    "纳税信用A级纳税人名单公告", f"示税公告〔{on.year}〕{i + 3}号", on, name),
+                "tax_a_grade", "纳税信用评价为A级，依法列入诚信典型红名单"), actor, today=on)
+            lists.decide(self.s, entry.id, actor, "listed", "经评价为A级纳税人", today=on)
+            lists.publish(self.s, entry.id, actor, "依法公示", today=self.days.after(on, 1))
+            self._count("red")
+            self.used.add(subject.id)
+
+    def court(self) -> None:
+        """The courts' 失信被执行人 decisions as received by the credit office (no notice: the
+        court decides; the platform executes)."""
+        rest = [o for o in self.orgs if o.id not in self.used]
+        for i, subject in enumerate(self.rng.sample(rest, min(3, len(rest)))):
+            court = DISTRICT_COURTS[i % len(DISTRICT_COURTS)]
+            doc_day = self.days.back(25 - 5 * i)
+            number = f"（{doc_day.year}）闽02{3 + i:02d}执{self.rng.randrange(1000, 9999)}号"
+            entry = lists.propose(self.s, lists.Proposal(
+                "judgment_defaulter", subject.uscc or "", lists.LegalDocument(
+                    "纳入失信被执行人名单决定书", number, doc_day, f"{CITY}{court}"),
+                "spc_defaulter_rules", "有履行能力而拒不履行生效法律文书确定的义务",
+                persons=(lists.NamedPerson(subject.legal_representative, "法定代表人"),)
+                if subject.legal_representative else ()),
+                self.office, today=doc_day, secret=self.secret)
+            received = self.days.after(doc_day, 1)
+            lists.decide(self.s, entry.id, self.office, "listed", "接收人民法院失信被执行人名单",
+                         today=received)
+            lists.publish(self.s, entry.id, self.office, "依法院决定公示", today=received)
+            self._count("judgment_defaulter")
+            self.used.add(subject.id)
+
+    # ------------------------------------------------------------ commitments
+    def commitments(self) -> None:
+        rest = [o for o in self.orgs if o.id not in self.used]
+        people = self.rng.sample(rest, min(12, len(rest)))
+        templates = ("voluntary_public", "certification_general", "approval_business_licence",
+                     "voluntary_public")
+        accepting = ("scj", "zjj", "scj", "wjw")
+        signed = []
+        for i, subject in enumerate(people[:8]):
+            actor = Actor(role=Role.SUBJECT, name=OPERATOR, subject_uscc=subject.uscc,
+                          client="demo")
+            c = commitments.sign(self.s, actor, commitments.Signing(
+                templates[i % 4], self.dept[accepting[i % 4]][0], "public"),
+                calendar=self.calendar, today=self.days.back(40 - 3 * i))
+            signed.append((c, accepting[i % 4]))
+        for i, subject in enumerate(people[8:]):
+            key = ("zjj", "scj", "jtj", "wjw")[i % 4]
+            on = self.days.back(30 - 4 * i)
+            c = commitments.receive(self.s, self.officer(key), commitments.Incoming(
+                committer_uscc=subject.uscc or "", committer_name=subject.name,
+                kind="deficiency", reason="申请材料不齐备，以书面承诺申请先行受理",
+                content="承诺在5个工作日内补齐所缺材料，所补材料与已提交信息一致",
+                liability="逾期未补齐材料或所补材料不实的，同意撤销受理和据此作出的决定，"
+                          "并将违诺信息记入信用记录", made_on=on, disclosure="public"),
+                calendar=self.calendar, today=on)
+            signed.append((c, key))
+        self.done.commitments = len(signed)
+        verified = [(c, k) for c, k in signed if c.state == commitments.rules.VERIFYING]
+        for n, (c, key) in enumerate(verified):
+            on = self.days.after(c.made_on, 3)
+            if n == 0:
+                d = commitments.Determination(
+                    "not_kept", on, "承诺期限届满未补齐所缺材料",
+                    "撤销受理决定，违诺信息记入信用记录并依法公开")
+                self.done.breaches += 1
+            elif n % 3 == 2:
+                continue  # still being verified
+            else:
+                d = commitments.Determination("kept", on)
+            commitments.determine(self.s, self.officer(key), c.code, d, secret=self.secret,
+                                  calendar=self.calendar, today=self.today)
+
+    # ------------------------------------------------------------ grades, inspections
+    def grade(self) -> None:
+        run = grading.run(self.s, as_of=min(self.today, clock.today()), actor=self.office)
+        self.done.graded = run.subjects
+
+    def inspect(self) -> None:
+        code, name = self.dept["scj"]
+        actor = _actor(Role.INSPECTOR, code, name)
+        drawn = self.days.back(12)
+        d = inspections.draw(self.s, actor, "food_business", seed=self.seed, today=drawn)
+        _d, tasks = inspections.get_draw(self.s, actor, d.id)
+        self.done.sampled = len(tasks)
+        outcomes = ("合格",) * 6 + ("发现问题已责令整改", "不合格")
+        allowed = set(inspections.results())
+        outcomes = tuple(o for o in outcomes if o in allowed) or inspections.results()[:1]
+        for i, task in enumerate(tasks[:15]):
+            inspections.record_result(
+                self.s, actor, task.id, outcomes[i % len(outcomes)],
+                "现场检查经营场所、许可证件和进货查验记录", secret=self.secret,
+                calendar=self.calendar, today=self.days.after(drawn, 1 + i % 8))
+            self.done.results += 1
+
+    # ------------------------------------------------------------ monitoring, notices
+    def monitor(self) -> None:
+        first = self.today.replace(day=1)
+        periods = []
+        for k in range(MONTHS, 0, -1):
+            m = (first.month - k - 1) % 12 + 1
+            y = first.year + (first.month - k - 1) // 12
+            periods.append(f"{y}-{m:02d}")
+        for p in periods:
+            monitoring.compute(self.s, self.office, p)
+        self.done.periods = periods
+
+    def notices(self) -> None:
+        for title, body in NOTICES:
+            notices.create(self.s, self.office, notices.NoticeInput(title, body), publish=True)
+            self.done.notices += 1
+
+
+NOTICES = (
+    (f"关于开展{CITY}诚信建设万里行主题宣传活动的通知",
+     "各区、各部门：\n为营造诚实守信的社会氛围，现组织开展诚信建设万里行主题宣传活动。"
+     "请各单位结合行业特点，做好信用承诺、信用修复等政策宣传，并于活动结束后报送工作总结。"),
+    ("信用修复办理指南",
+     "行政处罚信息最短公示期满、已履行处罚决定并纠正失信行为的，可通过本网站“信用服务”"
+     "栏目在线申请信用修复。办理部门在规定时限内作出决定，修复后相关信息停止公示。"),
+)
+
+
+def populate(session: Session, *, seed: int, today: date, secret: str,
+             step: Callable[[str], None] | None = None) -> Populated:
+    """Run the scenario in the caller's transaction; `step` is told each finished step."""
+    if already_populated(session):
+        return Populated(already=True)
+    sc = _Scenario(session, seed=seed, today=today, secret=secret)
+    actions = (sc.register, sc.industry_results, sc.serious, sc.red, sc.court,
+               sc.commitments, sc.grade, sc.inspect, sc.monitor, sc.notices)
+    for label, action in zip(STEPS, actions, strict=True):
+        action()
+        if step is not None:
+            step(label)
+    return sc.done
