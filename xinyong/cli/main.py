@@ -308,6 +308,10 @@ def _demo_scenario(ctx: typer.Context, *, seed: int, today: date) -> None:
     from xinyong.demo import scenario
 
     eng = engine(ctx)
+    with unit_of_work(eng) as session:
+        if scenario.already_populated(session):
+            out.print("演示业务数据已在该数据库中，未重复创建。")
+            return
     with reported(), Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                               MofNCompleteColumn(), console=err.console) as progress:
         task = progress.add_task("演示业务", total=len(scenario.STEPS))
@@ -319,9 +323,6 @@ def _demo_scenario(ctx: typer.Context, *, seed: int, today: date) -> None:
             done = scenario.populate(session, seed=seed, today=today,
                                      secret=settings(ctx).secret_key, step=step)
         refresh_check_index(ctx)
-    if done.already:
-        out.print("演示业务数据已在该数据库中，未重复创建。")
-        return
     out.print("演示业务数据已创建： " + json.dumps(done.as_dict(), ensure_ascii=False))
 
 

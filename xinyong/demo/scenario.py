@@ -141,7 +141,7 @@ class _Scenario:
         decided = self.calendar.add_working_days(date(year + 1, 4, 14), 1)
         code, name = self.dept["swj"]
         grades = [g for g, w in TAX_GRADES for _ in range(w)]
-        rows = []
+        rows: list[tuple[int, dict[str, Any]]] = []
         for i, subject in enumerate(self.orgs):
             if self.rng.random() > 0.6:
                 continue
@@ -308,9 +308,9 @@ class _Scenario:
         d = inspections.draw(self.s, actor, "food_business", seed=self.seed, today=drawn)
         _d, tasks = inspections.get_draw(self.s, actor, d.id)
         self.done.sampled = len(tasks)
-        outcomes = ("合格",) * 6 + ("发现问题已责令整改", "不合格")
         allowed = set(inspections.results())
-        outcomes = tuple(o for o in outcomes if o in allowed) or inspections.results()[:1]
+        outcomes = tuple(o for o in ("合格",) * 6 + ("发现问题已责令整改", "不合格")
+                         if o in allowed) or inspections.results()[:1]
         for i, task in enumerate(tasks[:15]):
             inspections.record_result(
                 self.s, actor, task.id, outcomes[i % len(outcomes)],

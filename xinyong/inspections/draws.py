@@ -151,7 +151,8 @@ def draw(session: Session, actor: Actor, matter_id: str, *, seed: int | None = N
     now = clock.now()
     result = sample(population(session, m), pool, s, table, use_grades=use_grades,
                     department_code=dept, avoid=declared_at(session, dept, now))
-    d = InspectionDraw(matter_id=m.id, department_code=dept, seed=s, drawn_on=today or clock.today(),
+    d = InspectionDraw(matter_id=m.id, department_code=dept, seed=s,
+                       drawn_on=today or clock.today(),
                        used_grades=use_grades, ratios=table, population=result.population,
                        sampled=len(result.assignments), created_by=actor.name, created_at=now,
                        excluded_avoidance=result.excluded_avoidance)
