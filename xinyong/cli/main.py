@@ -306,6 +306,7 @@ def _demo_scenario(ctx: typer.Context, *, seed: int, today: date) -> None:
     """The demo's work after the files: lists, commitments, grades, inspections, monitoring
     and notices, through the services in one transaction (xinyong.demo.scenario)."""
     from xinyong.demo import scenario
+    from xinyong.objections.clocks import clocks_from
 
     eng = engine(ctx)
     with unit_of_work(eng) as session:
@@ -320,8 +321,10 @@ def _demo_scenario(ctx: typer.Context, *, seed: int, today: date) -> None:
             progress.update(task, advance=1, description=label)
 
         with unit_of_work(eng) as session:
-            done = scenario.populate(session, seed=seed, today=today,
-                                     secret=settings(ctx).secret_key, step=step)
+            done = scenario.populate(
+                session, seed=seed, today=today, secret=settings(ctx).secret_key,
+                clocks=clocks_from(str(path) if (path := settings(ctx).objection_clocks_file)
+                                   else None), step=step)
         refresh_check_index(ctx)
     out.print("演示业务数据已创建： " + json.dumps(done.as_dict(), ensure_ascii=False))
 

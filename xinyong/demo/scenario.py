@@ -5,7 +5,8 @@ data made the way the departments and the credit office make it, through the dom
 `accounts create --no-password`: no account has a password), reports the tax bureau's
 纳税信用 results through the ingest path, runs the listing procedure (拟列入 → 告知 → 陈述申辩期
 → 认定 → 公示, the court list received as the courts send it), signs, receives and determines
-commitments (one broken: its 违诺 record), grades the registry, draws a 双随机 sample and records
+commitments (one broken: its 违诺 record), files and decides objections, repairs penalties
+past their minimum period, grades the registry, draws a 双随机 sample and records
 results (public records), computes the past months' monitoring figures and publishes notices.
 Every step is audited as the services audit it; staff act as the demo operator ("demo") of
 their department. Dates are working days before the demo's `today`, as the procedure's rules
@@ -16,6 +17,8 @@ already is left as it is (`Populated.already`).
 from __future__ import annotations
 
 import random
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,11 +32,16 @@ from xinyong.accounts import Actor, Role
 from xinyong.accounts.service import NewAccount, create_account
 from xinyong.catalog import default_catalog
 from xinyong.core import clock
+from xinyong.core.attachments import Upload
+from xinyong.core.errors import XinyongError
 from xinyong.core.workdays import WorkingCalendar, load_calendar
 from xinyong.demo.generate import CITY, CITY_CODE, PROVIDERS
 from xinyong.ingest import BatchInput, Record, ingest
 from xinyong.ingest.runner import audit_batch
 from xinyong.ingest.tables import Provider
+from xinyong.objections import service as objections
+from xinyong.objections.clocks import ObjectionClocks, load_clocks
+from xinyong.repair import service as repair
 from xinyong.subjects.tables import Subject
 from xinyong.subjects.uscc import make as make_uscc
 
@@ -45,7 +53,8 @@ INSPECTORS = (("scj-jc01", "陈志明"), ("scj-jc02", "林晓燕"), ("scj-jc03",
 TAX_GRADES = (("A", 15), ("B", 50), ("M", 20), ("C", 10), ("D", 5))
 MONTHS = 3  # monitoring: the complete months before the demo's month
 STEPS = ("登记部门和检查人员", "报送纳税信用评价结果", "办理严重失信主体名单",
-         "办理诚信典型红名单", "接收失信被执行人名单", "信用承诺", "公共信用综合评价",
+         "办理诚信典型红名单", "接收失信被执行人名单", "信用承诺",
+         "异议处理", "信用修复", "公共信用综合评价",
          "双随机抽查和结果公示", "计算信用监测指标", "发布通知公告")
 
 
@@ -59,6 +68,8 @@ class Populated:
     listings: dict[str, int] | None = None
     commitments: int = 0
     breaches: int = 0
+    objections: int = 0
+    repairs: int = 0
     graded: int = 0
     sampled: int = 0
     results: int = 0
@@ -93,13 +104,33 @@ def _actor(role: Role, code: str, name: str, cls: str = "enforcement") -> Actor:
                  department_name=name, client="demo")
 
 
+def _subject_actor(subject: Subject) -> Actor:
+    """The enterprise acting for itself (as its account would), recorded as the demo."""
+    return Actor(role=Role.SUBJECT, name=OPERATOR, subject_uscc=subject.uscc, client="demo")
+
+
+def _png() -> bytes:
+    """A small grey PNG (the scanned receipt of an application), the same bytes every run."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    raw = b"".join(b"\x00" + b"\xc8" * 32 for _ in range(24))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 24, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+PROOF = _png()
+
+
 def already_populated(session: Session) -> bool:
     return departments.find_department(session, CREDIT_OFFICE[0]) is not None
 
 
 class _Scenario:
-    def __init__(self, session: Session, *, seed: int, today: date, secret: str) -> None:
-        self.s, self.today, self.secret = session, today, secret
+    def __init__(self, session: Session, *, seed: int, today: date, secret: str,
+                 clocks: ObjectionClocks) -> None:
+        self.s, self.today, self.secret, self.clocks = session, today, secret, clocks
         self.rng = random.Random(f"{seed}:scenario")
         self.seed = seed
         self.calendar = load_calendar(session)
@@ -263,8 +294,7 @@ class _Scenario:
         accepting = ("scj", "zjj", "scj", "wjw")
         signed = []
         for i, subject in enumerate(people[:8]):
-            actor = Actor(role=Role.SUBJECT, name=OPERATOR, subject_uscc=subject.uscc,
-                          client="demo")
+            actor = _subject_actor(subject)
             c = commitments.sign(self.s, actor, commitments.Signing(
                 templates[i % 4], self.dept[accepting[i % 4]][0], "public"),
                 calendar=self.calendar, today=self.days.back(40 - 3 * i))
@@ -295,6 +325,68 @@ class _Scenario:
                 d = commitments.Determination("kept", on)
             commitments.determine(self.s, self.officer(key), c.code, d, secret=self.secret,
                                   calendar=self.calendar, today=self.today)
+
+    # ------------------------------------------------------------ objections, repair
+    def _penalties(self) -> list[tuple[int, Subject, str]]:
+        """(record id, subject, provider USCC) of the penalties of unlisted organisations."""
+        by_id = {o.id: o for o in self.orgs if o.id not in self.used}
+        rows = self.s.execute(select(Record.id, Record.subject_id, Provider.uscc)
+                              .join(Provider, Provider.id == Record.provider_id)
+                              .where(Record.record_type == "penalty").order_by(Record.id))
+        return [(rid, by_id[sid], code) for rid, sid, code in rows.tuples() if sid in by_id]
+
+    def _staff(self, code: str) -> Actor:
+        key = next(k for k, (c, _n) in self.dept.items() if c == code)
+        return self.officer(key)
+
+    def objections(self) -> None:
+        """Objections filed by enterprises against penalties: decided in time (kept, or the
+        record revoked), one still open (marked 异议处理中 on the site)."""
+        penalties = self._penalties()
+        picks = self.rng.sample(penalties, min(3, len(penalties)))
+        plan = ((30, "kept"), (14, "revoked"), (1, None))
+        for (rid, subject, code), (back, outcome) in zip(picks, plan, strict=False):
+            filed = self.days.back(back)
+            o = objections.file_objection(
+                self.s, _subject_actor(subject), objections.Filing(
+                    "record", rid, "该处罚决定已被复议机关变更，公示内容与变更后的决定不一致，"
+                    "请核查更正"), clocks=self.clocks, calendar=self.calendar,
+                secret=self.secret, today=filed)
+            self.used.add(subject.id)
+            self.done.objections += 1
+            if outcome is None:
+                continue
+            reasons = ("经核查，公示内容与处罚决定书一致，维持原记录" if outcome == "kept"
+                       else "经核查，该处罚决定已被依法撤销，撤销该条公示信息")
+            objections.decide(self.s, o.id, self._staff(code), objections.Decision(
+                outcome, reasons), calendar=self.calendar, secret=self.secret,
+                today=self.days.after(filed, 3))
+
+    def repairs(self) -> None:
+        """Repairs of penalties past their minimum publication period: applied for with the
+        repair commitment and proof of payment, accepted and approved by the department."""
+        made = 0
+        for back in (25, 12):
+            applied = self.days.back(back)
+            for rid, subject, code in self._penalties():
+                try:
+                    repair.eligibility(self.s, rid, applied)
+                except XinyongError:
+                    continue
+                app = repair.apply(self.s, _subject_actor(subject), repair.Application(
+                    rid, "已全额缴纳罚款并完成整改，整改报告经执法部门复查合格", True,
+                    (Upload("罚款缴纳凭证.png", PROOF),)), calendar=self.calendar,
+                    today=applied)
+                accepted = self.days.after(applied, 1)
+                repair.accept(self.s, app.id, self._staff(code), calendar=self.calendar,
+                              today=accepted)
+                repair.approve(self.s, app.id, self._staff(code),
+                               "已履行行政处罚决定并完成整改，符合信用修复条件",
+                               calendar=self.calendar, today=self.days.after(accepted, 3))
+                self.used.add(subject.id)
+                made += 1
+                break
+        self.done.repairs = made
 
     # ------------------------------------------------------------ grades, inspections
     def grade(self) -> None:
@@ -347,13 +439,17 @@ NOTICES = (
 
 
 def populate(session: Session, *, seed: int, today: date, secret: str,
+             clocks: ObjectionClocks | None = None,
              step: Callable[[str], None] | None = None) -> Populated:
-    """Run the scenario in the caller's transaction; `step` is told each finished step."""
+    """Run the scenario in the caller's transaction; `step` is told each finished step.
+    `clocks`: the objection clocks in force (default: the package's)."""
     if already_populated(session):
         return Populated(already=True)
-    sc = _Scenario(session, seed=seed, today=today, secret=secret)
+    sc = _Scenario(session, seed=seed, today=today, secret=secret,
+                   clocks=clocks or load_clocks())
     actions = (sc.register, sc.industry_results, sc.serious, sc.red, sc.court,
-               sc.commitments, sc.grade, sc.inspect, sc.monitor, sc.notices)
+               sc.commitments, sc.objections, sc.repairs, sc.grade, sc.inspect, sc.monitor,
+               sc.notices)
     for label, action in zip(STEPS, actions, strict=True):
         action()
         if step is not None:
