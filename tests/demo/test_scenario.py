@@ -16,9 +16,12 @@ from xinyong.cli.main import app
 from xinyong.core.db import load_all_tables, unit_of_work
 from xinyong.core.settings import Settings
 from xinyong.lists import ListEntry
+from xinyong.monitoring import reads
+from xinyong.objections.tables import Objection
+from xinyong.subjects.tables import Subject
 
 runner = CliRunner()
-SUBJECTS = 150
+SUBJECTS = 100
 # The audit chain (timestamps, and the hashes over them), the timestamps of every other table
 # and the digest of an XLSX file (its zip container stamps the wall clock; the cells are the
 # same) differ between two runs by design; everything else is the same.
@@ -79,13 +82,24 @@ def test_the_site_shows_every_capability_after_the_demo(engine, settings, tmp_pa
     turnaround = public.get(f"/api/v1/monitoring/turnaround?period={month}").json()
     assert any(r["figures"]["double_publicity_timeliness"]["value"] is not None
                for r in turnaround)
+    # Objections and repairs were decided in time; one objection is still open.
+    before = f"{today.year if today.month > 2 else today.year - 1}-{(today.month - 3) % 12 + 1:02d}"
+    decided = {k for m in (before, month) for r in
+               public.get(f"/api/v1/monitoring/turnaround?period={m}").json()
+               for k, f in r["figures"].items() if f and f["value"] is not None}
+    assert decided == set(reads.PUBLIC_INDICATORS)
+    with unit_of_work(engine) as s:
+        [open_one] = s.scalars(select(Objection).where(Objection.decided_on.is_(None)))
+        uscc = s.get(Subject, open_one.subject_id).uscc
+    penalties = public.get(f"/api/v1/subjects/{uscc}/records?type=penalty").json()["items"]
+    assert [p["under_objection"] for p in penalties if p["id"] == open_one.record_id] == [True]
     admin = client_as(settings, Actor(role=Role.ADMIN, name="admin", client="testclient"))
     stored = admin.get(f"/api/v1/monitoring/figures?period={month}").json()
     assert any(f["value"] for f in stored)
 
     # A listed enterprise sees its own grade (internal: never on the public site).
-    uscc = public.get("/api/v1/public/lists/red").json()["items"][0]["subject_uscc"]
-    own = client_as(settings, Actor(role=Role.SUBJECT, name="company", subject_uscc=uscc,
+    red = public.get("/api/v1/public/lists/red").json()["items"][0]["subject_uscc"]
+    own = client_as(settings, Actor(role=Role.SUBJECT, name="company", subject_uscc=red,
                                     client="testclient")).get("/api/v1/me/grade").json()
     assert own["evaluated"] and own["grade"] in ("A", "B", "C", "D")
 

@@ -31,7 +31,6 @@ from xinyong import commitments, departments, grading, inspections, lists, monit
 from xinyong.accounts import Actor, Role
 from xinyong.accounts.service import NewAccount, create_account
 from xinyong.catalog import default_catalog
-from xinyong.core import clock
 from xinyong.core.attachments import Upload
 from xinyong.core.errors import XinyongError
 from xinyong.core.workdays import WorkingCalendar, load_calendar
@@ -86,9 +85,10 @@ class _Days:
     def __init__(self, calendar: WorkingCalendar, today: date) -> None:
         self.calendar, self.today = calendar, today
 
-    def back(self, n: int) -> date:
-        """The n-th working day before today (0: today if it is one, else the one before)."""
-        day, left = self.today, n
+    def back(self, n: int, start: date | None = None) -> date:
+        """The n-th working day before today or `start` (0: that day if it is one, else the
+        one before)."""
+        day, left = start or self.today, n
         while not self.calendar.is_workday(day) or left > 0:
             if self.calendar.is_workday(day):
                 left -= 1
@@ -187,9 +187,13 @@ class _Scenario:
                 "valid_to": (date(decided.year + 1, 4, 30)).isoformat(),
                 "authority_name": name, "authority_uscc": code,
                 "provider_name": name, "provider_uscc": code}))
-        received = self.calendar.add_working_days(decided, 3)
+        rt = default_catalog().get("industry_evaluation")
+        # Results decided before the platform collected them are reported when it began to.
+        received = self.calendar.add_working_days(max(decided, rt.effective_from or decided), 3)
+        if received > self.today:
+            return
         summary = ingest(self.s, BatchInput(
-            record_type=default_catalog().get("industry_evaluation"), provider_uscc=code,
+            record_type=rt, provider_uscc=code,
             operator=OPERATOR, channel="api", received_on=received,
             file_name=f"纳税信用评价结果{year}.json", provider_name=name, atomic=True),
             rows, calendar=self.calendar, secret=self.secret, today=received)
@@ -247,18 +251,32 @@ class _Scenario:
                           today=self.days.after(decide_on, 1))
 
     def red(self) -> None:
-        """The tax bureau's A-grade taxpayers, and the credit office's honours."""
-        a_grade = [o for o in self.a_grade() if o.id not in self.used]
-        chosen = a_grade[:: max(1, len(a_grade) // 5)][:5]
-        code, name = self.dept["swj"]
-        actor = self.officer("swj")
-        for i, subject in enumerate(chosen):
+        """The tax bureau's A-grade taxpayers without a penalty on record, and the credit
+        office's 诚信典型 of the year."""
+        penalised = set(self.s.scalars(select(Record.subject_id).where(
+            Record.record_type == "penalty")))
+        clean = [o for o in self.orgs if o.id not in self.used | penalised]
+        a_grade = {o.id for o in self.a_grade()}
+        taxed = [o for o in clean if o.id in a_grade]
+        chosen = [(o, "tax") for o in taxed[:: max(1, len(taxed) // 4)][:4]]
+        others = [o for o in clean if o.id not in a_grade]
+        chosen += [(o, "office") for o in self.rng.sample(others, min(2, len(others)))]
+        tax_code, tax_name = self.dept["swj"]
+        for i, (subject, how) in enumerate(chosen):
             on = self.days.back(20 - 2 * i)
-            entry = lists.propose(self.s, lists.Proposal(
-                "red", subject.uscc or "", lists.LegalDocument(
-                    "纳税信用A级纳税人名单公告", f"示税公告〔{on.year}〕{i + 3}号", on, name),
-                "tax_a_grade", "纳税信用评价为A级，依法列入诚信典型红名单"), actor, today=on)
-            lists.decide(self.s, entry.id, actor, "listed", "经评价为A级纳税人", today=on)
+            if how == "tax":
+                actor, basis = self.officer("swj"), "tax_a_grade"
+                doc = lists.LegalDocument("纳税信用A级纳税人名单公告",
+                                          f"示税公告〔{on.year}〕{i + 3}号", on, tax_name)
+                facts = "纳税信用评价为A级，依法列入诚信典型红名单"
+            else:
+                actor, basis = self.office, "guofa_2016_33"
+                doc = lists.LegalDocument("诚信典型认定通知", f"示信用办〔{on.year}〕{i + 11}号",
+                                          on, CREDIT_OFFICE[1])
+                facts = "连续三年无不良信用记录，积极履行社会责任，经评选认定为诚信典型"
+            entry = lists.propose(self.s, lists.Proposal("red", subject.uscc or "", doc, basis,
+                                                         facts), actor, today=on)
+            lists.decide(self.s, entry.id, actor, "listed", "经审核符合列入条件", today=on)
             lists.publish(self.s, entry.id, actor, "依法公示", today=self.days.after(on, 1))
             self._count("red")
             self.used.add(subject.id)
@@ -335,6 +353,10 @@ class _Scenario:
                               .where(Record.record_type == "penalty").order_by(Record.id))
         return [(rid, by_id[sid], code) for rid, sid, code in rows.tuples() if sid in by_id]
 
+    def last_month_end(self) -> date:
+        """The last working day of the month before today's."""
+        return self.days.back(0, self.today.replace(day=1) - timedelta(days=1))
+
     def _staff(self, code: str) -> Actor:
         key = next(k for k, (c, _n) in self.dept.items() if c == code)
         return self.officer(key)
@@ -344,9 +366,10 @@ class _Scenario:
         record revoked), one still open (marked 异议处理中 on the site)."""
         penalties = self._penalties()
         picks = self.rng.sample(penalties, min(3, len(penalties)))
-        plan = ((30, "kept"), (14, "revoked"), (1, None))
-        for (rid, subject, code), (back, outcome) in zip(picks, plan, strict=False):
-            filed = self.days.back(back)
+        end = self.last_month_end()  # decided in the months the monitoring figures show
+        plan = ((self.days.back(20, end), "kept"), (self.days.back(8, end), "revoked"),
+                (self.days.back(1), None))
+        for (rid, subject, code), (filed, outcome) in zip(picks, plan, strict=False):
             o = objections.file_objection(
                 self.s, _subject_actor(subject), objections.Filing(
                     "record", rid, "该处罚决定已被复议机关变更，公示内容与变更后的决定不一致，"
@@ -365,9 +388,9 @@ class _Scenario:
     def repairs(self) -> None:
         """Repairs of penalties past their minimum publication period: applied for with the
         repair commitment and proof of payment, accepted and approved by the department."""
-        made = 0
-        for back in (25, 12):
-            applied = self.days.back(back)
+        made, end = 0, self.last_month_end()
+        for back in (15, 7):
+            applied = self.days.back(back, end)
             for rid, subject, code in self._penalties():
                 try:
                     repair.eligibility(self.s, rid, applied)
@@ -390,7 +413,8 @@ class _Scenario:
 
     # ------------------------------------------------------------ grades, inspections
     def grade(self) -> None:
-        run = grading.run(self.s, as_of=min(self.today, clock.today()), actor=self.office)
+        # As of the clock's today: the run is made now, on the registry as it stands now.
+        run = grading.run(self.s, actor=self.office)
         self.done.graded = run.subjects
 
     def inspect(self) -> None:
