@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -298,6 +299,34 @@ def demo_data(
             progress.advance(task)
         refresh_check_index(ctx)
     out.print("演示数据已导入： " + json.dumps(totals, ensure_ascii=False))
+    _demo_scenario(ctx, seed=seed, today=day)
+
+
+def _demo_scenario(ctx: typer.Context, *, seed: int, today: date) -> None:
+    """The demo's work after the files: lists, commitments, grades, inspections, monitoring
+    and notices, through the services in one transaction (xinyong.demo.scenario)."""
+    from xinyong.demo import scenario
+    from xinyong.objections.clocks import clocks_from
+
+    eng = engine(ctx)
+    with unit_of_work(eng) as session:
+        if scenario.already_populated(session):
+            out.print("演示业务数据已在该数据库中，未重复创建。")
+            return
+    with reported(), Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                              MofNCompleteColumn(), console=err.console) as progress:
+        task = progress.add_task("演示业务", total=len(scenario.STEPS))
+
+        def step(label: str) -> None:
+            progress.update(task, advance=1, description=label)
+
+        with unit_of_work(eng) as session:
+            done = scenario.populate(
+                session, seed=seed, today=today, secret=settings(ctx).secret_key,
+                clocks=clocks_from(str(path) if (path := settings(ctx).objection_clocks_file)
+                                   else None), step=step)
+        refresh_check_index(ctx)
+    out.print("演示业务数据已创建： " + json.dumps(done.as_dict(), ensure_ascii=False))
 
 
 @app.command()

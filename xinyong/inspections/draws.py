@@ -131,8 +131,10 @@ def sample(people: list[Candidate], pool: list[Inspector], seed: int,
 
 
 def draw(session: Session, actor: Actor, matter_id: str, *, seed: int | None = None,
-         ratios: dict[str, float] | None = None, use_grades: bool = True) -> InspectionDraw:
-    """Draw a sample for `matter_id` by the actor's department (an audited write)."""
+         ratios: dict[str, float] | None = None, use_grades: bool = True,
+         today: date | None = None) -> InspectionDraw:
+    """Draw a sample for `matter_id` by the actor's department (an audited write); `today`:
+    the day of the draw (default the clock's)."""
     m = matter(matter_id)
     if actor.department_class not in (m.department_class, None) and actor.role.value != "admin":
         raise Forbidden(f"检查事项「{m.name}」不由本部门实施", code="forbidden")
@@ -149,7 +151,8 @@ def draw(session: Session, actor: Actor, matter_id: str, *, seed: int | None = N
     now = clock.now()
     result = sample(population(session, m), pool, s, table, use_grades=use_grades,
                     department_code=dept, avoid=declared_at(session, dept, now))
-    d = InspectionDraw(matter_id=m.id, department_code=dept, seed=s, drawn_on=clock.today(),
+    d = InspectionDraw(matter_id=m.id, department_code=dept, seed=s,
+                       drawn_on=today or clock.today(),
                        used_grades=use_grades, ratios=table, population=result.population,
                        sampled=len(result.assignments), created_by=actor.name, created_at=now,
                        excluded_avoidance=result.excluded_avoidance)

@@ -81,9 +81,11 @@ def _publish(session: Session, actor: Actor, d: InspectionDraw, task: Inspection
 
 def record_result(session: Session, actor: Actor, task_id: int, result: str,
                   note: str | None = None, *, secret: str,
-                  calendar: WorkingCalendar | None = None) -> InspectionTask:
+                  calendar: WorkingCalendar | None = None,
+                  today: date | None = None) -> InspectionTask:
     """Record a task's result; it is published (抽查结果公示) the same day as a record of
-    `inspection_result` (`secret`: the settings' key for identifier hashing at ingest)."""
+    `inspection_result` (`secret`: the settings' key for identifier hashing at ingest;
+    `today`: the day it is recorded, default the clock's)."""
     task = session.get(InspectionTask, task_id)
     d = session.get(InspectionDraw, task.draw_id) if task else None
     if task is None or d is None or (actor.role.value != "admin"
@@ -95,7 +97,7 @@ def record_result(session: Session, actor: Actor, task_id: int, result: str,
                       code="result_invalid")
     if task.result is not None:
         raise Conflict(f"抽查任务 {task_id} 已记录结果「{task.result}」", code="result_recorded")
-    today = clock.today()
+    today = today or clock.today()
     task.result, task.result_note = result, (" ".join((note or "").split())[:1000] or None)
     task.result_on = task.published_on = today
     session.flush()
