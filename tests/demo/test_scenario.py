@@ -66,9 +66,11 @@ def test_the_site_shows_every_capability_after_the_demo(engine, settings, tmp_pa
     output = _demo(settings, tmp_path, today)
     assert "演示业务数据已创建" in output
     public = client_as(settings, None)
-    for kind in ("serious_dishonesty", "red", "judgment_defaulter"):
+    for kind in ("serious_dishonesty", "red", "judgment_defaulter", "abnormal_operations"):
         column = public.get(f"/api/v1/public/lists/{kind}").json()
         assert column["total"] >= 1, kind
+    # Three received 经营异常名录 listings, one since removed: two on the column.
+    assert public.get("/api/v1/public/lists/abnormal_operations").json()["total"] == 2
     home = public.get("/").text
     assert "严重失信主体名单" in home and "诚信典型红名单" in home
     commitments = public.get("/api/v1/commitments").json()["items"]

@@ -38,6 +38,7 @@ from xinyong.demo.generate import CITY, CITY_CODE, PROVIDERS
 from xinyong.ingest import BatchInput, Record, ingest
 from xinyong.ingest.runner import audit_batch
 from xinyong.ingest.tables import Provider
+from xinyong.lists.received import import_received
 from xinyong.objections import service as objections
 from xinyong.objections.clocks import ObjectionClocks, load_clocks
 from xinyong.repair import service as repair
@@ -52,7 +53,7 @@ INSPECTORS = (("scj-jc01", "陈志明"), ("scj-jc02", "林晓燕"), ("scj-jc03",
 TAX_GRADES = (("A", 15), ("B", 50), ("M", 20), ("C", 10), ("D", 5))
 MONTHS = 3  # monitoring: the complete months before the demo's month
 STEPS = ("登记部门和检查人员", "报送纳税信用评价结果", "办理严重失信主体名单",
-         "办理诚信典型红名单", "接收失信被执行人名单", "信用承诺",
+         "办理诚信典型红名单", "接收失信被执行人名单", "接收经营异常名录", "信用承诺",
          "异议处理", "信用修复", "公共信用综合评价",
          "双随机抽查和结果公示", "计算信用监测指标", "发布通知公告")
 
@@ -303,6 +304,38 @@ class _Scenario:
             self._count("judgment_defaulter")
             self.used.add(subject.id)
 
+    def abnormal(self) -> None:
+        """The market regulator's 经营异常名录 decisions received as a file of 列入 rows (the
+        import a credit office runs on the regulator's export), one of them since removed."""
+        code, name = self.dept["scj"]
+        rest = [o for o in self.orgs if o.id not in self.used
+                and (o.uscc or "").startswith("91")]  # enterprises only (个体工商户: 状态)
+        picked = self.rng.sample(rest, min(3, len(rest)))
+        reasons = ("未按照《企业信息公示暂行条例》规定的期限公示年度报告",
+                   "通过登记的住所或者经营场所无法联系")
+        rows: list[dict[str, object]] = []
+        for i, subject in enumerate(picked):
+            day = self.days.back(60 - 15 * i)
+            rows.append({"操作": "列入", "统一社会信用代码": subject.uscc or "",
+                         "决定书文号": f"{CITY[:1]}市监异列〔{day.year}〕{11 + i}号",
+                         "决定日期": day.isoformat(), "作出决定机关": name,
+                         "列入原因": reasons[i % len(reasons)]})
+            self.used.add(subject.id)
+        if rows:
+            import_received(self.s, "abnormal_operations", rows, self.officer("scj"),
+                            today=self.today)
+            first = rows[0]
+            # The removal comes in a later file (the import checks removals against what
+            # is already held).
+            rows = [{"操作": "移出", "统一社会信用代码": first["统一社会信用代码"],
+                     "决定书文号": f"{CITY[:1]}市监异移〔{self.today.year}〕3号",
+                     "决定日期": self.days.back(10).isoformat(), "作出决定机关": name,
+                     "移出原因": "已补报并公示年度报告", "列入决定书文号": first["决定书文号"]}]
+            import_received(self.s, "abnormal_operations", rows, self.officer("scj"),
+                            today=self.today)
+            for _ in picked:
+                self._count("abnormal_operations")
+
     # ------------------------------------------------------------ commitments
     def commitments(self) -> None:
         rest = [o for o in self.orgs if o.id not in self.used]
@@ -471,7 +504,7 @@ def populate(session: Session, *, seed: int, today: date, secret: str,
         return Populated(already=True)
     sc = _Scenario(session, seed=seed, today=today, secret=secret,
                    clocks=clocks or load_clocks())
-    actions = (sc.register, sc.industry_results, sc.serious, sc.red, sc.court,
+    actions = (sc.register, sc.industry_results, sc.serious, sc.red, sc.court, sc.abnormal,
                sc.commitments, sc.objections, sc.repairs, sc.grade, sc.inspect, sc.monitor,
                sc.notices)
     for label, action in zip(STEPS, actions, strict=True):
