@@ -28,7 +28,7 @@ from xinyong.subjects.uscc import PLACEHOLDER, UsccError
 from xinyong.subjects.uscc import validate as validate_uscc
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d")
-_SET_SPLIT = re.compile("[;\uff1b,\uff0c|\uff5c]")  # ; ， | in half and full width
+_SET_SPLIT = re.compile(r"[;\uff1b,\uff0c|\uff5c]")  # ; , | in half and full width (re escapes)
 _PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?\Z")
 _MEMO = 4096  # entries per field memo: bounded, so memory stays flat on any file
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
