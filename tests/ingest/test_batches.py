@@ -280,3 +280,20 @@ def test_postgres_and_sqlite_store_the_same_json(engine, settings):
     with engine.connect() as conn:
         n = conn.execute(text("SELECT count(*) FROM record")).scalar()
     assert n == 1
+
+
+def test_small_tables_are_read_in_excels_chinese_csv_encoding_too(tmp_path):
+    """Applicant lists and received list decisions: a CSV saved by Excel on Chinese Windows
+    (GB18030) reads as the UTF-8 one does; an empty file is refused by name."""
+    from xinyong.ingest.readers import table_rows
+
+    rows = [["统一社会信用代码", "名称"], [COMPANY, "示范市华盛食品有限公司"]]
+    for enc in ("utf-8-sig", "gb18030"):
+        path = tmp_path / f"投标人_{enc}.csv"
+        with path.open("w", encoding=enc, newline="") as fh:
+            csv.writer(fh).writerows(rows)
+        assert table_rows(path) == rows
+    (tmp_path / "空.csv").write_bytes(b"")
+    with pytest.raises(Invalid) as exc:
+        table_rows(tmp_path / "空.csv")
+    assert exc.value.code == "file_empty" and "空.csv" in str(exc.value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import getpass
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from xinyong.cli.common import date_option, engine, err, out, print_json, report
 from xinyong.core.db import unit_of_work
 from xinyong.core.errors import Invalid
 from xinyong.documents.tabular import write_csv
-from xinyong.ingest.readers import xlsx_rows
+from xinyong.ingest.readers import table_rows
 
 lists_app = typer.Typer(help="名单 (red / serious dishonesty / watch / received lists)",
                         no_args_is_help=True)
@@ -42,20 +41,7 @@ def _operator(name: str | None, department: str | None = None) -> Actor:
 
 
 def _read_applicants(path: Path, secret: str) -> list[dict[str, str | None]]:
-    if not path.is_file():
-        raise Invalid(f"文件不存在： {path}", code="file_missing")
-    rows: list[list[Any]]
-    if path.suffix.lower() == ".xlsx":
-        rows = [list(r) for r in xlsx_rows(path)]
-    else:
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.reader(fh))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise Invalid(f"{path.name}：不是 UTF-8 编码的 CSV 文件（请另存为“CSV UTF-8”或 XLSX）",
-                          code="bad_file") from exc
-    if not rows:
-        raise Invalid(f"{path.name}: 文件为空", code="file_empty")
+    rows = table_rows(path)
     header = [HEADER_ALIASES.get(str(h or "").strip()) for h in rows[0]]
     if "uscc" not in header and "name" not in header:
         raise Invalid(f"{path.name}: 第1行须有「统一社会信用代码」或「名称」列",
@@ -297,18 +283,7 @@ def lists_import(
 
 
 def _read_table(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        raise Invalid(f"文件不存在： {path}", code="file_missing")
-    if path.suffix.lower() == ".xlsx":
-        table = [list(r) for r in xlsx_rows(path)]
-    else:
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                table = list(csv.reader(fh))
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise Invalid(f"{path.name}：不是 UTF-8 编码的 CSV 文件", code="bad_file") from exc
-    if not table:
-        raise Invalid(f"{path.name}：文件为空", code="file_empty")
+    table = table_rows(path)
     header = [str(h or "").strip() for h in table[0]]
     return [dict(zip(header, r, strict=False)) for r in table[1:]]
 

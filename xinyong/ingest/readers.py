@@ -167,6 +167,26 @@ def _xlsx_rows(path: Path, rt: RecordType) -> Iterator[tuple[int, dict[str, Any]
         yield n, {name: cells[i] if i < len(cells) else None for i, name in mapping.items()}
 
 
+def table_rows(path: Path) -> list[list[Any]]:
+    """Every row of a small CSV (UTF-8 or GB18030, detected) or XLSX (first sheet) as lists of
+    cells, header included: an applicant list to check, a file of received list decisions.
+    Record files are streamed by `open_rows` instead. An empty file is refused."""
+    if not path.is_file():
+        raise Invalid(f"文件不存在：{path}", code="file_missing")
+    if path.suffix.lower() == ".xlsx":
+        table = [list(r) for r in xlsx_rows(path)]
+    else:
+        try:
+            with path.open(encoding=detect_encoding(path), newline="") as fh:
+                table = list(csv.reader(fh))
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise Invalid(f"{path.name}：不是可读的 CSV 文件（UTF-8 或 GB18030；请另存为"
+                          "“CSV UTF-8”或 XLSX）", code="bad_file") from exc
+    if not table:
+        raise Invalid(f"{path.name}：文件为空", code="file_empty")
+    return table
+
+
 def json_rows(items: Any, rt: RecordType) -> Iterator[tuple[int, dict[str, Any] | None]]:
     """Rows from a parsed JSON array of objects (file upload or API push)."""
     if not isinstance(items, list):
